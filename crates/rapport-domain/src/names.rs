@@ -1,0 +1,112 @@
+//! Guest names in native script and romanised form, and the folding that lets staff find
+//! `Zoë Müller` by typing `zoe muller` and `张伟` by typing `zhangwei` or `zhang wei`.
+
+use serde::{Deserialize, Serialize};
+
+/// A guest's name as the hotel records it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct GuestName {
+    /// Mr, Ms, Dr, 先生 …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Given name in Latin script (romanised when the guest's own script is another).
+    #[serde(default)]
+    pub given: String,
+    /// Family name in Latin script.
+    #[serde(default)]
+    pub family: String,
+    /// Full name in the guest's own script when it is not Latin, e.g. `张伟`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub native: Option<String>,
+}
+
+impl GuestName {
+    /// The name to show first: the guest's own script, then the romanised form.
+    pub fn display(&self) -> String {
+        let latin = self.latin();
+        match (&self.native, latin.is_empty()) {
+            (Some(n), true) => n.clone(),
+            (Some(n), false) => format!("{n} ({latin})"),
+            (None, _) => latin,
+        }
+    }
+
+    /// `Given Family`, the Western order of the romanised name.
+    pub fn latin(&self) -> String {
+        match (self.given.is_empty(), self.family.is_empty()) {
+            (false, false) => format!("{} {}", self.given, self.family),
+            (false, true) => self.given.clone(),
+            (true, false) => self.family.clone(),
+            (true, true) => String::new(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.given.trim().is_empty() && self.family.trim().is_empty() && self.native.as_deref().is_none_or(|n| n.trim().is_empty())
+    }
+
+    /// Folded `given family` used with a phone number as an exact identity key.
+    pub fn identity_form(&self) -> String {
+        let latin = fold(&self.latin());
+        if latin.is_empty() {
+            self.native.as_deref().map(fold).unwrap_or_default()
+        } else {
+            latin
+        }
+    }
+}
+
+/// Folds text for comparison: transliterated to ASCII (accents dropped, Han characters to
+/// toneless pinyin), lower-cased, punctuation removed, runs of spaces collapsed.
+pub fn fold(text: &str) -> String {
+    let ascii = deunicode::deunicode(text);
+    let mut out = String::with_capacity(ascii.len());
+    let mut space = false;
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '\'' || c == '.' || c == ',' {
+            space = true;
+        }
+    }
+    out
+}
+
+/// [`fold`] with the spaces removed: `zhang wei`, `Zhāng Wěi` and `张伟` all become `zhangwei`.
+pub fn fold_compact(text: &str) -> String {
+    fold(text).replace(' ', "")
+}
+
+/// True when the text holds any character outside Latin script (Han, Cyrillic, …).
+pub fn has_non_latin(text: &str) -> bool {
+    text.chars().any(|c| c.is_alphabetic() && !c.is_ascii() && (c as u32) > 0x024F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_drops_accents_and_tones() {
+        assert_eq!(fold("Zoë  Müller-Lüdenscheidt"), "zoe muller ludenscheidt");
+        assert_eq!(fold_compact("Zhāng Wěi"), "zhangwei");
+    }
+
+    #[test]
+    fn han_characters_fold_to_pinyin() {
+        assert_eq!(fold_compact("张伟"), "zhangwei");
+        assert_eq!(fold("王 芳"), "wang fang");
+    }
+
+    #[test]
+    fn display_puts_the_native_script_first() {
+        let n = GuestName { given: "Wei".into(), family: "Zhang".into(), native: Some("张伟".into()), title: None };
+        assert_eq!(n.display(), "张伟 (Wei Zhang)");
+        assert!(has_non_latin("张伟"));
+        assert!(!has_non_latin("Zoë"));
+    }
+}

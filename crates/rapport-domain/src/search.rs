@@ -1,0 +1,144 @@
+//! What guest search matches on.
+//!
+//! Every profile yields a set of folded keys; a query is folded the same way and matched
+//! as a prefix of any key. Folding makes `zhang wei`, `zhangwei`, `Zhāng Wěi` and `张伟`
+//! meet, and `Zoë` meet `zoe`; phone keys in E.164 and national digits make
+//! `+86 138-1234-5678` and `13812345678` meet.
+
+use crate::contact::{Phone, Region};
+use crate::guest::GuestProfile;
+use crate::names::{fold, fold_compact, has_non_latin};
+
+/// Keys under which a profile is found.
+pub fn search_keys(profile: &GuestProfile) -> Vec<String> {
+    let mut keys = Vec::new();
+    let given = fold_compact(&profile.name.given);
+    let family = fold_compact(&profile.name.family);
+    for k in [format!("{given}{family}"), format!("{family}{given}"), given.clone(), family.clone()] {
+        keys.push(k);
+    }
+    // Multi-part names ("Maria Luisa") are also found by each part.
+    for part in fold(&profile.name.given).split(' ').chain(fold(&profile.name.family).split(' ')) {
+        keys.push(part.to_string());
+    }
+    if let Some(native) = &profile.name.native {
+        let compact: String = native.chars().filter(|c| !c.is_whitespace()).collect();
+        keys.push(compact.to_lowercase());
+        // Native order (family name first for Chinese) in pinyin, and the given name alone.
+        keys.push(fold_compact(native));
+        if has_non_latin(native) {
+            let chars: Vec<char> = compact.chars().collect();
+            if chars.len() >= 2 {
+                keys.push(chars[1..].iter().collect());
+                keys.push(fold_compact(&chars[1..].iter().collect::<String>()));
+            }
+        }
+    }
+    for e in &profile.emails {
+        keys.push(e.value.to_lowercase());
+    }
+    for p in profile.phones.iter().filter(|p| p.is_valid()) {
+        keys.push(p.value.trim_start_matches('+').to_string());
+        if let Ok(phone) = Phone::parse(&p.value, Region::default()) {
+            if let Some(national) = phone.national_digits() {
+                keys.push(national);
+            }
+        }
+    }
+    for p in profile.phones.iter().filter(|p| !p.is_valid()) {
+        let digits: String = p.value.chars().filter(char::is_ascii_digit).collect();
+        keys.push(digits);
+    }
+    for x in &profile.external_ids {
+        keys.push(x.id.trim().to_lowercase());
+    }
+    keys.retain(|k| !k.is_empty());
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// A search as typed, turned into the key prefixes to look up.
+pub fn query_prefixes(q: &str) -> Vec<String> {
+    let q = q.trim();
+    let mut out = Vec::new();
+    if q.is_empty() {
+        return out;
+    }
+    if q.contains('@') {
+        out.push(q.to_lowercase());
+        return out;
+    }
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let phone_like = q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) && digits.len() >= 3;
+    if phone_like {
+        // `0044 20 …` and `+44 20 …` both start the E.164 key; a national trunk `0` is dropped.
+        let d = digits.trim_start_matches("00");
+        out.push(d.to_string());
+        if let Some(national) = digits.strip_prefix('0') {
+            if !national.starts_with('0') {
+                out.push(national.to_string());
+            }
+        }
+        return out;
+    }
+    if has_non_latin(q) {
+        out.push(q.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase());
+    }
+    let folded = fold_compact(q);
+    if !folded.is_empty() && !out.contains(&folded) {
+        out.push(folded);
+    }
+    // An id such as `HB-1234` is stored as typed (lower-cased).
+    let raw = q.to_lowercase();
+    if !out.contains(&raw) && !raw.contains(' ') {
+        out.push(raw);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contact::ContactPoint;
+    use crate::names::GuestName;
+
+    fn zhang_wei() -> GuestProfile {
+        GuestProfile {
+            name: GuestName { given: "Wei".into(), family: "Zhang".into(), native: Some("张伟".into()), title: None },
+            phones: vec![ContactPoint::phone_lenient("+86 138 1234 5678", Region::default())],
+            emails: vec![ContactPoint::email_lenient("zw@example.cn")],
+            ..Default::default()
+        }
+    }
+
+    fn found(profile: &GuestProfile, q: &str) -> bool {
+        let keys = search_keys(profile);
+        query_prefixes(q).iter().any(|p| keys.iter().any(|k| k.starts_with(p.as_str())))
+    }
+
+    #[test]
+    fn chinese_names_are_found_by_characters_and_pinyin() {
+        let g = zhang_wei();
+        for q in ["张伟", "张", "zhangwei", "zhang wei", "Zhāng Wěi", "zhang", "wei zhang", "伟"] {
+            assert!(found(&g, q), "{q}");
+        }
+        assert!(!found(&g, "wang"));
+    }
+
+    #[test]
+    fn phones_are_found_in_any_format() {
+        let g = zhang_wei();
+        for q in ["+86 138 1234 5678", "13812345678", "138-1234", "0086 138 1234 5678", "(138) 1234"] {
+            assert!(found(&g, q), "{q}");
+        }
+    }
+
+    #[test]
+    fn accents_do_not_matter() {
+        let g = GuestProfile { name: GuestName { given: "Zoë".into(), family: "Müller".into(), ..Default::default() }, ..Default::default() };
+        assert!(found(&g, "zoe mu"));
+        assert!(found(&g, "Müller"));
+        assert!(found(&g, "muller zoe"));
+    }
+}

@@ -1,0 +1,197 @@
+//! Reservations and stays at one hotel of the group, and what the guest spent.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::guest::GuestId;
+use crate::hotel::HotelId;
+use crate::money::Money;
+
+pub type StayId = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StayStatus {
+    Booked,
+    InHouse,
+    CheckedOut,
+    Cancelled,
+    NoShow,
+}
+
+impl StayStatus {
+    pub const ALL: [StayStatus; 5] = [Self::Booked, Self::InHouse, Self::CheckedOut, Self::Cancelled, Self::NoShow];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Booked => "booked",
+            Self::InHouse => "in_house",
+            Self::CheckedOut => "checked_out",
+            Self::Cancelled => "cancelled",
+            Self::NoShow => "no_show",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("unknown stay status '{s}'"))
+    }
+
+    /// Whether the guest actually came: only such stays count as visits and revenue.
+    pub fn is_realised(self) -> bool {
+        matches!(self, Self::InHouse | Self::CheckedOut)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SpendCategory {
+    Room,
+    FoodBeverage,
+    Spa,
+    Laundry,
+    Minibar,
+    Other,
+}
+
+impl SpendCategory {
+    pub const ALL: [SpendCategory; 6] = [Self::Room, Self::FoodBeverage, Self::Spa, Self::Laundry, Self::Minibar, Self::Other];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Room => "room",
+            Self::FoodBeverage => "food_beverage",
+            Self::Spa => "spa",
+            Self::Laundry => "laundry",
+            Self::Minibar => "minibar",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim().to_ascii_lowercase();
+        let alias = match s.as_str() {
+            "f&b" | "fb" | "food" | "food_and_beverage" | "restaurant" => "food_beverage",
+            other => other,
+        };
+        Self::ALL.into_iter().find(|v| v.as_str() == alias).ok_or_else(|| format!("unknown spend category '{s}'"))
+    }
+}
+
+/// A reservation or stay of one guest at one hotel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Stay {
+    pub id: StayId,
+    pub guest_id: GuestId,
+    pub hotel_id: HotelId,
+    /// Reservation reference in the source system (`source:ref`), what makes imports idempotent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_ref: Option<String>,
+    pub arrival: NaiveDate,
+    pub departure: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_type: Option<String>,
+    /// Average nightly rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market_segment: Option<String>,
+    pub adults: i32,
+    pub children: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_requests: Option<String>,
+    pub status: StayStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booked_at: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Stay {
+    pub fn nights(&self) -> i64 {
+        (self.departure - self.arrival).num_days()
+    }
+}
+
+/// A stay as it arrives from an import or the API, before it has an id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NewStay {
+    pub hotel_id: HotelId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_ref: Option<String>,
+    pub arrival: NaiveDate,
+    pub departure: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market_segment: Option<String>,
+    pub adults: i32,
+    pub children: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_requests: Option<String>,
+    pub status: StayStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booked_at: Option<NaiveDate>,
+    #[serde(default)]
+    pub spend: Vec<NewSpendLine>,
+}
+
+impl NewStay {
+    /// Checks what storage cannot: a stay ends on or after its arrival, with people in it.
+    pub fn validate(&self) -> Result<(), crate::ValidationErrors> {
+        let mut errors = crate::ValidationErrors::default();
+        if self.departure < self.arrival {
+            errors.push("departure", "departure is before arrival");
+        }
+        if self.adults < 0 || self.children < 0 {
+            errors.push("adults", "party size cannot be negative");
+        }
+        for (i, s) in self.spend.iter().enumerate() {
+            if s.posted_on < self.arrival - chrono::Days::new(365) {
+                errors.push(format!("spend[{i}].posted_on"), "posted more than a year before arrival");
+            }
+        }
+        errors.into_result(())
+    }
+}
+
+/// A folio line: what was spent, in which category, on which day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NewSpendLine {
+    pub category: SpendCategory,
+    pub amount: Money,
+    pub posted_on: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SpendLine {
+    pub id: i64,
+    pub stay_id: StayId,
+    pub guest_id: GuestId,
+    pub hotel_id: HotelId,
+    pub category: SpendCategory,
+    pub amount: Money,
+    pub posted_on: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A staff note on a guest, optionally about one stay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Note {
+    pub id: i64,
+    pub guest_id: GuestId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stay_id: Option<StayId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hotel_id: Option<HotelId>,
+    pub body: String,
+    pub author: String,
+    pub created_at: DateTime<Utc>,
+}
