@@ -1,0 +1,1 @@
+//! The demo hotel group generator.

@@ -1,0 +1,35 @@
+//! Backend-independent bookkeeping of guest documents and search results.
+
+use std::collections::HashSet;
+
+use rapport_domain::guest::{Guest, GuestId};
+
+use crate::{Result, StoreError};
+
+/// The stored document: the JSON the API serves for a guest.
+pub(crate) fn guest_json(guest: &Guest) -> String {
+    serde_json::to_string(guest).expect("a guest always serialises")
+}
+
+/// Refuses an update based on a stale read.
+pub(crate) fn check_version(guest: &Guest, expected: Option<i64>) -> Result<()> {
+    match expected {
+        Some(v) if v != guest.version => Err(StoreError::Conflict(format!(
+            "guest {} was changed by someone else (version {} now, {v} expected); reload and try again",
+            guest.id, guest.version
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Orders search hits: keys equal to a prefix first (an exact name beats a longer one),
+/// then by key, then by id; each guest once.
+pub(crate) fn rank_search_hits(prefixes: &[String], mut hits: Vec<(String, GuestId)>, limit: usize) -> Vec<GuestId> {
+    hits.sort_by(|(ka, ia), (kb, ib)| {
+        let exact_a = !prefixes.contains(ka);
+        let exact_b = !prefixes.contains(kb);
+        exact_a.cmp(&exact_b).then(ka.len().cmp(&kb.len())).then(ka.cmp(kb)).then(ia.cmp(ib))
+    });
+    let mut seen = HashSet::new();
+    hits.into_iter().map(|(_, id)| id).filter(|id| seen.insert(*id)).take(limit).collect()
+}

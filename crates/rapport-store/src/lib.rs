@@ -1,0 +1,120 @@
+//! Rapport's storage adapter.
+//!
+//! One [`Store`] trait, two implementations: SQLite through rusqlite (the embedded default)
+//! and PostgreSQL through tokio-postgres (production). SQL that both dialects accept is
+//! written once in [`sql`] and rows are decoded once through [`rows::Cols`]; each backend
+//! keeps its own code only where it buys something measured: SQLite's single writer
+//! connection, PostgreSQL's array-parameter bulk writes in imports.
+
+pub mod auth;
+mod error;
+mod guests;
+mod open;
+pub mod postgres;
+mod rows;
+mod sql;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use rapport_domain::access::Scope;
+use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
+use rapport_domain::hotel::{Hotel, HotelId, NewHotel};
+use rapport_domain::ingest::{IncomingBooking, RowOutcome};
+use rapport_domain::stay::{NewStay, Note, SpendLine, Stay, StayId};
+
+pub use auth::{NewToken, NewUser, StaffUser, TokenInfo};
+pub use error::StoreError;
+pub use open::open;
+pub(crate) use guests::{check_version, guest_json, rank_search_hits};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A page of a list, with the total so a client can page through it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Counts shown on start-up and used by the demo loader to know the base is empty.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub hotels: i64,
+    pub guests: i64,
+    pub stays: i64,
+    pub spend_lines: i64,
+}
+
+/// The outcome of one import batch, row by row.
+#[derive(Debug, Clone, Default)]
+pub struct BatchOutcome {
+    pub rows: Vec<RowOutcome>,
+    /// Ids given to the batch's new profiles, indexed like `GuestRef::New`.
+    pub new_guest_ids: Vec<GuestId>,
+}
+
+/// A guest document as stored: the JSON of [`Guest`], served as is on reads.
+#[derive(Debug, Clone)]
+pub struct GuestDoc(pub String);
+
+impl GuestDoc {
+    pub fn decode(&self) -> Result<Guest> {
+        serde_json::from_str(&self.0).map_err(|e| StoreError::Corrupt(format!("guest document: {e}")))
+    }
+}
+
+/// Everything Rapport stores. Errors: [`StoreError::NotFound`] for a missing row,
+/// [`StoreError::Conflict`] for a unique or version clash, never a silent `None`.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    async fn counts(&self) -> Result<Counts>;
+
+    // Hotels
+    async fn create_hotel(&self, hotel: NewHotel) -> Result<Hotel>;
+    async fn hotels(&self) -> Result<Vec<Hotel>>;
+    async fn hotel_by_code(&self, code: &str) -> Result<Hotel>;
+
+    // Guest profiles (group-wide)
+    async fn create_guest(&self, profile: GuestProfile, consents: Vec<ConsentRecord>) -> Result<Guest>;
+    /// The stored JSON document, for reads that only pass it on.
+    async fn guest_doc(&self, id: GuestId) -> Result<GuestDoc>;
+    async fn guest(&self, id: GuestId) -> Result<Guest> {
+        self.guest_doc(id).await?.decode()
+    }
+    /// Replaces the profile; `expected_version` guards against overwriting a colleague's edit.
+    async fn update_guest(&self, id: GuestId, profile: GuestProfile, expected_version: Option<i64>) -> Result<Guest>;
+    async fn record_consent(&self, id: GuestId, record: ConsentRecord) -> Result<Guest>;
+    async fn consent_history(&self, id: GuestId) -> Result<Vec<ConsentRecord>>;
+    async fn list_guests(&self, offset: i64, limit: i64) -> Result<Page<Guest>>;
+    /// Profiles whose search keys start with any of `prefixes`, best (exact) first.
+    async fn search_guests(&self, prefixes: &[String], limit: i64) -> Result<Vec<Guest>>;
+
+    // Stays and spend (per hotel, filtered by scope)
+    async fn add_stay(&self, guest: GuestId, stay: NewStay) -> Result<Stay>;
+    async fn stay(&self, id: StayId) -> Result<Stay>;
+    async fn guest_stays(&self, guest: GuestId, scope: &Scope) -> Result<Vec<Stay>>;
+    async fn guest_spend(&self, guest: GuestId, scope: &Scope) -> Result<Vec<SpendLine>>;
+    async fn hotel_stays(&self, hotel: HotelId, from: NaiveDate, to: NaiveDate, offset: i64, limit: i64) -> Result<Page<Stay>>;
+
+    // Notes
+    async fn add_note(&self, guest: GuestId, stay: Option<StayId>, hotel: Option<HotelId>, body: &str, author: &str) -> Result<Note>;
+    async fn guest_notes(&self, guest: GuestId, scope: &Scope) -> Result<Vec<Note>>;
+
+    // Staff and tokens
+    async fn create_user(&self, user: NewUser) -> Result<StaffUser>;
+    /// The user and their password hash.
+    async fn user_by_login(&self, login: &str) -> Result<(StaffUser, String)>;
+    async fn set_user_disabled(&self, login: &str, disabled: bool) -> Result<StaffUser>;
+    async fn create_token(&self, token: NewToken) -> Result<TokenInfo>;
+    /// The live (not revoked) token with this SHA-256 hash.
+    async fn token_by_hash(&self, hash: &str) -> Result<TokenInfo>;
+
+    /// Resolves and writes one import batch atomically (see `rapport_domain::ingest`).
+    async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome>;
+}

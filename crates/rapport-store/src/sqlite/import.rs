@@ -1,0 +1,77 @@
+//! Import batches on SQLite: look up what the batch's keys point at, plan in the domain
+//! core, write the plan — all inside the writer's one transaction, so a batch is atomic
+//! and a concurrent import cannot create the same guest twice.
+
+
+use chrono::Utc;
+use rapport_domain::guest::Guest;
+use rapport_domain::ingest::{plan_ingest, GuestRef, IncomingBooking, KnownState};
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use super::{guest_doc, insert_consent, insert_stay, next_guest_id, put_guest};
+use crate::sql::{self, for_sqlite};
+use crate::{BatchOutcome, Result};
+
+pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
+    let mut known = KnownState::default();
+    {
+        let mut owner = tx.prepare_cached(&for_sqlite(sql::IDENTITY_OWNER))?;
+        let mut stay_exists = tx.prepare_cached(&for_sqlite(sql::STAY_REF_EXISTS))?;
+        for row in &rows {
+            for key in row.identity_keys() {
+                if known.identities.contains_key(&key) {
+                    continue;
+                }
+                let id: Option<i64> = owner.query_row([&key], |r| r.get(0))?;
+                if let Some(id) = id {
+                    if !known.guests.contains_key(&id) {
+                        known.guests.insert(id, guest_doc(tx, id)?.decode()?);
+                    }
+                    known.identities.insert(key, id);
+                }
+            }
+            if let Some((hotel, reference)) = row.stay_ref() {
+                if stay_exists.query_row(params![hotel, reference], |_| Ok(())).optional()?.is_some() {
+                    known.stay_refs.insert((hotel, reference));
+                }
+            }
+        }
+    }
+
+    let plan = plan_ingest(rows, known);
+    let now = Utc::now();
+
+    let mut new_ids = Vec::with_capacity(plan.new_guests.len());
+    let mut next_id = next_guest_id(tx)?;
+    for (profile, consents) in plan.new_guests {
+        let mut guest = Guest { id: next_id, profile, consents: vec![], version: 1, created_at: now, updated_at: now };
+        next_id += 1;
+        for c in consents {
+            insert_consent(tx, guest.id, &c)?;
+            rapport_domain::ingest::set_current_consent(&mut guest.consents, c);
+        }
+        put_guest(tx, &guest, true)?;
+        new_ids.push(guest.id);
+    }
+    for (id, c) in &plan.new_consents {
+        insert_consent(tx, *id, c)?;
+    }
+    for mut guest in plan.updated_guests {
+        guest.version += 1;
+        guest.updated_at = now;
+        put_guest(tx, &guest, false)?;
+    }
+    let resolve = |g: GuestRef| match g {
+        GuestRef::Existing(id) => id,
+        GuestRef::New(i) => new_ids[i],
+    };
+    let mut note = tx.prepare_cached(&for_sqlite(sql::INSERT_NOTE))?;
+    for planned in &plan.new_stays {
+        let guest = resolve(planned.guest);
+        let stay = insert_stay(tx, guest, &planned.stay)?;
+        for n in &planned.notes {
+            note.query_row(params![guest, stay, planned.stay.hotel_id, n.body, n.author, n.created_at], |_| Ok(()))?;
+        }
+    }
+    Ok(BatchOutcome { rows: plan.outcomes, new_guest_ids: new_ids })
+}

@@ -1,0 +1,471 @@
+//! The embedded backend: SQLite through rusqlite.
+
+mod import;
+mod pool;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{NaiveDate, Utc};
+use rapport_domain::access::Scope;
+use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
+use rapport_domain::hotel::{Hotel, HotelId, NewHotel};
+use rapport_domain::ingest::IncomingBooking;
+use rapport_domain::stay::{NewStay, Note, SpendLine, Stay, StayId};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::auth::{NewToken, NewUser, StaffUser, TokenInfo};
+use crate::rows::{self, scope_to_text};
+use crate::sql::{self, for_sqlite};
+use crate::{BatchOutcome, Counts, GuestDoc, Page, Result, Store, StoreError};
+
+use pool::Pool;
+
+pub struct SqliteStore {
+    pool: Arc<Pool>,
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database file and applies pending migrations.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let pool = Pool::open(path.as_ref())?;
+        let store = Self { pool };
+        store.pool.write(migrate).await?;
+        Ok(store)
+    }
+}
+
+fn migrate(tx: &Transaction) -> Result<()> {
+    tx.execute(sql::CREATE_MIGRATIONS_TABLE, [])?;
+    let applied: Vec<i64> = tx.prepare(sql::APPLIED_MIGRATIONS)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for (version, script) in sql::SQLITE_MIGRATIONS {
+        if !applied.contains(version) {
+            tracing::info!(version, "applying SQLite migration");
+            tx.execute_batch(script)?;
+            tx.execute(&for_sqlite(sql::RECORD_MIGRATION), params![version, Utc::now().to_rfc3339()])?;
+        }
+    }
+    Ok(())
+}
+
+/// Maps a unique-constraint failure to `Conflict` with a message for the user.
+fn conflict(e: rusqlite::Error, what: &str) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            StoreError::Conflict(format!("{what} already exists"))
+        }
+        _ => e.into(),
+    }
+}
+
+fn guest_doc(conn: &Connection, id: GuestId) -> Result<GuestDoc> {
+    conn.prepare_cached(&for_sqlite(sql::GUEST_DOC))?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .map(GuestDoc)
+        .ok_or_else(|| StoreError::not_found(format!("guest {id}")))
+}
+
+fn next_guest_id(tx: &Transaction) -> Result<GuestId> {
+    Ok(tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM guests", [], |r| r.get(0))?)
+}
+
+/// Writes a guest document and rewrites its identity and search keys.
+fn put_guest(tx: &Transaction, guest: &Guest, insert: bool) -> Result<()> {
+    let doc = crate::guest_json(guest);
+    if insert {
+        tx.prepare_cached(&for_sqlite(sql::INSERT_GUEST))?.execute(params![guest.id, doc, guest.version, guest.created_at, guest.updated_at])?;
+    } else {
+        tx.prepare_cached(&for_sqlite(sql::UPDATE_GUEST))?.execute(params![guest.id, doc, guest.version, guest.updated_at])?;
+        tx.prepare_cached(&for_sqlite(sql::DELETE_IDENTITIES))?.execute([guest.id])?;
+        tx.prepare_cached(&for_sqlite(sql::DELETE_SEARCH_KEYS))?.execute([guest.id])?;
+    }
+    let mut ins = tx.prepare_cached(&for_sqlite(sql::INSERT_IDENTITY))?;
+    for key in rapport_domain::identity::identity_keys(&guest.profile) {
+        ins.execute(params![key, guest.id])?;
+    }
+    let mut ins = tx.prepare_cached(&for_sqlite(sql::INSERT_SEARCH_KEY))?;
+    for key in rapport_domain::search::search_keys(&guest.profile) {
+        ins.execute(params![key, guest.id])?;
+    }
+    Ok(())
+}
+
+fn insert_consent(tx: &Transaction, guest: GuestId, c: &ConsentRecord) -> Result<()> {
+    tx.prepare_cached(&for_sqlite(sql::INSERT_CONSENT))?.execute(params![
+        guest,
+        c.channel.as_str(),
+        c.granted,
+        c.recorded_at,
+        c.source,
+        c.recorded_by
+    ])?;
+    Ok(())
+}
+
+/// Inserts a stay with its spend lines; returns the stay id.
+fn insert_stay(tx: &Transaction, guest: GuestId, s: &NewStay) -> Result<StayId> {
+    let now = Utc::now();
+    let id: StayId = tx
+        .prepare_cached(&for_sqlite(sql::INSERT_STAY))?
+        .query_row(
+            params![
+                guest,
+                s.hotel_id,
+                s.external_ref,
+                s.arrival,
+                s.departure,
+                s.room_type,
+                s.rate.map(|r| r.minor),
+                s.rate.map(|r| r.currency.code()),
+                s.channel,
+                s.market_segment,
+                s.adults,
+                s.children,
+                s.special_requests,
+                s.status.as_str(),
+                s.booked_at,
+                now
+            ],
+            |r| r.get(0),
+        )
+        .map_err(|e| conflict(e, "a stay with this reservation reference"))?;
+    let mut ins = tx.prepare_cached(&for_sqlite(sql::INSERT_SPEND))?;
+    for line in &s.spend {
+        ins.execute(params![
+            id,
+            guest,
+            s.hotel_id,
+            line.category.as_str(),
+            line.amount.minor,
+            line.amount.currency.code(),
+            line.posted_on,
+            line.description
+        ])?;
+    }
+    Ok(id)
+}
+
+fn in_scope<T>(items: Vec<T>, scope: &Scope, hotel: impl Fn(&T) -> Option<HotelId>) -> Vec<T> {
+    items.into_iter().filter(|i| hotel(i).is_none_or(|h| scope.allows(h))).collect()
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn counts(&self) -> Result<Counts> {
+        self.pool
+            .read(|c| {
+                Ok(c.query_row(sql::COUNTS, [], |r| {
+                    Ok(Counts { hotels: r.get(0)?, guests: r.get(1)?, stays: r.get(2)?, spend_lines: r.get(3)? })
+                })?)
+            })
+            .await
+    }
+
+    async fn create_hotel(&self, h: NewHotel) -> Result<Hotel> {
+        self.pool
+            .write(move |tx| {
+                let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_HOTEL))?;
+                let mut rows = stmt
+                    .query(params![h.code, h.name, h.country, h.timezone, h.currency.code()])
+                    .map_err(|e| conflict(e, &format!("hotel {}", h.code)))?;
+                let row = rows.next().map_err(|e| conflict(e, &format!("hotel {}", h.code)))?.ok_or_else(|| StoreError::Task("no row returned".into()))?;
+                rows::hotel(row)
+            })
+            .await
+    }
+
+    async fn hotels(&self) -> Result<Vec<Hotel>> {
+        self.pool
+            .read(|c| {
+                let mut stmt = c.prepare_cached(sql::HOTELS)?;
+                let mut rows = stmt.query([])?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    out.push(rows::hotel(r)?);
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    async fn hotel_by_code(&self, code: &str) -> Result<Hotel> {
+        let code = code.trim().to_ascii_uppercase();
+        self.pool
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(&for_sqlite(sql::HOTEL_BY_CODE))?;
+                let mut rows = stmt.query([&code])?;
+                match rows.next()? {
+                    Some(r) => rows::hotel(r),
+                    None => Err(StoreError::not_found(format!("hotel {code}"))),
+                }
+            })
+            .await
+    }
+
+    async fn create_guest(&self, profile: GuestProfile, consents: Vec<ConsentRecord>) -> Result<Guest> {
+        self.pool
+            .write(move |tx| {
+                let now = Utc::now();
+                let mut guest = Guest { id: next_guest_id(tx)?, profile, consents: vec![], version: 1, created_at: now, updated_at: now };
+                for c in consents {
+                    insert_consent(tx, guest.id, &c)?;
+                    rapport_domain::ingest::set_current_consent(&mut guest.consents, c);
+                }
+                put_guest(tx, &guest, true)?;
+                Ok(guest)
+            })
+            .await
+    }
+
+    async fn guest_doc(&self, id: GuestId) -> Result<GuestDoc> {
+        self.pool.read_now(|c| guest_doc(c, id))
+    }
+
+    async fn update_guest(&self, id: GuestId, profile: GuestProfile, expected_version: Option<i64>) -> Result<Guest> {
+        self.pool
+            .write(move |tx| {
+                let mut guest = guest_doc(tx, id)?.decode()?;
+                crate::check_version(&guest, expected_version)?;
+                guest.profile = profile;
+                guest.version += 1;
+                guest.updated_at = Utc::now();
+                put_guest(tx, &guest, false)?;
+                Ok(guest)
+            })
+            .await
+    }
+
+    async fn record_consent(&self, id: GuestId, record: ConsentRecord) -> Result<Guest> {
+        self.pool
+            .write(move |tx| {
+                let mut guest = guest_doc(tx, id)?.decode()?;
+                insert_consent(tx, id, &record)?;
+                rapport_domain::ingest::set_current_consent(&mut guest.consents, record);
+                guest.version += 1;
+                guest.updated_at = Utc::now();
+                put_guest(tx, &guest, false)?;
+                Ok(guest)
+            })
+            .await
+    }
+
+    async fn consent_history(&self, id: GuestId) -> Result<Vec<ConsentRecord>> {
+        self.pool
+            .read(move |c| {
+                guest_doc(c, id)?;
+                let mut stmt = c.prepare_cached(&for_sqlite(sql::CONSENT_HISTORY))?;
+                let mut rows = stmt.query([id])?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    out.push(rows::consent(r)?);
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    async fn list_guests(&self, offset: i64, limit: i64) -> Result<Page<Guest>> {
+        self.pool
+            .read(move |c| {
+                let total: i64 = c.query_row(sql::GUEST_COUNT, [], |r| r.get(0))?;
+                let mut stmt = c.prepare_cached(&for_sqlite(sql::GUEST_PAGE))?;
+                let docs: Vec<String> = stmt.query_map([limit, offset], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                let items = docs.into_iter().map(|d| GuestDoc(d).decode()).collect::<Result<_>>()?;
+                Ok(Page { items, total, offset, limit })
+            })
+            .await
+    }
+
+    async fn search_guests(&self, prefixes: &[String], limit: i64) -> Result<Vec<Guest>> {
+        let prefixes = prefixes.to_vec();
+        self.pool
+            .read(move |c| {
+                let mut hits: Vec<(String, GuestId)> = Vec::new();
+                let mut stmt = c.prepare_cached(&for_sqlite(sql::SEARCH_PREFIX))?;
+                for p in &prefixes {
+                    let rows = stmt.query_map(params![p, sql::prefix_end(p), limit * 4], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    for row in rows {
+                        hits.push(row?);
+                    }
+                }
+                let ids = crate::rank_search_hits(&prefixes, hits, limit as usize);
+                ids.into_iter().map(|id| guest_doc(c, id)?.decode()).collect()
+            })
+            .await
+    }
+
+    async fn add_stay(&self, guest: GuestId, stay: NewStay) -> Result<Stay> {
+        self.pool
+            .write(move |tx| {
+                guest_doc(tx, guest)?;
+                let id = insert_stay(tx, guest, &stay)?;
+                let mut stmt = tx.prepare_cached(&for_sqlite(&sql::stay_by_id()))?;
+                let mut rows = stmt.query([id])?;
+                rows::stay(rows.next()?.ok_or_else(|| StoreError::not_found(format!("stay {id}")))?)
+            })
+            .await
+    }
+
+    async fn stay(&self, id: StayId) -> Result<Stay> {
+        self.pool
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(&for_sqlite(&sql::stay_by_id()))?;
+                let mut rows = stmt.query([id])?;
+                match rows.next()? {
+                    Some(r) => rows::stay(r),
+                    None => Err(StoreError::not_found(format!("stay {id}"))),
+                }
+            })
+            .await
+    }
+
+    async fn guest_stays(&self, guest: GuestId, scope: &Scope) -> Result<Vec<Stay>> {
+        let scope = scope.clone();
+        self.pool
+            .read(move |c| {
+                guest_doc(c, guest)?;
+                let mut stmt = c.prepare_cached(&for_sqlite(&sql::guest_stays()))?;
+                let mut rows = stmt.query([guest])?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    out.push(rows::stay(r)?);
+                }
+                Ok(in_scope(out, &scope, |s| Some(s.hotel_id)))
+            })
+            .await
+    }
+
+    async fn guest_spend(&self, guest: GuestId, scope: &Scope) -> Result<Vec<SpendLine>> {
+        let scope = scope.clone();
+        self.pool
+            .read(move |c| {
+                guest_doc(c, guest)?;
+                let mut stmt = c.prepare_cached(&for_sqlite(&sql::guest_spend()))?;
+                let mut rows = stmt.query([guest])?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    out.push(rows::spend_line(r)?);
+                }
+                Ok(in_scope(out, &scope, |s| Some(s.hotel_id)))
+            })
+            .await
+    }
+
+    async fn hotel_stays(&self, hotel: HotelId, from: NaiveDate, to: NaiveDate, offset: i64, limit: i64) -> Result<Page<Stay>> {
+        self.pool
+            .read(move |c| {
+                let total: i64 = c.prepare_cached(&for_sqlite(sql::HOTEL_STAYS_COUNT))?.query_row(params![hotel, from, to], |r| r.get(0))?;
+                let mut stmt = c.prepare_cached(&for_sqlite(&sql::hotel_stays()))?;
+                let mut rows = stmt.query(params![hotel, from, to, limit, offset])?;
+                let mut items = Vec::new();
+                while let Some(r) = rows.next()? {
+                    items.push(rows::stay(r)?);
+                }
+                Ok(Page { items, total, offset, limit })
+            })
+            .await
+    }
+
+    async fn add_note(&self, guest: GuestId, stay: Option<StayId>, hotel: Option<HotelId>, body: &str, author: &str) -> Result<Note> {
+        let (body, author) = (body.to_string(), author.to_string());
+        self.pool
+            .write(move |tx| {
+                guest_doc(tx, guest)?;
+                let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_NOTE))?;
+                let mut rows = stmt.query(params![guest, stay, hotel, body, author, Utc::now()])?;
+                rows::note(rows.next()?.ok_or_else(|| StoreError::Task("no row returned".into()))?)
+            })
+            .await
+    }
+
+    async fn guest_notes(&self, guest: GuestId, scope: &Scope) -> Result<Vec<Note>> {
+        let scope = scope.clone();
+        self.pool
+            .read(move |c| {
+                guest_doc(c, guest)?;
+                let mut stmt = c.prepare_cached(&for_sqlite(&sql::guest_notes()))?;
+                let mut rows = stmt.query([guest])?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    out.push(rows::note(r)?);
+                }
+                Ok(in_scope(out, &scope, |n| n.hotel_id))
+            })
+            .await
+    }
+
+    async fn create_user(&self, u: NewUser) -> Result<StaffUser> {
+        self.pool
+            .write(move |tx| {
+                let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_USER))?;
+                let mut rows = stmt
+                    .query(params![u.login, u.display_name, u.password_hash, u.role.as_str(), scope_to_text(&u.scope), u.language, Utc::now()])
+                    .map_err(|e| conflict(e, &format!("user {}", u.login)))?;
+                let row = rows.next().map_err(|e| conflict(e, &format!("user {}", u.login)))?;
+                rows::staff_user(row.ok_or_else(|| StoreError::Task("no row returned".into()))?)
+            })
+            .await
+    }
+
+    async fn user_by_login(&self, login: &str) -> Result<(StaffUser, String)> {
+        let login = login.to_string();
+        self.pool
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(&for_sqlite(sql::USER_BY_LOGIN))?;
+                let mut rows = stmt.query([&login])?;
+                match rows.next()? {
+                    Some(r) => Ok((rows::staff_user(r)?, r.get(8)?)),
+                    None => Err(StoreError::not_found(format!("user {login}"))),
+                }
+            })
+            .await
+    }
+
+    async fn set_user_disabled(&self, login: &str, disabled: bool) -> Result<StaffUser> {
+        let login = login.to_string();
+        self.pool
+            .write(move |tx| {
+                let mut stmt = tx.prepare_cached(&for_sqlite(sql::SET_USER_DISABLED))?;
+                let mut rows = stmt.query(params![login, disabled])?;
+                match rows.next()? {
+                    Some(r) => rows::staff_user(r),
+                    None => Err(StoreError::not_found(format!("user {login}"))),
+                }
+            })
+            .await
+    }
+
+    async fn create_token(&self, t: NewToken) -> Result<TokenInfo> {
+        self.pool
+            .write(move |tx| {
+                let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_TOKEN))?;
+                let mut rows = stmt
+                    .query(params![t.name, t.token_hash, t.role.as_str(), scope_to_text(&t.scope), t.created_by, Utc::now()])
+                    .map_err(|e| conflict(e, "token"))?;
+                rows::token(rows.next()?.ok_or_else(|| StoreError::Task("no row returned".into()))?)
+            })
+            .await
+    }
+
+    async fn token_by_hash(&self, hash: &str) -> Result<TokenInfo> {
+        let hash = hash.to_string();
+        self.pool.read_now(move |c| {
+            let mut stmt = c.prepare_cached(&for_sqlite(sql::TOKEN_BY_HASH))?;
+            let mut rows = stmt.query([&hash])?;
+            match rows.next()? {
+                Some(r) => rows::token(r),
+                None => Err(StoreError::not_found("token")),
+            }
+        })
+    }
+
+    async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
+        self.pool.write(move |tx| import::import_batch(tx, rows)).await
+    }
+}

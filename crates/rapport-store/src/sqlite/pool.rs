@@ -1,0 +1,88 @@
+//! SQLite connections: one writer, several readers.
+//!
+//! WAL lets readers run beside the writer; funnelling every write through one connection
+//! under a mutex (and `BEGIN IMMEDIATE`) means concurrent writers queue instead of failing
+//! with SQLITE_BUSY.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::{Result, StoreError};
+
+/// Readers kept open; more are opened on demand under load and dropped afterwards.
+const IDLE_READERS: usize = 16;
+
+pub(crate) struct Pool {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -65536;
+         PRAGMA mmap_size = 1073741824;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(128);
+    Ok(())
+}
+
+impl Pool {
+    pub(crate) fn open(path: &Path) -> Result<Arc<Self>> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Task(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let writer = Connection::open(path)?;
+        configure(&writer)?;
+        Ok(Arc::new(Self { path: path.to_path_buf(), writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) }))
+    }
+
+    fn reader(&self) -> Result<Connection> {
+        if let Some(c) = self.readers.lock().expect("reader pool poisoned").pop() {
+            return Ok(c);
+        }
+        let c = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        configure(&c)?;
+        Ok(c)
+    }
+
+    /// Runs a read on the calling thread. Meant for short indexed reads (a primary-key
+    /// lookup takes microseconds), where handing off to a blocking thread would cost more
+    /// than the query.
+    pub(crate) fn read_now<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.reader()?;
+        let out = f(&conn);
+        let mut idle = self.readers.lock().expect("reader pool poisoned");
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+        out
+    }
+
+    /// Runs a read on tokio's blocking pool.
+    pub(crate) async fn read<T: Send + 'static>(self: &Arc<Self>, f: impl FnOnce(&Connection) -> Result<T> + Send + 'static) -> Result<T> {
+        let pool = self.clone();
+        tokio::task::spawn_blocking(move || pool.read_now(f)).await.map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Runs `f` in an immediate transaction on the single writer; commits if it succeeds.
+    pub(crate) fn write_now<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub(crate) async fn write<T: Send + 'static>(self: &Arc<Self>, f: impl FnOnce(&Transaction) -> Result<T> + Send + 'static) -> Result<T> {
+        let pool = self.clone();
+        tokio::task::spawn_blocking(move || pool.write_now(f)).await.map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
