@@ -14,6 +14,8 @@ pub mod postgres;
 mod rows;
 mod sql;
 pub mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
