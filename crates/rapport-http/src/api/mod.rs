@@ -1,0 +1,41 @@
+//! `/api/v1`: one router per feature, merged here.
+
+pub mod guests;
+pub mod hotels;
+pub mod notes;
+pub mod stays;
+
+use axum::Router;
+use serde::Deserialize;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(hotels::router()).merge(guests::router()).merge(stays::router()).merge(notes::router())
+}
+
+/// `offset` / `limit` of a list; `limit` is capped so one request cannot dump the base.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct Paging {
+    /// Rows to skip (default 0).
+    pub offset: Option<i64>,
+    /// Rows to return (default 50, at most 500).
+    pub limit: Option<i64>,
+}
+
+impl Paging {
+    pub const MAX: i64 = 500;
+
+    pub fn resolve(&self) -> Result<(i64, i64), crate::error::ApiError> {
+        let offset = self.offset.unwrap_or(0);
+        let limit = self.limit.unwrap_or(50);
+        let mut errors = rapport_domain::ValidationErrors::default();
+        if offset < 0 {
+            errors.push("offset", "cannot be negative");
+        }
+        if !(1..=Self::MAX).contains(&limit) {
+            errors.push("limit", format!("between 1 and {}", Self::MAX));
+        }
+        errors.into_result((offset, limit)).map_err(Into::into)
+    }
+}

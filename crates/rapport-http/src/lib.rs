@@ -1,0 +1,47 @@
+//! Rapport's HTTP adapter: the versioned REST API under `/api/v1`, its OpenAPI document at
+//! `/api/openapi.json`, bearer-token authentication. Handlers are thin: parse into domain
+//! types, call the store, render.
+
+pub mod api;
+pub mod auth;
+pub mod credentials;
+pub mod error;
+mod extract;
+pub mod openapi;
+
+use std::sync::Arc;
+
+use axum::Router;
+use rapport_domain::contact::Region;
+use rapport_store::Store;
+use tokio::net::TcpListener;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub tokens: auth::TokenCache,
+    /// Region assumed for phone numbers typed without a country code.
+    pub phone_region: Region,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, phone_region: Region) -> Self {
+        Self { store, tokens: auth::TokenCache::default(), phone_region }
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new().merge(api::router()).merge(openapi::router()).with_state(state)
+}
+
+/// Serves on an already bound listener (tests bind port 0) until the process is stopped.
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,87 @@
+//! Layered configuration: defaults → `rapport.toml` → `RAPPORT_*` environment → flags.
+//! Clap resolves the last two; this file supplies the first two.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://rapport.db";
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub addr: Option<String>,
+    /// ISO 3166-1 alpha-2 region for phone numbers typed without a country code.
+    pub phone_region: Option<String>,
+}
+
+/// Resolved settings. Debug hides the database URL's password.
+pub struct Config {
+    pub database_url: String,
+    pub addr: String,
+    pub phone_region: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("addr", &self.addr)
+            .field("phone_region", &self.phone_region)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else { return url.to_string() };
+    let rest = &url[scheme_end..];
+    match (rest.find('@'), rest.find(':')) {
+        (Some(at), Some(colon)) if colon < at => format!("{}{}:***{}", &url[..scheme_end], &rest[..colon], &rest[at..]),
+        _ => url.to_string(),
+    }
+}
+
+impl FileConfig {
+    pub fn load(path: &Path, explicit: bool) -> anyhow::Result<Self> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(Self::default()),
+            Err(e) => Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
+        }
+    }
+}
+
+impl Config {
+    pub fn resolve(file: FileConfig, db_flag: Option<String>, addr_flag: Option<String>) -> Self {
+        Config {
+            database_url: db_flag.or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
+            addr: addr_flag.or(file.addr).unwrap_or_else(|| DEFAULT_ADDR.to_string()),
+            phone_region: file.phone_region.unwrap_or_else(|| "US".to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden_in_debug_output() {
+        let c = Config { database_url: "postgres://app:s3cret@db:5432/rapport".into(), addr: DEFAULT_ADDR.into(), phone_region: "US".into() };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("postgres://app:***@db:5432/rapport"));
+    }
+
+    #[test]
+    fn flags_beat_the_file_which_beats_defaults() {
+        let file = FileConfig { database_url: Some("sqlite://file.db".into()), addr: None, phone_region: Some("CN".into()) };
+        let c = Config::resolve(file, Some("sqlite://flag.db".into()), None);
+        assert_eq!(c.database_url, "sqlite://flag.db");
+        assert_eq!(c.addr, DEFAULT_ADDR);
+        assert_eq!(c.phone_region, "CN");
+    }
+}

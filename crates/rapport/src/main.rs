@@ -1,0 +1,135 @@
+//! `rapport`: the command line. Parses arguments and calls the library crates.
+
+mod access_cmd;
+mod config;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use rapport_domain::contact::Region;
+use rapport_store::Store;
+
+use config::{Config, FileConfig};
+
+#[derive(Parser)]
+#[command(name = "rapport", version, about = "Guest relationship management for hotel groups")]
+struct Cli {
+    /// Database: sqlite://PATH (default sqlite://rapport.db) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "RAPPORT_DATABASE_URL")]
+    db: Option<String>,
+    /// Configuration file (default ./rapport.toml when present).
+    #[arg(long, global = true, env = "RAPPORT_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (and console) over HTTP.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "RAPPORT_ADDR")]
+        addr: Option<String>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a staff user; the password is read from stdin or RAPPORT_PASSWORD.
+    Add {
+        login: String,
+        #[arg(long)]
+        role: String,
+        /// Limit the user to a hotel (repeat for several); none means the whole group.
+        #[arg(long = "hotel")]
+        hotels: Vec<String>,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Console language: en or zh-CN.
+        #[arg(long, default_value = "en")]
+        language: String,
+    },
+    /// Disable a user: they can no longer log in.
+    Disable { login: String },
+    /// Enable a disabled user again.
+    Enable { login: String },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token and print it (it is shown only once).
+    Create {
+        #[arg(long)]
+        role: String,
+        /// Limit the token to a hotel (repeat for several); none means the whole group.
+        #[arg(long = "hotel")]
+        hotels: Vec<String>,
+        /// Who or what uses the token, e.g. `opera-sync`.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let file = FileConfig::load(cli.config.as_deref().unwrap_or("rapport.toml".as_ref()), cli.config.is_some())?;
+    let addr_flag = match &cli.command {
+        Command::Serve { addr } => addr.clone(),
+        _ => None,
+    };
+    let config = Config::resolve(file, cli.db.clone(), addr_flag);
+    tracing::debug!(?config, "configuration");
+    let store = rapport_store::open(&config.database_url)
+        .await
+        .with_context(|| format!("cannot open database {}", config::redact_url(&config.database_url)))?;
+
+    match cli.command {
+        Command::Serve { .. } => serve(store, &config).await,
+        Command::Migrate => {
+            println!("database {} is up to date", config::redact_url(&config.database_url));
+            Ok(())
+        }
+        Command::User { command } => match command {
+            UserCommand::Add { login, role, hotels, name, language } => {
+                access_cmd::user_add(store.as_ref(), access_cmd::UserAdd { login, role, hotels, name, language }).await
+            }
+            UserCommand::Disable { login } => access_cmd::user_disable(store.as_ref(), &login, true).await,
+            UserCommand::Enable { login } => access_cmd::user_disable(store.as_ref(), &login, false).await,
+        },
+        Command::Token { command: TokenCommand::Create { role, hotels, name } } => {
+            let secret = access_cmd::token_create(store.as_ref(), &name, &role, &hotels).await?;
+            println!("{secret}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<()> {
+    let region = Region::parse(&config.phone_region).map_err(anyhow::Error::msg)?;
+    let listener = tokio::net::TcpListener::bind(&config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+    let addr = listener.local_addr()?;
+    println!("Rapport is serving on http://{addr}/ (API under http://{addr}/api/v1, OpenAPI at http://{addr}/api/openapi.json)");
+    rapport_http::serve(listener, rapport_http::AppState::new(store, region)).await?;
+    Ok(())
+}
