@@ -1,0 +1,219 @@
+//! The REST API through a real server, on SQLite and PostgreSQL.
+
+mod common;
+
+use common::{problem, TestApp};
+use rapport_domain::access::{Role, Scope};
+use rapport_store::backend_tests;
+use serde_json::{json, Value};
+
+fn zhang_wei() -> Value {
+    json!({
+        "name": {"given": "Wei", "family": "Zhang", "native": "张伟", "title": "Mr"},
+        "emails": ["Wei.Zhang@Example.com"],
+        "phones": ["+86 138 1234 5678"],
+        "birthday": "1980-05-17",
+        "nationality": "cn",
+        "external_ids": [{"source": "opera", "id": "OP-55120"}],
+        "preferences": [{"kind": "room", "key": "pillow", "value": "buckwheat"}],
+        "taboos": [{"kind": "allergy", "description": "peanuts"}]
+    })
+}
+
+backend_tests! {
+    fn every_api_route_requires_a_token(db) {
+        let app = TestApp::start(db).await;
+        let doc: Value = app.client.get(format!("{}/api/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        assert_eq!(paths.len(), 9, "every documented path is checked");
+        for (path, ops) in paths {
+            let concrete = path.replace("{id}", "1").replace("{code}", "X");
+            for method in ops.as_object().unwrap().keys() {
+                let req = app.client.request(method.to_uppercase().parse().unwrap(), format!("{}{concrete}", app.base)).json(&json!({}));
+                let r = req.send().await.unwrap();
+                assert_eq!(r.status(), 401, "{method} {path}");
+                let r = app.client.request(method.to_uppercase().parse().unwrap(), format!("{}{concrete}", app.base))
+                    .bearer_auth("rpt_not-a-real-token").send().await.unwrap();
+                assert_eq!(r.status(), 401, "{method} {path} with a wrong token");
+            }
+        }
+    }
+
+    fn a_guest_is_created_read_and_updated(db) {
+        let app = TestApp::start(db).await;
+        let created = app.guest(zhang_wei()).await;
+        let id = created["id"].as_i64().unwrap();
+        assert_eq!(created["emails"][0]["value"], "wei.zhang@example.com");
+        assert_eq!(created["phones"][0]["value"], "+8613812345678");
+        assert_eq!(created["nationality"], "CN");
+
+        let read: Value = app.get(&app.admin, &format!("/api/v1/guests/{id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(read, created);
+
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"vip_code": "V1", "phones": ["+86 139 0000 1111", "+86 138 1234 5678"]})).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let updated: Value = r.json().await.unwrap();
+        assert_eq!(updated["vip_code"], "V1");
+        assert_eq!(updated["version"], 2);
+        assert_eq!(updated["name"]["native"], "张伟", "fields not sent are kept");
+        assert_eq!(updated["phones"].as_array().unwrap().len(), 2);
+    }
+
+    fn invalid_input_is_refused_with_field_details_and_loses_nothing(db) {
+        let app = TestApp::start(db).await;
+        let before = app.guest(zhang_wei()).await;
+        let id = before["id"].as_i64().unwrap();
+
+        let r = app.post(&app.admin, "/api/v1/guests", json!({"name": {"given": "", "family": ""}, "emails": ["not-an-email"], "phones": ["12"]})).send().await.unwrap();
+        let p = problem(r, 422).await;
+        let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, vec!["name", "emails[0]", "phones[0]"]);
+
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"emails": ["x@y"], "vip_code": "LOST"})).send().await.unwrap();
+        let p = problem(r, 422).await;
+        assert_eq!(p["errors"][0]["field"], "emails[0]");
+
+        let r = app.client.post(format!("{}/api/v1/guests", app.base)).bearer_auth(&app.admin)
+            .header("content-type", "application/json").body("{not json").send().await.unwrap();
+        problem(r, 400).await;
+        let r = app.post(&app.admin, "/api/v1/guests", json!({"name": {"given": "A", "family": "B"}, "credit_card": "4111111111111111"})).send().await.unwrap();
+        problem(r, 422).await;
+
+        let after: Value = app.get(&app.admin, &format!("/api/v1/guests/{id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(after, before, "a refused change leaves the stored profile as it was");
+        assert_eq!(app.store.counts().await.unwrap().guests, 1);
+    }
+
+    fn a_stale_version_is_a_conflict(db) {
+        let app = TestApp::start(db).await;
+        let id = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"company": "Acme"})).header("If-Match", "1").send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"company": "Other"})).header("If-Match", "1").send().await.unwrap();
+        problem(r, 409).await;
+        let g: Value = app.get(&app.admin, &format!("/api/v1/guests/{id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(g["company"], "Acme");
+    }
+
+    fn missing_rows_are_404_problems(db) {
+        let app = TestApp::start(db).await;
+        problem(app.get(&app.admin, "/api/v1/guests/999").send().await.unwrap(), 404).await;
+        problem(app.get(&app.admin, "/api/v1/stays/999").send().await.unwrap(), 404).await;
+        problem(app.get(&app.admin, "/api/v1/guests/abc").send().await.unwrap(), 400).await;
+        problem(app.get(&app.admin, "/api/v1/hotels/NOPE/stays?from=2026-01-01&to=2026-02-01").send().await.unwrap(), 404).await;
+    }
+
+    fn search_finds_guests_in_any_script_and_format(db) {
+        let app = TestApp::start(db).await;
+        let zw = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
+        let zoe = app.guest(json!({"name": {"given": "Zoë", "family": "Müller"}, "phones": ["(669) 792-1661"], "emails": ["zoe@example.de"]})).await["id"].as_i64().unwrap();
+        app.guest(json!({"name": {"given": "Fang", "family": "Wang", "native": "王芳"}})).await;
+        for (q, want) in [
+            ("张伟", zw), ("zhangwei", zw), ("zhang wei", zw), ("Zhāng Wěi", zw), ("138-1234-5678", zw), ("+8613812345678", zw),
+            ("wei.zhang@example.com", zw), ("OP-55120", zw),
+            ("zoe muller", zoe), ("Müller", zoe), ("669 792 1661", zoe), ("+1 669-792-1661", zoe), ("ZOE@EXAMPLE.DE", zoe),
+        ] {
+            let page: Value = app.get(&app.admin, "/api/v1/guests").query(&[("q", q)]).send().await.unwrap().json().await.unwrap();
+            let ids: Vec<i64> = page["items"].as_array().unwrap().iter().map(|g| g["id"].as_i64().unwrap()).collect();
+            assert_eq!(ids, vec![want], "searching {q:?}");
+            assert_eq!(page["total"], 1);
+        }
+        let page: Value = app.get(&app.admin, "/api/v1/guests?q=nobody-like-this").send().await.unwrap().json().await.unwrap();
+        assert_eq!(page["total"], 0);
+    }
+
+    fn lists_are_paged_with_a_total(db) {
+        let app = TestApp::start(db).await;
+        for i in 0..7 {
+            app.guest(json!({"name": {"given": format!("G{i}"), "family": "Page"}})).await;
+        }
+        let page: Value = app.get(&app.admin, "/api/v1/guests?offset=5&limit=5").send().await.unwrap().json().await.unwrap();
+        assert_eq!(page["total"], 7);
+        assert_eq!(page["items"].as_array().unwrap().len(), 2);
+        let p = problem(app.get(&app.admin, "/api/v1/guests?limit=100000").send().await.unwrap(), 422).await;
+        assert_eq!(p["errors"][0]["field"], "limit");
+    }
+
+    fn stays_outside_the_scope_are_never_shown(db) {
+        let app = TestApp::start(db).await;
+        let lis = app.hotel("LIS", "EUR").await;
+        app.hotel("SHA", "CNY").await;
+        let gid = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
+        for (hotel, reference) in [("LIS", "L-1"), ("SHA", "S-1")] {
+            let r = app.post(&app.admin, &format!("/api/v1/guests/{gid}/stays"), json!({
+                "hotel": hotel, "external_ref": reference, "arrival": "2026-03-01", "departure": "2026-03-04", "rate": "100.00",
+                "status": "checked_out", "spend": [{"category": "food_beverage", "amount": "55.20", "posted_on": "2026-03-02"}]
+            })).send().await.unwrap();
+            assert_eq!(r.status(), 201);
+        }
+        let all: Vec<Value> = app.get(&app.admin, &format!("/api/v1/guests/{gid}/stays")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(all.len(), 2);
+        let sha_stay = all.iter().find(|s| s["external_ref"] == "S-1").unwrap()["id"].as_i64().unwrap();
+
+        let lisbon_desk = app.token(Role::FrontDesk, Scope::Hotels(vec![lis])).await;
+        let mine: Vec<Value> = app.get(&lisbon_desk, &format!("/api/v1/guests/{gid}/stays")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0]["external_ref"], "L-1");
+        let spend: Vec<Value> = app.get(&lisbon_desk, &format!("/api/v1/guests/{gid}/spend")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(spend.len(), 1);
+        assert_eq!(spend[0]["amount"], json!({"minor": 5520, "currency": "EUR"}));
+        problem(app.get(&lisbon_desk, &format!("/api/v1/stays/{sha_stay}")).send().await.unwrap(), 404).await;
+        problem(app.get(&lisbon_desk, "/api/v1/hotels/SHA/stays?from=2026-01-01&to=2027-01-01").send().await.unwrap(), 403).await;
+        let r = app.post(&lisbon_desk, &format!("/api/v1/guests/{gid}/stays"), json!({"hotel": "SHA", "arrival": "2026-05-01", "departure": "2026-05-02"})).send().await.unwrap();
+        problem(r, 403).await;
+        let page: Value = app.get(&lisbon_desk, "/api/v1/hotels/LIS/stays?from=2026-01-01&to=2027-01-01").send().await.unwrap().json().await.unwrap();
+        assert_eq!(page["total"], 1);
+        // The profile itself is group-wide: a Lisbon clerk recognises a Shanghai guest.
+        let g = app.get(&lisbon_desk, &format!("/api/v1/guests/{gid}")).send().await.unwrap();
+        assert_eq!(g.status(), 200);
+    }
+
+    fn a_duplicate_reservation_or_bad_stay_is_refused(db) {
+        let app = TestApp::start(db).await;
+        app.hotel("LIS", "EUR").await;
+        let gid = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
+        let stay = json!({"hotel": "LIS", "external_ref": "R1", "arrival": "2026-03-01", "departure": "2026-03-02"});
+        assert_eq!(app.post(&app.admin, &format!("/api/v1/guests/{gid}/stays"), stay.clone()).send().await.unwrap().status(), 201);
+        problem(app.post(&app.admin, &format!("/api/v1/guests/{gid}/stays"), stay).send().await.unwrap(), 409).await;
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{gid}/stays"), json!({"hotel": "LIS", "arrival": "2026-03-05", "departure": "2026-03-01", "rate": "-5", "status": "gone"})).send().await.unwrap();
+        let p = problem(r, 422).await;
+        let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, vec!["rate", "status", "departure"]);
+        assert_eq!(app.store.counts().await.unwrap().stays, 1);
+    }
+
+    fn roles_limit_what_a_token_may_change(db) {
+        let app = TestApp::start(db).await;
+        let marketing = app.token(Role::Marketing, Scope::Group).await;
+        let id = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
+        assert_eq!(app.get(&marketing, &format!("/api/v1/guests/{id}")).send().await.unwrap().status(), 200);
+        problem(app.patch(&marketing, &format!("/api/v1/guests/{id}"), json!({"vip_code": "X"})).send().await.unwrap(), 403).await;
+        problem(app.post(&marketing, "/api/v1/hotels", json!({"code": "X", "name": "X", "country": "PT", "timezone": "UTC", "currency": "EUR"})).send().await.unwrap(), 403).await;
+    }
+
+    fn notes_and_consents_record_who_and_when(db) {
+        let app = TestApp::start(db).await;
+        let id = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{id}/notes"), json!({"body": "Prefers a room away from the lift"})).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        let notes: Vec<Value> = app.get(&app.admin, &format!("/api/v1/guests/{id}/notes")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(notes[0]["author"], "token:Admin");
+        for granted in [true, false] {
+            let r = app.post(&app.admin, &format!("/api/v1/guests/{id}/consents"), json!({"channel": "email", "granted": granted, "source": "registration card"})).send().await.unwrap();
+            assert_eq!(r.status(), 201);
+        }
+        let history: Vec<Value> = app.get(&app.admin, &format!("/api/v1/guests/{id}/consents")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(history.len(), 2, "consent records are appended, never replaced");
+        let g: Value = app.get(&app.admin, &format!("/api/v1/guests/{id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(g["consents"].as_array().unwrap().len(), 1);
+        assert_eq!(g["consents"][0]["granted"], false);
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{id}/consents"), json!({"channel": "pigeon", "granted": true, "source": ""})).send().await.unwrap();
+        assert_eq!(problem(r, 422).await["errors"].as_array().unwrap().len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_matches_the_snapshot() {
+    let doc = serde_json::to_value(<rapport_http::openapi::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+    insta::assert_json_snapshot!("openapi", doc);
+}
