@@ -20,7 +20,11 @@ pub struct StaffUser {
 
 impl StaffUser {
     pub fn principal(&self) -> Principal {
-        Principal { name: self.login.clone(), role: self.role, scope: self.scope.clone() }
+        Principal {
+            name: self.login.clone(),
+            role: self.role,
+            scope: self.scope.clone(),
+        }
     }
 }
 
@@ -37,7 +41,11 @@ pub struct NewUser {
 
 impl std::fmt::Debug for NewUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewUser").field("login", &self.login).field("role", &self.role).field("password_hash", &"<redacted>").finish()
+        f.debug_struct("NewUser")
+            .field("login", &self.login)
+            .field("role", &self.role)
+            .field("password_hash", &"<redacted>")
+            .finish()
     }
 }
 
@@ -62,6 +70,10 @@ pub struct TokenInfo {
 
 impl TokenInfo {
     pub fn principal(&self) -> Principal {
-        Principal { name: format!("token:{}", self.name), role: self.role, scope: self.scope.clone() }
+        Principal {
+            name: format!("token:{}", self.name),
+            role: self.role,
+            scope: self.scope.clone(),
+        }
     }
 }

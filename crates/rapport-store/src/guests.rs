@@ -24,12 +24,24 @@ pub(crate) fn check_version(guest: &Guest, expected: Option<i64>) -> Result<()> 
 
 /// Orders search hits: keys equal to a prefix first (an exact name beats a longer one),
 /// then by key, then by id; each guest once.
-pub(crate) fn rank_search_hits(prefixes: &[String], mut hits: Vec<(String, GuestId)>, limit: usize) -> Vec<GuestId> {
+pub(crate) fn rank_search_hits(
+    prefixes: &[String],
+    mut hits: Vec<(String, GuestId)>,
+    limit: usize,
+) -> Vec<GuestId> {
     hits.sort_by(|(ka, ia), (kb, ib)| {
         let exact_a = !prefixes.contains(ka);
         let exact_b = !prefixes.contains(kb);
-        exact_a.cmp(&exact_b).then(ka.len().cmp(&kb.len())).then(ka.cmp(kb)).then(ia.cmp(ib))
+        exact_a
+            .cmp(&exact_b)
+            .then(ka.len().cmp(&kb.len()))
+            .then(ka.cmp(kb))
+            .then(ia.cmp(ib))
     });
     let mut seen = HashSet::new();
-    hits.into_iter().map(|(_, id)| id).filter(|id| seen.insert(*id)).take(limit).collect()
+    hits.into_iter()
+        .map(|(_, id)| id)
+        .filter(|id| seen.insert(*id))
+        .take(limit)
+        .collect()
 }

@@ -6,9 +6,11 @@ use crate::{postgres::PgStore, sqlite::SqliteStore, Result, Store, StoreError};
 /// `sqlite://PATH` (or a bare path) for the embedded database, `postgres://…` for PostgreSQL.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        // TEMP until the PostgreSQL backend lands.
-        Err(PgStore::connect(url).await.err().unwrap_or_else(|| StoreError::BadUrl(url.into())))
-    } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
         Ok(Arc::new(SqliteStore::open(path).await?))
     } else if !url.contains("://") && !url.is_empty() {
         Ok(Arc::new(SqliteStore::open(url).await?))

@@ -31,20 +31,37 @@ impl TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("rapport.db").display());
         let store = crate::open(&url).await.expect("open fresh SQLite database");
-        TestDb { store, url, cleanup: Cleanup::Sqlite(dir) }
+        TestDb {
+            store,
+            url,
+            cleanup: Cleanup::Sqlite(dir),
+        }
     }
 
     pub async fn postgres() -> TestDb {
-        let admin_url = std::env::var("RAPPORT_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
+        let admin_url = std::env::var("RAPPORT_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
         let database = format!("rapport_t_{:016x}", rand::thread_rng().gen::<u64>());
         let (client, conn) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls).await.unwrap_or_else(|e| {
             panic!("PostgreSQL tests need a server at {admin_url} (set RAPPORT_TEST_POSTGRES_URL): {e}")
         });
         tokio::spawn(conn);
-        client.batch_execute(&format!("CREATE DATABASE {database}")).await.expect("create test database");
+        client
+            .batch_execute(&format!("CREATE DATABASE {database}"))
+            .await
+            .expect("create test database");
         let url = replace_database(&admin_url, &database);
-        let store = crate::open(&url).await.expect("open fresh PostgreSQL database");
-        TestDb { store, url, cleanup: Cleanup::Postgres { admin_url, database } }
+        let store = crate::open(&url)
+            .await
+            .expect("open fresh PostgreSQL database");
+        TestDb {
+            store,
+            url,
+            cleanup: Cleanup::Postgres {
+                admin_url,
+                database,
+            },
+        }
     }
 
     /// `sqlite` or `postgres`.
@@ -58,7 +75,9 @@ impl TestDb {
 }
 
 fn replace_database(url: &str, database: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
     let base = match base[authority_end..].find('/') {
         Some(slash) => &base[..authority_end + slash],
@@ -72,15 +91,27 @@ fn replace_database(url: &str, database: &str) -> String {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Cleanup::Postgres { admin_url, database } = &self.cleanup {
+        if let Cleanup::Postgres {
+            admin_url,
+            database,
+        } = &self.cleanup
+        {
             let (admin_url, database) = (admin_url.clone(), database.clone());
             // Drop runs inside a test's runtime; do the async cleanup on a thread of its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
                 rt.block_on(async {
-                    let (client, conn) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls).await.ok()?;
+                    let (client, conn) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls)
+                        .await
+                        .ok()?;
                     tokio::spawn(conn);
-                    client.batch_execute(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")).await.ok()
+                    client
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+                        .await
+                        .ok()
                 })
             })
             .join();
@@ -113,12 +144,17 @@ macro_rules! backend_tests {
     };
 }
 
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn database_name_replaces_the_path() {
-        assert_eq!(super::replace_database("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
-        assert_eq!(super::replace_database("postgres://u@h/test?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+        assert_eq!(
+            super::replace_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::replace_database("postgres://u@h/test?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
     }
 }

@@ -1,9 +1,504 @@
-//! The production backend: PostgreSQL through tokio-postgres.
+//! The production backend: PostgreSQL through tokio-postgres, pooled by deadpool.
+//!
+//! Reads use the SQL shared with SQLite and the shared row decoders. Writes go through
+//! [`write`]'s array-parameter statements, so a single edit and an import batch of
+//! thousands of rows take the same path; ids come from the tables' sequences.
 
-pub struct PgStore;
+mod import;
+mod migrate;
+mod sql;
+mod write;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{NaiveDate, SubsecRound, Utc};
+use deadpool_postgres::{
+    Client, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Transaction,
+};
+use rapport_domain::access::Scope;
+use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
+use rapport_domain::hotel::{Hotel, HotelId, NewHotel};
+use rapport_domain::ingest::IncomingBooking;
+use rapport_domain::stay::{NewStay, Note, SpendLine, Stay, StayId};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{NoTls, Row};
+
+use crate::auth::{NewToken, NewUser, StaffUser, TokenInfo};
+use crate::rows::{self, scope_to_text};
+use crate::sql as shared;
+use crate::{BatchOutcome, Counts, GuestDoc, Page, Result, Store, StoreError};
+
+/// Connections per server. Several stateless servers share one database, so this stays
+/// well below PostgreSQL's default `max_connections` of 100.
+const POOL_SIZE: usize = 16;
+/// How long a request waits for a free connection before it fails.
+const POOL_WAIT: Duration = Duration::from_secs(30);
+
+pub struct PgStore {
+    pool: Pool,
+}
 
 impl PgStore {
-    pub async fn connect(_url: &str) -> crate::Result<Self> {
-        Err(crate::StoreError::BadUrl("postgres backend not built yet".into()))
+    /// Connects to `postgres://…` and applies pending migrations.
+    pub async fn connect(url: &str) -> Result<Self> {
+        // The parse error never repeats the URL, which may carry a password.
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::Pool(format!("invalid PostgreSQL URL: {e}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .wait_timeout(Some(POOL_WAIT))
+            .runtime(Runtime::Tokio1)
+            .build()
+            .map_err(|e| StoreError::Pool(e.to_string()))?;
+        let mut client = pool.get().await?;
+        migrate::migrate(&mut client).await?;
+        Ok(Self { pool })
+    }
+
+    async fn client(&self) -> Result<Client> {
+        Ok(self.pool.get().await?)
+    }
+}
+
+/// PostgreSQL keeps timestamps to the microsecond; a consent's time is cut to that before
+/// it is copied into the guest document, so the document and the history agree.
+pub(super) fn consent_time(mut record: ConsentRecord) -> ConsentRecord {
+    record.recorded_at = record.recorded_at.trunc_subsecs(6);
+    record
+}
+
+/// Maps a unique-constraint failure to `Conflict` with a message for the user.
+pub(super) fn conflict(e: tokio_postgres::Error, what: &str) -> StoreError {
+    if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+        StoreError::Conflict(format!("{what} already exists"))
+    } else {
+        e.into()
+    }
+}
+
+async fn query(client: &Client, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+    let stmt = client.prepare_cached(sql).await?;
+    Ok(client.query(&stmt, params).await?)
+}
+
+async fn query_opt(
+    client: &Client,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Option<Row>> {
+    let stmt = client.prepare_cached(sql).await?;
+    Ok(client.query_opt(&stmt, params).await?)
+}
+
+async fn count(client: &Client, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<i64> {
+    let stmt = client.prepare_cached(sql).await?;
+    Ok(client.query_one(&stmt, params).await?.try_get(0)?)
+}
+
+fn decode_all<T>(rows: Vec<Row>, decode: impl Fn(&Row) -> Result<T>) -> Result<Vec<T>> {
+    rows.iter().map(decode).collect()
+}
+
+async fn guest_doc(client: &Client, id: GuestId) -> Result<GuestDoc> {
+    match query_opt(client, shared::GUEST_DOC, &[&id]).await? {
+        Some(r) => Ok(GuestDoc(r.try_get(0)?)),
+        None => Err(StoreError::not_found(format!("guest {id}"))),
+    }
+}
+
+async fn require_guest(client: &Client, id: GuestId) -> Result<()> {
+    match query_opt(client, sql::GUEST_EXISTS, &[&id]).await? {
+        Some(_) => Ok(()),
+        None => Err(StoreError::not_found(format!("guest {id}"))),
+    }
+}
+
+/// The stored guest, locked for the rest of the transaction.
+async fn guest_for_update(tx: &Transaction<'_>, id: GuestId) -> Result<Guest> {
+    let stmt = tx.prepare_cached(sql::GUEST_DOC_FOR_UPDATE).await?;
+    match tx.query_opt(&stmt, &[&id]).await? {
+        Some(r) => GuestDoc(r.try_get(0)?).decode(),
+        None => Err(StoreError::not_found(format!("guest {id}"))),
+    }
+}
+
+/// Reads of a guest's stays, spend or notes: the shared SQL for the whole group, the
+/// `= ANY` variant for a list of hotels.
+async fn scoped<T>(
+    client: &Client,
+    guest: GuestId,
+    scope: &Scope,
+    group: &str,
+    hotels: &str,
+    decode: impl Fn(&Row) -> Result<T>,
+) -> Result<Vec<T>> {
+    require_guest(client, guest).await?;
+    let rows = match scope {
+        Scope::Group => query(client, group, &[&guest]).await?,
+        Scope::Hotels(ids) => query(client, hotels, &[&guest, ids]).await?,
+    };
+    decode_all(rows, decode)
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn counts(&self) -> Result<Counts> {
+        let c = self.client().await?;
+        let r = c.query_one(shared::COUNTS, &[]).await?;
+        Ok(Counts {
+            hotels: r.try_get(0)?,
+            guests: r.try_get(1)?,
+            stays: r.try_get(2)?,
+            spend_lines: r.try_get(3)?,
+        })
+    }
+
+    async fn create_hotel(&self, h: NewHotel) -> Result<Hotel> {
+        let c = self.client().await?;
+        let stmt = c.prepare_cached(shared::INSERT_HOTEL).await?;
+        let row = c
+            .query_one(
+                &stmt,
+                &[
+                    &h.code,
+                    &h.name,
+                    &h.country,
+                    &h.timezone,
+                    &h.currency.code(),
+                ],
+            )
+            .await
+            .map_err(|e| conflict(e, &format!("hotel {}", h.code)))?;
+        rows::hotel(&row)
+    }
+
+    async fn hotels(&self) -> Result<Vec<Hotel>> {
+        let c = self.client().await?;
+        decode_all(query(&c, shared::HOTELS, &[]).await?, rows::hotel)
+    }
+
+    async fn hotel_by_code(&self, code: &str) -> Result<Hotel> {
+        let code = code.trim().to_ascii_uppercase();
+        let c = self.client().await?;
+        match query_opt(&c, shared::HOTEL_BY_CODE, &[&code]).await? {
+            Some(r) => rows::hotel(&r),
+            None => Err(StoreError::not_found(format!("hotel {code}"))),
+        }
+    }
+
+    async fn create_guest(
+        &self,
+        profile: GuestProfile,
+        consents: Vec<ConsentRecord>,
+    ) -> Result<Guest> {
+        let consents: Vec<ConsentRecord> = consents.into_iter().map(consent_time).collect();
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let now = Utc::now();
+        let id = write::next_ids(&tx, sql::NEXT_GUEST_IDS, 1).await?[0];
+        let mut guest = Guest {
+            id,
+            profile,
+            consents: vec![],
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        for record in &consents {
+            rapport_domain::ingest::set_current_consent(&mut guest.consents, record.clone());
+        }
+        write::insert_guests(&tx, std::slice::from_ref(&guest)).await?;
+        let records: Vec<(GuestId, &ConsentRecord)> = consents.iter().map(|r| (id, r)).collect();
+        write::insert_consents(&tx, &records).await?;
+        tx.commit().await?;
+        Ok(guest)
+    }
+
+    async fn guest_doc(&self, id: GuestId) -> Result<GuestDoc> {
+        guest_doc(&self.client().await?, id).await
+    }
+
+    async fn update_guest(
+        &self,
+        id: GuestId,
+        profile: GuestProfile,
+        expected_version: Option<i64>,
+    ) -> Result<Guest> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let mut guest = guest_for_update(&tx, id).await?;
+        crate::check_version(&guest, expected_version)?;
+        guest.profile = profile;
+        guest.version += 1;
+        guest.updated_at = Utc::now();
+        write::update_guests(&tx, std::slice::from_ref(&guest)).await?;
+        tx.commit().await?;
+        Ok(guest)
+    }
+
+    async fn record_consent(&self, id: GuestId, record: ConsentRecord) -> Result<Guest> {
+        let record = consent_time(record);
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let mut guest = guest_for_update(&tx, id).await?;
+        write::insert_consents(&tx, &[(id, &record)]).await?;
+        rapport_domain::ingest::set_current_consent(&mut guest.consents, record);
+        guest.version += 1;
+        guest.updated_at = Utc::now();
+        write::update_guests(&tx, std::slice::from_ref(&guest)).await?;
+        tx.commit().await?;
+        Ok(guest)
+    }
+
+    async fn consent_history(&self, id: GuestId) -> Result<Vec<ConsentRecord>> {
+        let c = self.client().await?;
+        require_guest(&c, id).await?;
+        decode_all(
+            query(&c, shared::CONSENT_HISTORY, &[&id]).await?,
+            rows::consent,
+        )
+    }
+
+    async fn list_guests(&self, offset: i64, limit: i64) -> Result<Page<Guest>> {
+        let c = self.client().await?;
+        // Both queries go out on the one connection before either answer is awaited.
+        let (total, docs) = tokio::try_join!(count(&c, shared::GUEST_COUNT, &[]), async {
+            query(&c, shared::GUEST_PAGE, &[&limit, &offset]).await
+        })?;
+        let items = docs
+            .iter()
+            .map(|r| GuestDoc(r.try_get(0)?).decode())
+            .collect::<Result<_>>()?;
+        Ok(Page {
+            items,
+            total,
+            offset,
+            limit,
+        })
+    }
+
+    async fn search_guests(&self, prefixes: &[String], limit: i64) -> Result<Vec<Guest>> {
+        let c = self.client().await?;
+        let lookups = prefixes.iter().map(|p| {
+            let end = shared::prefix_end(p);
+            let c = &c;
+            async move { query(c, shared::SEARCH_PREFIX, &[p, &end, &(limit * 4)]).await }
+        });
+        let mut hits: Vec<(String, GuestId)> = Vec::new();
+        for rows in futures_util::future::try_join_all(lookups).await? {
+            for r in rows {
+                hits.push((r.try_get(0)?, r.try_get(1)?));
+            }
+        }
+        let ids = crate::rank_search_hits(prefixes, hits, limit as usize);
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut docs: std::collections::HashMap<GuestId, String> = std::collections::HashMap::new();
+        for r in query(&c, sql::GUEST_DOCS, &[&ids]).await? {
+            docs.insert(r.try_get(0)?, r.try_get(1)?);
+        }
+        ids.iter()
+            .map(|id| match docs.remove(id) {
+                Some(doc) => GuestDoc(doc).decode(),
+                None => Err(StoreError::not_found(format!("guest {id}"))),
+            })
+            .collect()
+    }
+
+    async fn add_stay(&self, guest: GuestId, stay: NewStay) -> Result<Stay> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let stmt = tx.prepare_cached(sql::GUEST_EXISTS).await?;
+        if tx.query_opt(&stmt, &[&guest]).await?.is_none() {
+            return Err(StoreError::not_found(format!("guest {guest}")));
+        }
+        let id = write::insert_stays(&tx, &[(guest, &stay)], Utc::now()).await?[0];
+        let stmt = tx.prepare_cached(&shared::stay_by_id()).await?;
+        let row = tx.query_one(&stmt, &[&id]).await?;
+        let stay = rows::stay(&row)?;
+        tx.commit().await?;
+        Ok(stay)
+    }
+
+    async fn stay(&self, id: StayId) -> Result<Stay> {
+        let c = self.client().await?;
+        match query_opt(&c, &shared::stay_by_id(), &[&id]).await? {
+            Some(r) => rows::stay(&r),
+            None => Err(StoreError::not_found(format!("stay {id}"))),
+        }
+    }
+
+    async fn guest_stays(&self, guest: GuestId, scope: &Scope) -> Result<Vec<Stay>> {
+        let c = self.client().await?;
+        scoped(
+            &c,
+            guest,
+            scope,
+            &shared::guest_stays(),
+            &sql::guest_stays_in(),
+            rows::stay,
+        )
+        .await
+    }
+
+    async fn guest_spend(&self, guest: GuestId, scope: &Scope) -> Result<Vec<SpendLine>> {
+        let c = self.client().await?;
+        scoped(
+            &c,
+            guest,
+            scope,
+            &shared::guest_spend(),
+            &sql::guest_spend_in(),
+            rows::spend_line,
+        )
+        .await
+    }
+
+    async fn hotel_stays(
+        &self,
+        hotel: HotelId,
+        from: NaiveDate,
+        to: NaiveDate,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page<Stay>> {
+        let c = self.client().await?;
+        let (total, rows) = tokio::try_join!(
+            async { count(&c, shared::HOTEL_STAYS_COUNT, &[&hotel, &from, &to]).await },
+            async {
+                query(
+                    &c,
+                    &shared::hotel_stays(),
+                    &[&hotel, &from, &to, &limit, &offset],
+                )
+                .await
+            }
+        )?;
+        Ok(Page {
+            items: decode_all(rows, rows::stay)?,
+            total,
+            offset,
+            limit,
+        })
+    }
+
+    async fn add_note(
+        &self,
+        guest: GuestId,
+        stay: Option<StayId>,
+        hotel: Option<HotelId>,
+        body: &str,
+        author: &str,
+    ) -> Result<Note> {
+        let c = self.client().await?;
+        require_guest(&c, guest).await?;
+        let stmt = c.prepare_cached(shared::INSERT_NOTE).await?;
+        let row = c
+            .query_one(&stmt, &[&guest, &stay, &hotel, &body, &author, &Utc::now()])
+            .await?;
+        rows::note(&row)
+    }
+
+    async fn guest_notes(&self, guest: GuestId, scope: &Scope) -> Result<Vec<Note>> {
+        let c = self.client().await?;
+        scoped(
+            &c,
+            guest,
+            scope,
+            &shared::guest_notes(),
+            &sql::guest_notes_in(),
+            rows::note,
+        )
+        .await
+    }
+
+    async fn create_user(&self, u: NewUser) -> Result<StaffUser> {
+        let c = self.client().await?;
+        let stmt = c.prepare_cached(shared::INSERT_USER).await?;
+        let scope = scope_to_text(&u.scope);
+        let row = c
+            .query_one(
+                &stmt,
+                &[
+                    &u.login,
+                    &u.display_name,
+                    &u.password_hash,
+                    &u.role.as_str(),
+                    &scope,
+                    &u.language,
+                    &Utc::now(),
+                ],
+            )
+            .await
+            .map_err(|e| conflict(e, &format!("user {}", u.login)))?;
+        rows::staff_user(&row)
+    }
+
+    async fn user_by_login(&self, login: &str) -> Result<(StaffUser, String)> {
+        let c = self.client().await?;
+        match query_opt(&c, shared::USER_BY_LOGIN, &[&login]).await? {
+            Some(r) => Ok((rows::staff_user(&r)?, r.try_get(8)?)),
+            None => Err(StoreError::not_found(format!("user {login}"))),
+        }
+    }
+
+    async fn set_user_disabled(&self, login: &str, disabled: bool) -> Result<StaffUser> {
+        let c = self.client().await?;
+        match query_opt(&c, shared::SET_USER_DISABLED, &[&login, &disabled]).await? {
+            Some(r) => rows::staff_user(&r),
+            None => Err(StoreError::not_found(format!("user {login}"))),
+        }
+    }
+
+    async fn create_token(&self, t: NewToken) -> Result<TokenInfo> {
+        let c = self.client().await?;
+        let stmt = c.prepare_cached(shared::INSERT_TOKEN).await?;
+        let scope = scope_to_text(&t.scope);
+        let row = c
+            .query_one(
+                &stmt,
+                &[
+                    &t.name,
+                    &t.token_hash,
+                    &t.role.as_str(),
+                    &scope,
+                    &t.created_by,
+                    &Utc::now(),
+                ],
+            )
+            .await
+            .map_err(|e| conflict(e, "token"))?;
+        rows::token(&row)
+    }
+
+    async fn token_by_hash(&self, hash: &str) -> Result<TokenInfo> {
+        let c = self.client().await?;
+        match query_opt(&c, shared::TOKEN_BY_HASH, &[&hash]).await? {
+            Some(r) => rows::token(&r),
+            None => Err(StoreError::not_found("token")),
+        }
+    }
+
+    async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let outcome = import::import_batch(&tx, rows).await?;
+        tx.commit().await?;
+        Ok(outcome)
     }
 }

@@ -2,7 +2,6 @@
 //! core, write the plan — all inside the writer's one transaction, so a batch is atomic
 //! and a concurrent import cannot create the same guest twice.
 
-
 use chrono::Utc;
 use rapport_domain::guest::Guest;
 use rapport_domain::ingest::{plan_ingest, GuestRef, IncomingBooking, KnownState};
@@ -31,7 +30,11 @@ pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Resu
                 }
             }
             if let Some((hotel, reference)) = row.stay_ref() {
-                if stay_exists.query_row(params![hotel, reference], |_| Ok(())).optional()?.is_some() {
+                if stay_exists
+                    .query_row(params![hotel, reference], |_| Ok(()))
+                    .optional()?
+                    .is_some()
+                {
                     known.stay_refs.insert((hotel, reference));
                 }
             }
@@ -44,7 +47,14 @@ pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Resu
     let mut new_ids = Vec::with_capacity(plan.new_guests.len());
     let mut next_id = next_guest_id(tx)?;
     for (profile, consents) in plan.new_guests {
-        let mut guest = Guest { id: next_id, profile, consents: vec![], version: 1, created_at: now, updated_at: now };
+        let mut guest = Guest {
+            id: next_id,
+            profile,
+            consents: vec![],
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
         next_id += 1;
         for c in consents {
             insert_consent(tx, guest.id, &c)?;
@@ -70,8 +80,21 @@ pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Resu
         let guest = resolve(planned.guest);
         let stay = insert_stay(tx, guest, &planned.stay)?;
         for n in &planned.notes {
-            note.query_row(params![guest, stay, planned.stay.hotel_id, n.body, n.author, n.created_at], |_| Ok(()))?;
+            note.query_row(
+                params![
+                    guest,
+                    stay,
+                    planned.stay.hotel_id,
+                    n.body,
+                    n.author,
+                    n.created_at
+                ],
+                |_| Ok(()),
+            )?;
         }
     }
-    Ok(BatchOutcome { rows: plan.outcomes, new_guest_ids: new_ids })
+    Ok(BatchOutcome {
+        rows: plan.outcomes,
+        new_guest_ids: new_ids,
+    })
 }

@@ -38,12 +38,18 @@ impl SqliteStore {
 
 fn migrate(tx: &Transaction) -> Result<()> {
     tx.execute(sql::CREATE_MIGRATIONS_TABLE, [])?;
-    let applied: Vec<i64> = tx.prepare(sql::APPLIED_MIGRATIONS)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let applied: Vec<i64> = tx
+        .prepare(sql::APPLIED_MIGRATIONS)?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     for (version, script) in sql::SQLITE_MIGRATIONS {
         if !applied.contains(version) {
             tracing::info!(version, "applying SQLite migration");
             tx.execute_batch(script)?;
-            tx.execute(&for_sqlite(sql::RECORD_MIGRATION), params![version, Utc::now().to_rfc3339()])?;
+            tx.execute(
+                &for_sqlite(sql::RECORD_MIGRATION),
+                params![version, Utc::now().to_rfc3339()],
+            )?;
         }
     }
     Ok(())
@@ -52,7 +58,9 @@ fn migrate(tx: &Transaction) -> Result<()> {
 /// Maps a unique-constraint failure to `Conflict` with a message for the user.
 fn conflict(e: rusqlite::Error, what: &str) -> StoreError {
     match &e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
             StoreError::Conflict(format!("{what} already exists"))
         }
         _ => e.into(),
@@ -68,18 +76,32 @@ fn guest_doc(conn: &Connection, id: GuestId) -> Result<GuestDoc> {
 }
 
 fn next_guest_id(tx: &Transaction) -> Result<GuestId> {
-    Ok(tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM guests", [], |r| r.get(0))?)
+    Ok(
+        tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM guests", [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// Writes a guest document and rewrites its identity and search keys.
 fn put_guest(tx: &Transaction, guest: &Guest, insert: bool) -> Result<()> {
     let doc = crate::guest_json(guest);
     if insert {
-        tx.prepare_cached(&for_sqlite(sql::INSERT_GUEST))?.execute(params![guest.id, doc, guest.version, guest.created_at, guest.updated_at])?;
+        tx.prepare_cached(&for_sqlite(sql::INSERT_GUEST))?
+            .execute(params![
+                guest.id,
+                doc,
+                guest.version,
+                guest.created_at,
+                guest.updated_at
+            ])?;
     } else {
-        tx.prepare_cached(&for_sqlite(sql::UPDATE_GUEST))?.execute(params![guest.id, doc, guest.version, guest.updated_at])?;
-        tx.prepare_cached(&for_sqlite(sql::DELETE_IDENTITIES))?.execute([guest.id])?;
-        tx.prepare_cached(&for_sqlite(sql::DELETE_SEARCH_KEYS))?.execute([guest.id])?;
+        tx.prepare_cached(&for_sqlite(sql::UPDATE_GUEST))?
+            .execute(params![guest.id, doc, guest.version, guest.updated_at])?;
+        tx.prepare_cached(&for_sqlite(sql::DELETE_IDENTITIES))?
+            .execute([guest.id])?;
+        tx.prepare_cached(&for_sqlite(sql::DELETE_SEARCH_KEYS))?
+            .execute([guest.id])?;
     }
     let mut ins = tx.prepare_cached(&for_sqlite(sql::INSERT_IDENTITY))?;
     for key in rapport_domain::identity::identity_keys(&guest.profile) {
@@ -93,14 +115,15 @@ fn put_guest(tx: &Transaction, guest: &Guest, insert: bool) -> Result<()> {
 }
 
 fn insert_consent(tx: &Transaction, guest: GuestId, c: &ConsentRecord) -> Result<()> {
-    tx.prepare_cached(&for_sqlite(sql::INSERT_CONSENT))?.execute(params![
-        guest,
-        c.channel.as_str(),
-        c.granted,
-        c.recorded_at,
-        c.source,
-        c.recorded_by
-    ])?;
+    tx.prepare_cached(&for_sqlite(sql::INSERT_CONSENT))?
+        .execute(params![
+            guest,
+            c.channel.as_str(),
+            c.granted,
+            c.recorded_at,
+            c.source,
+            c.recorded_by
+        ])?;
     Ok(())
 }
 
@@ -148,7 +171,10 @@ fn insert_stay(tx: &Transaction, guest: GuestId, s: &NewStay) -> Result<StayId> 
 }
 
 fn in_scope<T>(items: Vec<T>, scope: &Scope, hotel: impl Fn(&T) -> Option<HotelId>) -> Vec<T> {
-    items.into_iter().filter(|i| hotel(i).is_none_or(|h| scope.allows(h))).collect()
+    items
+        .into_iter()
+        .filter(|i| hotel(i).is_none_or(|h| scope.allows(h)))
+        .collect()
 }
 
 #[async_trait]
@@ -161,7 +187,12 @@ impl Store for SqliteStore {
         self.pool
             .read(|c| {
                 Ok(c.query_row(sql::COUNTS, [], |r| {
-                    Ok(Counts { hotels: r.get(0)?, guests: r.get(1)?, stays: r.get(2)?, spend_lines: r.get(3)? })
+                    Ok(Counts {
+                        hotels: r.get(0)?,
+                        guests: r.get(1)?,
+                        stays: r.get(2)?,
+                        spend_lines: r.get(3)?,
+                    })
                 })?)
             })
             .await
@@ -172,9 +203,18 @@ impl Store for SqliteStore {
             .write(move |tx| {
                 let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_HOTEL))?;
                 let mut rows = stmt
-                    .query(params![h.code, h.name, h.country, h.timezone, h.currency.code()])
+                    .query(params![
+                        h.code,
+                        h.name,
+                        h.country,
+                        h.timezone,
+                        h.currency.code()
+                    ])
                     .map_err(|e| conflict(e, &format!("hotel {}", h.code)))?;
-                let row = rows.next().map_err(|e| conflict(e, &format!("hotel {}", h.code)))?.ok_or_else(|| StoreError::Task("no row returned".into()))?;
+                let row = rows
+                    .next()
+                    .map_err(|e| conflict(e, &format!("hotel {}", h.code)))?
+                    .ok_or_else(|| StoreError::Task("no row returned".into()))?;
                 rows::hotel(row)
             })
             .await
@@ -208,11 +248,22 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn create_guest(&self, profile: GuestProfile, consents: Vec<ConsentRecord>) -> Result<Guest> {
+    async fn create_guest(
+        &self,
+        profile: GuestProfile,
+        consents: Vec<ConsentRecord>,
+    ) -> Result<Guest> {
         self.pool
             .write(move |tx| {
                 let now = Utc::now();
-                let mut guest = Guest { id: next_guest_id(tx)?, profile, consents: vec![], version: 1, created_at: now, updated_at: now };
+                let mut guest = Guest {
+                    id: next_guest_id(tx)?,
+                    profile,
+                    consents: vec![],
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                };
                 for c in consents {
                     insert_consent(tx, guest.id, &c)?;
                     rapport_domain::ingest::set_current_consent(&mut guest.consents, c);
@@ -227,7 +278,12 @@ impl Store for SqliteStore {
         self.pool.read_now(|c| guest_doc(c, id))
     }
 
-    async fn update_guest(&self, id: GuestId, profile: GuestProfile, expected_version: Option<i64>) -> Result<Guest> {
+    async fn update_guest(
+        &self,
+        id: GuestId,
+        profile: GuestProfile,
+        expected_version: Option<i64>,
+    ) -> Result<Guest> {
         self.pool
             .write(move |tx| {
                 let mut guest = guest_doc(tx, id)?.decode()?;
@@ -275,9 +331,19 @@ impl Store for SqliteStore {
             .read(move |c| {
                 let total: i64 = c.query_row(sql::GUEST_COUNT, [], |r| r.get(0))?;
                 let mut stmt = c.prepare_cached(&for_sqlite(sql::GUEST_PAGE))?;
-                let docs: Vec<String> = stmt.query_map([limit, offset], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-                let items = docs.into_iter().map(|d| GuestDoc(d).decode()).collect::<Result<_>>()?;
-                Ok(Page { items, total, offset, limit })
+                let docs: Vec<String> = stmt
+                    .query_map([limit, offset], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let items = docs
+                    .into_iter()
+                    .map(|d| GuestDoc(d).decode())
+                    .collect::<Result<_>>()?;
+                Ok(Page {
+                    items,
+                    total,
+                    offset,
+                    limit,
+                })
             })
             .await
     }
@@ -289,13 +355,17 @@ impl Store for SqliteStore {
                 let mut hits: Vec<(String, GuestId)> = Vec::new();
                 let mut stmt = c.prepare_cached(&for_sqlite(sql::SEARCH_PREFIX))?;
                 for p in &prefixes {
-                    let rows = stmt.query_map(params![p, sql::prefix_end(p), limit * 4], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    let rows = stmt.query_map(params![p, sql::prefix_end(p), limit * 4], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?;
                     for row in rows {
                         hits.push(row?);
                     }
                 }
                 let ids = crate::rank_search_hits(&prefixes, hits, limit as usize);
-                ids.into_iter().map(|id| guest_doc(c, id)?.decode()).collect()
+                ids.into_iter()
+                    .map(|id| guest_doc(c, id)?.decode())
+                    .collect()
             })
             .await
     }
@@ -307,7 +377,10 @@ impl Store for SqliteStore {
                 let id = insert_stay(tx, guest, &stay)?;
                 let mut stmt = tx.prepare_cached(&for_sqlite(&sql::stay_by_id()))?;
                 let mut rows = stmt.query([id])?;
-                rows::stay(rows.next()?.ok_or_else(|| StoreError::not_found(format!("stay {id}")))?)
+                rows::stay(
+                    rows.next()?
+                        .ok_or_else(|| StoreError::not_found(format!("stay {id}")))?,
+                )
             })
             .await
     }
@@ -357,29 +430,53 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn hotel_stays(&self, hotel: HotelId, from: NaiveDate, to: NaiveDate, offset: i64, limit: i64) -> Result<Page<Stay>> {
+    async fn hotel_stays(
+        &self,
+        hotel: HotelId,
+        from: NaiveDate,
+        to: NaiveDate,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page<Stay>> {
         self.pool
             .read(move |c| {
-                let total: i64 = c.prepare_cached(&for_sqlite(sql::HOTEL_STAYS_COUNT))?.query_row(params![hotel, from, to], |r| r.get(0))?;
+                let total: i64 = c
+                    .prepare_cached(&for_sqlite(sql::HOTEL_STAYS_COUNT))?
+                    .query_row(params![hotel, from, to], |r| r.get(0))?;
                 let mut stmt = c.prepare_cached(&for_sqlite(&sql::hotel_stays()))?;
                 let mut rows = stmt.query(params![hotel, from, to, limit, offset])?;
                 let mut items = Vec::new();
                 while let Some(r) = rows.next()? {
                     items.push(rows::stay(r)?);
                 }
-                Ok(Page { items, total, offset, limit })
+                Ok(Page {
+                    items,
+                    total,
+                    offset,
+                    limit,
+                })
             })
             .await
     }
 
-    async fn add_note(&self, guest: GuestId, stay: Option<StayId>, hotel: Option<HotelId>, body: &str, author: &str) -> Result<Note> {
+    async fn add_note(
+        &self,
+        guest: GuestId,
+        stay: Option<StayId>,
+        hotel: Option<HotelId>,
+        body: &str,
+        author: &str,
+    ) -> Result<Note> {
         let (body, author) = (body.to_string(), author.to_string());
         self.pool
             .write(move |tx| {
                 guest_doc(tx, guest)?;
                 let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_NOTE))?;
                 let mut rows = stmt.query(params![guest, stay, hotel, body, author, Utc::now()])?;
-                rows::note(rows.next()?.ok_or_else(|| StoreError::Task("no row returned".into()))?)
+                rows::note(
+                    rows.next()?
+                        .ok_or_else(|| StoreError::Task("no row returned".into()))?,
+                )
             })
             .await
     }
@@ -405,9 +502,19 @@ impl Store for SqliteStore {
             .write(move |tx| {
                 let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_USER))?;
                 let mut rows = stmt
-                    .query(params![u.login, u.display_name, u.password_hash, u.role.as_str(), scope_to_text(&u.scope), u.language, Utc::now()])
+                    .query(params![
+                        u.login,
+                        u.display_name,
+                        u.password_hash,
+                        u.role.as_str(),
+                        scope_to_text(&u.scope),
+                        u.language,
+                        Utc::now()
+                    ])
                     .map_err(|e| conflict(e, &format!("user {}", u.login)))?;
-                let row = rows.next().map_err(|e| conflict(e, &format!("user {}", u.login)))?;
+                let row = rows
+                    .next()
+                    .map_err(|e| conflict(e, &format!("user {}", u.login)))?;
                 rows::staff_user(row.ok_or_else(|| StoreError::Task("no row returned".into()))?)
             })
             .await
@@ -446,9 +553,19 @@ impl Store for SqliteStore {
             .write(move |tx| {
                 let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_TOKEN))?;
                 let mut rows = stmt
-                    .query(params![t.name, t.token_hash, t.role.as_str(), scope_to_text(&t.scope), t.created_by, Utc::now()])
+                    .query(params![
+                        t.name,
+                        t.token_hash,
+                        t.role.as_str(),
+                        scope_to_text(&t.scope),
+                        t.created_by,
+                        Utc::now()
+                    ])
                     .map_err(|e| conflict(e, "token"))?;
-                rows::token(rows.next()?.ok_or_else(|| StoreError::Task("no row returned".into()))?)
+                rows::token(
+                    rows.next()?
+                        .ok_or_else(|| StoreError::Task("no row returned".into()))?,
+                )
             })
             .await
     }
@@ -466,6 +583,8 @@ impl Store for SqliteStore {
     }
 
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
-        self.pool.write(move |tx| import::import_batch(tx, rows)).await
+        self.pool
+            .write(move |tx| import::import_batch(tx, rows))
+            .await
     }
 }

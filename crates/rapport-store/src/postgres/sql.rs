@@ -1,0 +1,70 @@
+//! SQL only PostgreSQL runs: advisory locks, sequences, row locks and array-parameter
+//! bulk writes (`unnest` of one array per column: one statement per table and batch).
+
+use crate::sql::{NOTE_COLUMNS, SPEND_COLUMNS, STAY_COLUMNS};
+
+/// Advisory-lock keys (transaction scoped, per database): "RAPPORT" then a purpose byte.
+pub(super) const MIGRATION_LOCK: i64 = 0x5241_5050_4f52_5401;
+pub(super) const IMPORT_LOCK: i64 = 0x5241_5050_4f52_5402;
+
+pub(super) const ADVISORY_XACT_LOCK: &str = "SELECT pg_advisory_xact_lock($1)";
+
+pub(super) const NEXT_GUEST_IDS: &str =
+    "SELECT nextval(pg_get_serial_sequence('guests', 'id')) FROM generate_series(1, $1::bigint)";
+pub(super) const NEXT_STAY_IDS: &str =
+    "SELECT nextval(pg_get_serial_sequence('stays', 'id')) FROM generate_series(1, $1::bigint)";
+
+/// A guest document locked until the transaction ends, so two edits cannot both pass
+/// the version check.
+pub(super) const GUEST_DOC_FOR_UPDATE: &str = "SELECT doc FROM guests WHERE id = $1 FOR UPDATE";
+pub(super) const GUEST_DOCS_FOR_UPDATE: &str =
+    "SELECT id, doc FROM guests WHERE id = ANY($1) FOR UPDATE";
+pub(super) const GUEST_DOCS: &str = "SELECT id, doc FROM guests WHERE id = ANY($1)";
+pub(super) const GUEST_EXISTS: &str = "SELECT 1 FROM guests WHERE id = $1";
+
+/// The oldest profile holding each of the keys.
+pub(super) const IDENTITY_OWNERS: &str =
+    "SELECT key, min(guest_id) FROM guest_identities WHERE key = ANY($1) GROUP BY key";
+/// Which of the `(hotel, reference)` pairs are already stored.
+pub(super) const STORED_STAY_REFS: &str = "SELECT s.hotel_id, s.external_ref FROM stays s \
+     JOIN unnest($1::bigint[], $2::text[]) AS r(hotel_id, external_ref) \
+     ON s.hotel_id = r.hotel_id AND s.external_ref = r.external_ref";
+
+pub(super) const INSERT_GUESTS: &str = "INSERT INTO guests (id, doc, version, created_at, updated_at) \
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::timestamptz[], $5::timestamptz[])";
+pub(super) const UPDATE_GUESTS: &str = "UPDATE guests g SET doc = u.doc, version = u.version, updated_at = u.updated_at \
+     FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::timestamptz[]) AS u(id, doc, version, updated_at) WHERE g.id = u.id";
+pub(super) const DELETE_IDENTITIES: &str = "DELETE FROM guest_identities WHERE guest_id = ANY($1)";
+pub(super) const DELETE_SEARCH_KEYS: &str = "DELETE FROM guest_search WHERE guest_id = ANY($1)";
+pub(super) const INSERT_IDENTITIES: &str =
+    "INSERT INTO guest_identities (key, guest_id) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING";
+pub(super) const INSERT_SEARCH_KEYS: &str =
+    "INSERT INTO guest_search (key, guest_id) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING";
+pub(super) const INSERT_CONSENTS: &str = "INSERT INTO consent_records (guest_id, channel, granted, recorded_at, source, recorded_by) \
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::timestamptz[], $5::text[], $6::text[])";
+pub(super) const INSERT_STAYS: &str = "INSERT INTO stays (id, guest_id, hotel_id, external_ref, arrival, departure, room_type, \
+     rate_minor, rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at) \
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::date[], $6::date[], $7::text[], $8::bigint[], \
+     $9::text[], $10::text[], $11::text[], $12::integer[], $13::integer[], $14::text[], $15::text[], $16::date[], $17::timestamptz[])";
+pub(super) const INSERT_SPEND_LINES: &str = "INSERT INTO spend_lines (stay_id, guest_id, hotel_id, category, amount_minor, currency, \
+     posted_on, description) \
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::date[], $8::text[])";
+pub(super) const INSERT_NOTES: &str = "INSERT INTO notes (guest_id, stay_id, hotel_id, body, author, created_at) \
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])";
+
+/// Reads limited to the hotels of a scope (`$2`, an array of hotel ids). Notes without a
+/// hotel are about the guest, not a stay, and every scope sees them.
+pub(super) fn guest_stays_in() -> String {
+    format!("SELECT {STAY_COLUMNS} FROM stays WHERE guest_id = $1 AND hotel_id = ANY($2) ORDER BY arrival DESC, id DESC")
+}
+
+pub(super) fn guest_spend_in() -> String {
+    format!("SELECT {SPEND_COLUMNS} FROM spend_lines WHERE guest_id = $1 AND hotel_id = ANY($2) ORDER BY posted_on DESC, id DESC")
+}
+
+pub(super) fn guest_notes_in() -> String {
+    format!(
+        "SELECT {NOTE_COLUMNS} FROM notes WHERE guest_id = $1 AND (hotel_id IS NULL OR hotel_id = ANY($2)) \
+         ORDER BY created_at DESC, id DESC"
+    )
+}
