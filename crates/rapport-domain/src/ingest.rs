@@ -49,6 +49,8 @@ pub struct RowOutcome {
     pub guest_created: bool,
     /// The row changed nothing that was stored before.
     pub unchanged: bool,
+    /// The row's stay was new and will be written (not already stored, not a repeat).
+    pub stay_created: bool,
 }
 
 /// A new stay with the profile it belongs to; notes travel with their stay.
@@ -149,6 +151,7 @@ pub fn plan_ingest(rows: Vec<IncomingBooking>, mut known: KnownState) -> IngestP
             batch_keys.entry(k).or_insert(guest);
         }
 
+        let mut stay_created = false;
         if let Some(stay) = row.stay {
             let key = stay.external_ref.clone().map(|r| (stay.hotel_id, r));
             let stored = key.as_ref().is_some_and(|k| known.stay_refs.contains(k) || seen_refs.contains(k));
@@ -158,9 +161,10 @@ pub fn plan_ingest(rows: Vec<IncomingBooking>, mut known: KnownState) -> IngestP
                 }
                 plan.new_stays.push(PlannedStay { guest, stay, notes: row.notes });
                 changed = true;
+                stay_created = true;
             }
         }
-        plan.outcomes.push(RowOutcome { line: row.line, guest, guest_created: created, unchanged: !changed });
+        plan.outcomes.push(RowOutcome { line: row.line, guest, guest_created: created, unchanged: !changed, stay_created });
     }
 
     plan.updated_guests = touched.into_iter().filter_map(|id| known.guests.remove(&id)).collect();
@@ -301,6 +305,7 @@ mod tests {
         assert_eq!(plan.new_guests.len(), 1, "email joins row 2, phone+name joins row 3");
         assert_eq!(plan.new_guests[0].0.emails.len(), 2);
         assert_eq!(plan.new_stays.len(), 3);
+        assert!(plan.outcomes.iter().all(|o| o.stay_created));
     }
 
     #[test]
@@ -321,6 +326,7 @@ mod tests {
         let plan = plan_ingest(vec![row], known);
         assert!(plan.new_guests.is_empty() && plan.new_stays.is_empty() && plan.updated_guests.is_empty());
         assert!(plan.outcomes[0].unchanged);
+        assert!(!plan.outcomes[0].stay_created);
         assert_eq!(plan.outcomes[0].guest, GuestRef::Existing(7));
     }
 }

@@ -37,3 +37,28 @@ pub const STAY_COLUMNS: &[&str] = &[
     "spend_minibar",
     "spend_other",
 ];
+
+/// `rapport-guests`: one row per guest profile, no stays. `guest_id` is the profile's id in
+/// the exporting system and what makes a re-import find the same profile.
+pub const GUEST_COLUMNS: &[&str] = &[
+    "guest_id",
+    "title",
+    "given_name",
+    "family_name",
+    "native_name",
+    "email",
+    "email_2",
+    "phone",
+    "phone_2",
+    "birthday",
+    "anniversary",
+    "nationality",
+    "language",
+    "company",
+    "vip_code",
+    "street",
+    "city",
+    "postcode",
+    "region",
+    "country",
+];

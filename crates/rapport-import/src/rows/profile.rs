@@ -1,0 +1,278 @@
+//! The guest half of a row: names, contacts (lenient), dates and the other profile fields.
+
+use rapport_domain::contact::ContactPoint;
+use rapport_domain::guest::{normalise_country, push_unique, Address, ExternalId, GuestProfile};
+use rapport_domain::names::GuestName;
+
+use super::{Reject, RowReader};
+use crate::dates::{parse_date, DateFormat};
+use crate::mapping::{DateColumn, Mapping, NameOrder};
+use crate::summary::ParseStats;
+
+type Col = Option<usize>;
+
+pub(crate) struct ProfileColumns {
+    external_id: Col,
+    title: Col,
+    given: Col,
+    family: Col,
+    full: Col,
+    order: NameOrder,
+    native: Col,
+    emails: Vec<usize>,
+    phones: Vec<usize>,
+    birthday: Option<(usize, Vec<DateFormat>)>,
+    anniversary: Option<(usize, Vec<DateFormat>)>,
+    nationality: Col,
+    language: Col,
+    company: Col,
+    vip: Col,
+    street: Col,
+    city: Col,
+    postcode: Col,
+    region: Col,
+    country: Col,
+}
+
+/// A date column with its formats (its own, else the source's), resolved.
+pub(crate) fn date_column(
+    mapping: &Mapping,
+    d: &DateColumn,
+    index: &dyn Fn(&str) -> usize,
+) -> Result<(usize, Vec<DateFormat>), String> {
+    let own = d.formats();
+    let formats = if own.is_empty() {
+        &mapping.source.date_formats
+    } else {
+        own
+    };
+    Ok((
+        index(d.column()),
+        formats
+            .iter()
+            .map(|f| DateFormat::new(f))
+            .collect::<Result<_, _>>()?,
+    ))
+}
+
+impl ProfileColumns {
+    pub fn new(mapping: &Mapping, index: &dyn Fn(&str) -> usize) -> Result<Self, String> {
+        let g = &mapping.guest;
+        let col = |c: &Option<String>| c.as_deref().map(index);
+        let many = |c: &Option<crate::mapping::Columns>| {
+            c.iter().flat_map(|c| c.names()).map(|n| index(n)).collect()
+        };
+        let date = |d: &Option<DateColumn>| {
+            d.as_ref()
+                .map(|d| date_column(mapping, d, index))
+                .transpose()
+        };
+        Ok(Self {
+            external_id: col(&g.external_id),
+            title: col(&g.title),
+            given: col(&g.given_name),
+            family: col(&g.family_name),
+            full: col(&g.full_name),
+            order: g.full_name_order,
+            native: col(&g.native_name),
+            emails: many(&g.email),
+            phones: many(&g.phone),
+            birthday: date(&g.birthday)?,
+            anniversary: date(&g.anniversary)?,
+            nationality: col(&g.nationality),
+            language: col(&g.language),
+            company: col(&g.company),
+            vip: col(&g.vip),
+            street: col(&g.street),
+            city: col(&g.city),
+            postcode: col(&g.postcode),
+            region: col(&g.region),
+            country: col(&g.country),
+        })
+    }
+
+    /// The column to name when a row has nothing that identifies the guest.
+    pub fn identity_column(&self, reader: &RowReader) -> String {
+        [
+            self.external_id,
+            self.emails.first().copied(),
+            self.full,
+            self.given,
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        .map(|i| reader.headers()[i].clone())
+        .unwrap_or_default()
+    }
+
+    pub fn read(
+        &self,
+        row: &super::Row<'_>,
+        line: u64,
+        stats: &mut ParseStats,
+    ) -> Result<GuestProfile, Reject> {
+        let mut p = GuestProfile {
+            name: self.name(row, stats)?,
+            ..GuestProfile::default()
+        };
+
+        for &i in &self.emails {
+            if let Some(raw) = row.get(i)? {
+                let Some(raw) = stats.keep_unless_card(raw) else {
+                    continue;
+                };
+                let point = ContactPoint::email_lenient(raw);
+                stats.note_contact(line, &row.column(i), &point);
+                push_unique(&mut p.emails, point);
+            }
+        }
+        for &i in &self.phones {
+            if let Some(raw) = row.get(i)? {
+                let point = ContactPoint::phone_lenient(raw, row.region());
+                // A valid number is stored as E.164 and is a phone; only text kept as
+                // entered could be a card number typed into the wrong field.
+                if !point.is_valid() && stats.keep_unless_card(raw).is_none() {
+                    continue;
+                }
+                stats.note_contact(line, &row.column(i), &point);
+                push_unique(&mut p.phones, point);
+            }
+        }
+        for (slot, col) in [
+            (&mut p.birthday, &self.birthday),
+            (&mut p.anniversary, &self.anniversary),
+        ] {
+            if let Some((i, formats)) = col {
+                if let Some(v) = row.get(*i)? {
+                    match parse_date(v, formats) {
+                        Ok(d) => *slot = Some(d),
+                        Err(e) => stats.ignore_field(line, &row.column(*i), &e),
+                    }
+                }
+            }
+        }
+        if let Some(v) = row.opt(self.nationality)? {
+            match normalise_country(v) {
+                Ok(c) => p.nationality = c,
+                Err(e) => stats.ignore_field(
+                    line,
+                    &row.column(self.nationality.expect("has a value")),
+                    &e,
+                ),
+            }
+        }
+        if let Some(v) = row.opt(self.language)? {
+            if is_language_tag(v) {
+                p.language = Some(v.replace('_', "-"));
+            } else {
+                stats.ignore_field(
+                    line,
+                    &row.column(self.language.expect("has a value")),
+                    &format!("'{v}' is not a language tag such as en or zh-CN"),
+                );
+            }
+        }
+        p.company = row.text(self.company, stats)?;
+        p.vip_code = row.text(self.vip, stats)?;
+        let address = Address {
+            street: row.text(self.street, stats)?,
+            city: row.text(self.city, stats)?,
+            postcode: row.text(self.postcode, stats)?,
+            region: row.text(self.region, stats)?,
+            country: match row.opt(self.country)? {
+                Some(c) => normalise_country(c).unwrap_or_else(|e| {
+                    stats.ignore_field(line, &row.column(self.country.expect("has a value")), &e);
+                    None
+                }),
+                None => None,
+            },
+        };
+        if address != Address::default() {
+            p.address = Some(address);
+        }
+        if let Some(id) = row.opt(self.external_id)? {
+            // An id that looks like a card is dropped like any other text.
+            if let Some(id) = stats.keep_unless_card(id) {
+                p.external_ids.push(ExternalId {
+                    source: row.source().to_string(),
+                    id: id.to_string(),
+                });
+            }
+        }
+        Ok(p)
+    }
+
+    fn name(&self, row: &super::Row<'_>, stats: &mut ParseStats) -> Result<GuestName, Reject> {
+        let mut name = GuestName {
+            title: row.text(self.title, stats)?,
+            given: row.text(self.given, stats)?.unwrap_or_default(),
+            family: row.text(self.family, stats)?.unwrap_or_default(),
+            native: row.text(self.native, stats)?,
+        };
+        if name.given.is_empty() && name.family.is_empty() {
+            if let Some(full) = row.opt(self.full)?.and_then(|f| stats.keep_unless_card(f)) {
+                (name.given, name.family) = split_full_name(full, self.order);
+            }
+        }
+        Ok(name)
+    }
+}
+
+/// Splits `Given Family` at the last space (`Mary Ann Smith` → `Mary Ann` / `Smith`), or
+/// `Family Given` at the first; a single word is the given name.
+pub(crate) fn split_full_name(full: &str, order: NameOrder) -> (String, String) {
+    let full = full.split_whitespace().collect::<Vec<_>>().join(" ");
+    let split = match order {
+        NameOrder::GivenFamily => full.rsplit_once(' ').map(|(g, f)| (g, f)),
+        NameOrder::FamilyGiven => full.split_once(' ').map(|(f, g)| (g, f)),
+    };
+    match split {
+        Some((g, f)) => (g.to_string(), f.to_string()),
+        None => (full, String::new()),
+    }
+}
+
+/// BCP 47 shape: a 2–3 letter primary tag and 2–8 character subtags.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split(['-', '_']);
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_names_split_by_the_mapping_order() {
+        assert_eq!(
+            split_full_name("Ernest  Barnes", NameOrder::GivenFamily),
+            ("Ernest".into(), "Barnes".into())
+        );
+        assert_eq!(
+            split_full_name("Mary Ann Smith", NameOrder::GivenFamily),
+            ("Mary Ann".into(), "Smith".into())
+        );
+        assert_eq!(
+            split_full_name("Zhang Wei", NameOrder::FamilyGiven),
+            ("Wei".into(), "Zhang".into())
+        );
+        assert_eq!(
+            split_full_name("Cher", NameOrder::GivenFamily),
+            ("Cher".into(), String::new())
+        );
+    }
+
+    #[test]
+    fn language_tags_are_checked_for_shape() {
+        for ok in ["en", "zh-CN", "pt_BR", "yue"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in ["english", "e", "zh-", "12"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+}
