@@ -56,11 +56,14 @@ pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Resu
             updated_at: now,
         };
         next_id += 1;
-        for c in consents {
-            insert_consent(tx, guest.id, &c)?;
-            rapport_domain::ingest::set_current_consent(&mut guest.consents, c);
+        for c in &consents {
+            rapport_domain::ingest::set_current_consent(&mut guest.consents, c.clone());
         }
+        // The profile first: consent records refer to it.
         put_guest(tx, &guest, true)?;
+        for c in &consents {
+            insert_consent(tx, guest.id, c)?;
+        }
         new_ids.push(guest.id);
     }
     for (id, c) in &plan.new_consents {

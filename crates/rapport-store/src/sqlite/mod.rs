@@ -58,8 +58,10 @@ fn migrate(tx: &Transaction) -> Result<()> {
 /// Maps a unique-constraint failure to `Conflict` with a message for the user.
 fn conflict(e: rusqlite::Error, what: &str) -> StoreError {
     match &e {
+        // Only a duplicate is a conflict; a broken reference or check is a bug to report.
         rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
         {
             StoreError::Conflict(format!("{what} already exists"))
         }
@@ -264,11 +266,14 @@ impl Store for SqliteStore {
                     created_at: now,
                     updated_at: now,
                 };
-                for c in consents {
-                    insert_consent(tx, guest.id, &c)?;
-                    rapport_domain::ingest::set_current_consent(&mut guest.consents, c);
+                for c in &consents {
+                    rapport_domain::ingest::set_current_consent(&mut guest.consents, c.clone());
                 }
+                // The profile first: consent records refer to it.
                 put_guest(tx, &guest, true)?;
+                for c in &consents {
+                    insert_consent(tx, guest.id, c)?;
+                }
                 Ok(guest)
             })
             .await
@@ -562,10 +567,9 @@ impl Store for SqliteStore {
                         Utc::now()
                     ])
                     .map_err(|e| conflict(e, "token"))?;
-                rows::token(
-                    rows.next()?
-                        .ok_or_else(|| StoreError::Task("no row returned".into()))?,
-                )
+                // The insert runs on the first step, so that is where a duplicate shows.
+                let row = rows.next().map_err(|e| conflict(e, "token"))?;
+                rows::token(row.ok_or_else(|| StoreError::Task("no row returned".into()))?)
             })
             .await
     }
