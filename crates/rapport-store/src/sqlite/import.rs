@@ -23,8 +23,9 @@ pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Resu
                 }
                 let id: Option<i64> = owner.query_row([&key], |r| r.get(0))?;
                 if let Some(id) = id {
-                    if !known.guests.contains_key(&id) {
-                        known.guests.insert(id, guest_doc(tx, id)?.decode()?);
+                    if let std::collections::hash_map::Entry::Vacant(slot) = known.guests.entry(id)
+                    {
+                        slot.insert(guest_doc(tx, id)?.decode()?);
                     }
                     known.identities.insert(key, id);
                 }
@@ -45,17 +46,16 @@ pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Resu
     let now = Utc::now();
 
     let mut new_ids = Vec::with_capacity(plan.new_guests.len());
-    let mut next_id = next_guest_id(tx)?;
-    for (profile, consents) in plan.new_guests {
+    let first_id = next_guest_id(tx)?;
+    for (id, (profile, consents)) in (first_id..).zip(plan.new_guests) {
         let mut guest = Guest {
-            id: next_id,
+            id,
             profile,
             consents: vec![],
             version: 1,
             created_at: now,
             updated_at: now,
         };
-        next_id += 1;
         for c in &consents {
             rapport_domain::ingest::set_current_consent(&mut guest.consents, c.clone());
         }

@@ -1,0 +1,45 @@
+//! Migrations on both backends: several servers opening a fresh database at the same time
+//! apply each migration exactly once, and every one of them starts.
+
+use futures_util::future::join_all;
+
+const MIGRATIONS: &[i64] = &[1];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_starting_together_on_a_fresh_postgres_database_migrate_it_once() {
+    let admin_url =
+        std::env::var("RAPPORT_TEST_POSTGRES_URL").unwrap_or_else(|_| rapport_store::testing::DEFAULT_POSTGRES_URL.to_string());
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let database = format!("rapport_m_{}_{nanos}", std::process::id());
+    let (admin, conn) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls).await.expect("PostgreSQL test server");
+    tokio::spawn(conn);
+    admin.batch_execute(&format!("CREATE DATABASE {database}")).await.unwrap();
+    let base = admin_url.split('?').next().unwrap();
+    let url = format!("{}/{database}", &base[..base.rfind('/').unwrap()]);
+
+    let opened = join_all((0..4).map(|_| rapport_store::open(&url))).await;
+    let outcome: Vec<_> = opened.iter().map(|o| o.as_ref().map(|s| s.backend()).map_err(|e| e.to_string())).collect();
+
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    let versions: Vec<i64> =
+        client.query("SELECT version FROM schema_migrations ORDER BY version", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    drop((opened, client));
+    admin.batch_execute(&format!("DROP DATABASE {database} WITH (FORCE)")).await.unwrap();
+
+    assert!(outcome.iter().all(|o| o == &Ok("postgres")), "{outcome:?}");
+    assert_eq!(versions, MIGRATIONS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_starting_together_on_a_fresh_sqlite_file_migrate_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.db");
+    let url = format!("sqlite://{}", path.display());
+    let opened = join_all((0..4).map(|_| rapport_store::open(&url))).await;
+    assert!(opened.iter().all(|o| o.as_ref().is_ok_and(|s| s.backend() == "sqlite")), "{:?}", opened.iter().map(|o| o.as_ref().err().map(ToString::to_string)).collect::<Vec<_>>());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mut stmt = conn.prepare("SELECT version FROM schema_migrations ORDER BY version").unwrap();
+    let versions = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<Vec<i64>, _>>().unwrap();
+    assert_eq!(versions, MIGRATIONS);
+}
