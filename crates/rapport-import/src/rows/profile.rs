@@ -224,7 +224,7 @@ impl ProfileColumns {
 pub(crate) fn split_full_name(full: &str, order: NameOrder) -> (String, String) {
     let full = full.split_whitespace().collect::<Vec<_>>().join(" ");
     let split = match order {
-        NameOrder::GivenFamily => full.rsplit_once(' ').map(|(g, f)| (g, f)),
+        NameOrder::GivenFamily => full.rsplit_once(' '),
         NameOrder::FamilyGiven => full.split_once(' ').map(|(f, g)| (g, f)),
     };
     match split {
