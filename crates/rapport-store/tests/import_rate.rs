@@ -17,8 +17,12 @@ use rapport_domain::stay::{NewSpendLine, NewStay, SpendCategory, StayStatus};
 use rapport_store::backend_tests;
 
 const BATCH: usize = 5_000;
-const GIVEN: &[&str] = &["Wei", "Michael", "Anna", "Li", "Sofia", "James", "Mei", "Lukas", "Chloé", "Hiroshi"];
-const FAMILY: &[&str] = &["Zhang", "Smith", "Müller", "Wang", "García", "Brown", "Chen", "Rossi", "Martin", "Tanaka"];
+const GIVEN: &[&str] = &[
+    "Wei", "Michael", "Anna", "Li", "Sofia", "James", "Mei", "Lukas", "Chloé", "Hiroshi",
+];
+const FAMILY: &[&str] = &[
+    "Zhang", "Smith", "Müller", "Wang", "García", "Brown", "Chen", "Rossi", "Martin", "Tanaka",
+];
 
 /// Who made booking `i`: every fourth booking is a returning guest (person `i / 4`).
 fn person_of(i: usize) -> usize {
@@ -33,18 +37,30 @@ fn booking(i: usize, hotels: &[Hotel]) -> IncomingBooking {
     let person = person_of(i);
     let hotel = &hotels[i % hotels.len()];
     let arrival = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap() + Days::new((i % 1000) as u64);
-    let money = |minor| Money { minor, currency: hotel.currency };
+    let money = |minor| Money {
+        minor,
+        currency: hotel.currency,
+    };
     IncomingBooking {
         line: i as u64 + 2,
         profile: GuestProfile {
-            name: GuestName { given: GIVEN[person % 10].into(), family: FAMILY[(person / 10) % 10].into(), ..Default::default() },
-            emails: vec![ContactPoint::email_lenient(&format!("guest{person}@example.com"))],
-            phones: vec![ContactPoint::phone_lenient(&format!("+86 138 {:08}", person), Region::default())],
+            name: GuestName {
+                given: GIVEN[person % 10].into(),
+                family: FAMILY[(person / 10) % 10].into(),
+                ..Default::default()
+            },
+            emails: vec![ContactPoint::email_lenient(&format!(
+                "guest{person}@example.com"
+            ))],
+            phones: vec![ContactPoint::phone_lenient(
+                &format!("+86 138 {:08}", person),
+                Region::default(),
+            )],
             ..Default::default()
         },
         consents: vec![ConsentRecord {
             channel: ConsentChannel::Email,
-            granted: person % 3 != 0,
+            granted: !person.is_multiple_of(3),
             recorded_at: Utc.timestamp_opt(1_650_000_000, 0).unwrap(),
             source: "import".into(),
             recorded_by: "import".into(),
@@ -61,15 +77,33 @@ fn booking(i: usize, hotels: &[Hotel]) -> IncomingBooking {
             adults: 2,
             children: 0,
             special_requests: None,
-            status: if i % 10 == 0 { StayStatus::Cancelled } else { StayStatus::CheckedOut },
+            status: if i.is_multiple_of(10) {
+                StayStatus::Cancelled
+            } else {
+                StayStatus::CheckedOut
+            },
             booked_at: Some(arrival - Days::new(20)),
             spend: vec![
-                NewSpendLine { category: SpendCategory::Room, amount: money(160_000), posted_on: arrival, description: None },
-                NewSpendLine { category: SpendCategory::FoodBeverage, amount: money(12_000), posted_on: arrival, description: None },
+                NewSpendLine {
+                    category: SpendCategory::Room,
+                    amount: money(160_000),
+                    posted_on: arrival,
+                    description: None,
+                },
+                NewSpendLine {
+                    category: SpendCategory::FoodBeverage,
+                    amount: money(12_000),
+                    posted_on: arrival,
+                    description: None,
+                },
             ],
         }),
-        notes: if i % 20 == 0 {
-            vec![IncomingNote { body: "asked for a quiet room".into(), author: "import".into(), created_at: Utc::now() }]
+        notes: if i.is_multiple_of(20) {
+            vec![IncomingNote {
+                body: "asked for a quiet room".into(),
+                author: "import".into(),
+                created_at: Utc::now(),
+            }]
         } else {
             vec![]
         },

@@ -7,11 +7,12 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::Utc;
 use deadpool_postgres::Transaction;
-use rapport_domain::guest::{ConsentRecord, Guest, GuestId};
+use rapport_domain::guest::{Guest, GuestId};
 use rapport_domain::ingest::{plan_ingest, GuestRef, IncomingBooking, KnownState};
+use tokio_postgres::types::ToSql;
 
 use super::sql;
-use super::write::{self, NoteRow};
+use super::write::{self, NoteRow, StayRow, Writes};
 use crate::{BatchOutcome, GuestDoc, Result};
 
 pub(super) async fn import_batch(
@@ -30,10 +31,10 @@ pub(super) async fn import_batch(
     let known = known_state(tx, &rows).await?;
     let plan = plan_ingest(rows, known);
     let now = Utc::now();
+    let (ids, stay_ids) = write::next_ids(tx, plan.new_guests.len(), plan.new_stays.len()).await?;
 
-    let ids = write::next_ids(tx, sql::NEXT_GUEST_IDS, plan.new_guests.len()).await?;
+    let mut writes = Writes::default();
     let mut new_guests = Vec::with_capacity(plan.new_guests.len());
-    let mut consents: Vec<(GuestId, &ConsentRecord)> = Vec::new();
     for ((profile, records), id) in plan.new_guests.iter().zip(&ids) {
         let mut guest = Guest {
             id: *id,
@@ -44,52 +45,43 @@ pub(super) async fn import_batch(
             updated_at: now,
         };
         for c in records {
-            consents.push((*id, c));
+            writes.consents.push((*id, c));
             rapport_domain::ingest::set_current_consent(&mut guest.consents, c.clone());
         }
         new_guests.push(guest);
     }
-    write::insert_guests(tx, &new_guests).await?;
-    consents.extend(plan.new_consents.iter().map(|(id, c)| (*id, c)));
-    write::insert_consents(tx, &consents).await?;
-
-    let updated: Vec<Guest> = plan
-        .updated_guests
-        .into_iter()
-        .map(|mut g| {
-            g.version += 1;
-            g.updated_at = now;
-            g
-        })
-        .collect();
-    write::update_guests(tx, &updated).await?;
+    writes.new_guests = &new_guests;
+    writes
+        .consents
+        .extend(plan.new_consents.iter().map(|(id, c)| (*id, c)));
+    let mut updated = plan.updated_guests;
+    for g in &mut updated {
+        g.version += 1;
+        g.updated_at = now;
+    }
+    writes.updated_guests = &updated;
 
     let resolve = |g: GuestRef| match g {
         GuestRef::Existing(id) => id,
         GuestRef::New(i) => ids[i],
     };
-    let stays: Vec<(GuestId, _)> = plan
-        .new_stays
-        .iter()
-        .map(|p| (resolve(p.guest), &p.stay))
-        .collect();
-    let stay_ids = write::insert_stays(tx, &stays, now).await?;
-    let notes: Vec<NoteRow> = plan
-        .new_stays
-        .iter()
-        .zip(&stay_ids)
-        .flat_map(|(planned, stay)| {
-            planned.notes.iter().map(move |n| NoteRow {
-                guest: resolve(planned.guest),
-                stay: Some(*stay),
-                hotel: Some(planned.stay.hotel_id),
-                body: &n.body,
-                author: &n.author,
-                created_at: n.created_at,
-            })
-        })
-        .collect();
-    write::insert_notes(tx, &notes).await?;
+    for (planned, id) in plan.new_stays.iter().zip(&stay_ids) {
+        let guest = resolve(planned.guest);
+        writes.stays.push(StayRow {
+            id: *id,
+            guest,
+            stay: &planned.stay,
+        });
+        writes.notes.extend(planned.notes.iter().map(|n| NoteRow {
+            guest,
+            stay: Some(*id),
+            hotel: Some(planned.stay.hotel_id),
+            body: &n.body,
+            author: &n.author,
+            created_at: n.created_at,
+        }));
+    }
+    write::write(tx, &writes).await?;
 
     Ok(BatchOutcome {
         rows: plan.outcomes,
@@ -107,11 +99,22 @@ async fn known_state(tx: &Transaction<'_>, rows: &[IncomingBooking]) -> Result<K
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    if !keys.is_empty() {
-        let stmt = tx.prepare_cached(sql::IDENTITY_OWNERS).await?;
-        for r in tx.query(&stmt, &[&keys]).await? {
-            known.identities.insert(r.try_get(0)?, r.try_get(1)?);
-        }
+    let refs: HashSet<(i64, String)> = rows.iter().filter_map(IncomingBooking::stay_ref).collect();
+    let (hotels, references): (Vec<i64>, Vec<String>) = refs.into_iter().unzip();
+    let owners_stmt = tx.prepare_cached(sql::IDENTITY_OWNERS).await?;
+    let refs_stmt = tx.prepare_cached(sql::STORED_STAY_REFS).await?;
+    // Both lookups go out together; neither needs the other's answer.
+    let (owner_params, ref_params): ([&(dyn ToSql + Sync); 1], [&(dyn ToSql + Sync); 2]) =
+        ([&keys], [&hotels, &references]);
+    let (owner_rows, ref_rows) = tokio::try_join!(
+        tx.query(&owners_stmt, &owner_params),
+        tx.query(&refs_stmt, &ref_params)
+    )?;
+    for r in owner_rows {
+        known.identities.insert(r.try_get(0)?, r.try_get(1)?);
+    }
+    for r in ref_rows {
+        known.stay_refs.insert((r.try_get(0)?, r.try_get(1)?));
     }
     let owners: Vec<GuestId> = known
         .identities
@@ -130,14 +133,6 @@ async fn known_state(tx: &Transaction<'_>, rows: &[IncomingBooking]) -> Result<K
             .collect::<Result<_>>()?;
         for (id, doc) in docs {
             known.guests.insert(id, GuestDoc(doc).decode()?);
-        }
-    }
-    let refs: HashSet<(i64, String)> = rows.iter().filter_map(IncomingBooking::stay_ref).collect();
-    if !refs.is_empty() {
-        let (hotels, references): (Vec<i64>, Vec<String>) = refs.into_iter().unzip();
-        let stmt = tx.prepare_cached(sql::STORED_STAY_REFS).await?;
-        for r in tx.query(&stmt, &[&hotels, &references]).await? {
-            known.stay_refs.insert((r.try_get(0)?, r.try_get(1)?));
         }
     }
     Ok(known)

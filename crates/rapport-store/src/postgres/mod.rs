@@ -9,6 +9,8 @@ mod migrate;
 mod sql;
 mod write;
 
+use write::{StayRow, Writes};
+
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -209,7 +211,7 @@ impl Store for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let now = Utc::now();
-        let id = write::next_ids(&tx, sql::NEXT_GUEST_IDS, 1).await?[0];
+        let id = write::next_ids(&tx, 1, 0).await?.0[0];
         let mut guest = Guest {
             id,
             profile,
@@ -221,9 +223,12 @@ impl Store for PgStore {
         for record in &consents {
             rapport_domain::ingest::set_current_consent(&mut guest.consents, record.clone());
         }
-        write::insert_guests(&tx, std::slice::from_ref(&guest)).await?;
-        let records: Vec<(GuestId, &ConsentRecord)> = consents.iter().map(|r| (id, r)).collect();
-        write::insert_consents(&tx, &records).await?;
+        let writes = Writes {
+            new_guests: std::slice::from_ref(&guest),
+            consents: consents.iter().map(|r| (id, r)).collect(),
+            ..Writes::default()
+        };
+        write::write(&tx, &writes).await?;
         tx.commit().await?;
         Ok(guest)
     }
@@ -245,7 +250,14 @@ impl Store for PgStore {
         guest.profile = profile;
         guest.version += 1;
         guest.updated_at = Utc::now();
-        write::update_guests(&tx, std::slice::from_ref(&guest)).await?;
+        write::write(
+            &tx,
+            &Writes {
+                updated_guests: std::slice::from_ref(&guest),
+                ..Writes::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(guest)
     }
@@ -255,11 +267,15 @@ impl Store for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let mut guest = guest_for_update(&tx, id).await?;
-        write::insert_consents(&tx, &[(id, &record)]).await?;
-        rapport_domain::ingest::set_current_consent(&mut guest.consents, record);
+        rapport_domain::ingest::set_current_consent(&mut guest.consents, record.clone());
         guest.version += 1;
         guest.updated_at = Utc::now();
-        write::update_guests(&tx, std::slice::from_ref(&guest)).await?;
+        let writes = Writes {
+            updated_guests: std::slice::from_ref(&guest),
+            consents: vec![(id, &record)],
+            ..Writes::default()
+        };
+        write::write(&tx, &writes).await?;
         tx.commit().await?;
         Ok(guest)
     }
@@ -327,7 +343,19 @@ impl Store for PgStore {
         if tx.query_opt(&stmt, &[&guest]).await?.is_none() {
             return Err(StoreError::not_found(format!("guest {guest}")));
         }
-        let id = write::insert_stays(&tx, &[(guest, &stay)], Utc::now()).await?[0];
+        let id = write::next_ids(&tx, 0, 1).await?.1[0];
+        write::write(
+            &tx,
+            &Writes {
+                stays: vec![StayRow {
+                    id,
+                    guest,
+                    stay: &stay,
+                }],
+                ..Writes::default()
+            },
+        )
+        .await?;
         let stmt = tx.prepare_cached(&shared::stay_by_id()).await?;
         let row = tx.query_one(&stmt, &[&id]).await?;
         let stay = rows::stay(&row)?;

@@ -9,10 +9,11 @@ pub(super) const IMPORT_LOCK: i64 = 0x5241_5050_4f52_5402;
 
 pub(super) const ADVISORY_XACT_LOCK: &str = "SELECT pg_advisory_xact_lock($1)";
 
-pub(super) const NEXT_GUEST_IDS: &str =
-    "SELECT nextval(pg_get_serial_sequence('guests', 'id')) FROM generate_series(1, $1::bigint)";
-pub(super) const NEXT_STAY_IDS: &str =
-    "SELECT nextval(pg_get_serial_sequence('stays', 'id')) FROM generate_series(1, $1::bigint)";
+/// Ids from the guests' and the stays' sequences (`$1` and `$2` of them), taken ahead so
+/// rows of one batch can refer to each other.
+pub(super) const NEXT_IDS: &str = "SELECT \
+     ARRAY(SELECT nextval(pg_get_serial_sequence('guests', 'id')) FROM generate_series(1, $1::bigint)), \
+     ARRAY(SELECT nextval(pg_get_serial_sequence('stays', 'id')) FROM generate_series(1, $2::bigint))";
 
 /// A guest document locked until the transaction ends, so two edits cannot both pass
 /// the version check.

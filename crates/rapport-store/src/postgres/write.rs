@@ -1,12 +1,23 @@
-//! Writes in bulk: one statement per table with one array parameter per column, used by
-//! single edits (arrays of one) and import batches (arrays of thousands) alike, so both
-//! take the same code path.
+//! Writes in bulk: one statement per table with one array parameter per column, sent as
+//! one pipeline. Single edits (arrays of one) and import batches (arrays of thousands)
+//! take the same path.
+//!
+//! Pipelining matters for imports: the statements go out back to back without waiting for
+//! each answer, so the server works through them while the client encodes the next. They
+//! are sent in the order listed, which keeps every foreign key satisfied: profiles before
+//! their keys and consents, stays before their spend lines and notes.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::Transaction;
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId};
 use rapport_domain::hotel::HotelId;
 use rapport_domain::stay::{NewStay, StayId};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::Statement;
 
 use super::{conflict, sql};
 use crate::Result;
@@ -21,216 +32,327 @@ pub(super) struct NoteRow<'a> {
     pub created_at: DateTime<Utc>,
 }
 
-/// `n` ids from a table's sequence, ascending.
-pub(super) async fn next_ids(tx: &Transaction<'_>, query: &str, n: usize) -> Result<Vec<i64>> {
-    if n == 0 {
-        return Ok(Vec::new());
-    }
-    let stmt = tx.prepare_cached(query).await?;
-    let mut ids = tx
-        .query(&stmt, &[&(n as i64)])
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<Vec<i64>, _>>()?;
-    ids.sort_unstable();
-    Ok(ids)
+/// A stay to insert with the id already taken from the sequence (see [`next_ids`]).
+pub(super) struct StayRow<'a> {
+    pub id: StayId,
+    pub guest: GuestId,
+    pub stay: &'a NewStay,
 }
 
-/// Inserts new guest documents with their ids already allocated, and their keys.
-pub(super) async fn insert_guests(tx: &Transaction<'_>, guests: &[Guest]) -> Result<()> {
-    if guests.is_empty() {
-        return Ok(());
+/// Everything one transaction writes.
+#[derive(Default)]
+pub(super) struct Writes<'a> {
+    /// New profiles, their ids already allocated.
+    pub new_guests: &'a [Guest],
+    /// Stored profiles to replace; their identity and search keys are rewritten.
+    pub updated_guests: &'a [Guest],
+    pub consents: Vec<(GuestId, &'a ConsentRecord)>,
+    pub stays: Vec<StayRow<'a>>,
+    pub notes: Vec<NoteRow<'a>>,
+}
+
+/// Ids for `guests` new profiles and `stays` new stays, ascending, in one round trip.
+pub(super) async fn next_ids(
+    tx: &Transaction<'_>,
+    guests: usize,
+    stays: usize,
+) -> Result<(Vec<GuestId>, Vec<StayId>)> {
+    if guests == 0 && stays == 0 {
+        return Ok((Vec::new(), Vec::new()));
     }
-    let ids: Vec<i64> = guests.iter().map(|g| g.id).collect();
-    let docs: Vec<String> = guests.iter().map(crate::guest_json).collect();
-    let versions: Vec<i64> = guests.iter().map(|g| g.version).collect();
-    let created: Vec<DateTime<Utc>> = guests.iter().map(|g| g.created_at).collect();
-    let updated: Vec<DateTime<Utc>> = guests.iter().map(|g| g.updated_at).collect();
-    let stmt = tx.prepare_cached(sql::INSERT_GUESTS).await?;
-    tx.execute(&stmt, &[&ids, &docs, &versions, &created, &updated])
+    let stmt = tx.prepare_cached(sql::NEXT_IDS).await?;
+    let row = tx
+        .query_one(&stmt, &[&(guests as i64), &(stays as i64)])
         .await?;
-    insert_keys(tx, guests).await
+    let (mut guest_ids, mut stay_ids): (Vec<i64>, Vec<i64>) = (row.try_get(0)?, row.try_get(1)?);
+    guest_ids.sort_unstable();
+    stay_ids.sort_unstable();
+    Ok((guest_ids, stay_ids))
 }
 
-/// Replaces stored guest documents and rewrites their identity and search keys.
-pub(super) async fn update_guests(tx: &Transaction<'_>, guests: &[Guest]) -> Result<()> {
-    if guests.is_empty() {
-        return Ok(());
+type Params<'p> = Vec<&'p (dyn ToSql + Sync)>;
+/// One statement of the pipeline, running.
+type Step<'f> = Pin<Box<dyn Future<Output = Result<u64, tokio_postgres::Error>> + Send + 'f>>;
+
+/// Column arrays of the guests and their keys.
+struct GuestColumns {
+    ids: Vec<i64>,
+    docs: Vec<String>,
+    versions: Vec<i64>,
+    created: Vec<DateTime<Utc>>,
+    updated: Vec<DateTime<Utc>>,
+}
+
+impl GuestColumns {
+    fn of(guests: &[Guest]) -> Self {
+        Self {
+            ids: guests.iter().map(|g| g.id).collect(),
+            docs: guests.iter().map(crate::guest_json).collect(),
+            versions: guests.iter().map(|g| g.version).collect(),
+            created: guests.iter().map(|g| g.created_at).collect(),
+            updated: guests.iter().map(|g| g.updated_at).collect(),
+        }
     }
-    let ids: Vec<i64> = guests.iter().map(|g| g.id).collect();
-    let docs: Vec<String> = guests.iter().map(crate::guest_json).collect();
-    let versions: Vec<i64> = guests.iter().map(|g| g.version).collect();
-    let updated: Vec<DateTime<Utc>> = guests.iter().map(|g| g.updated_at).collect();
-    let stmt = tx.prepare_cached(sql::UPDATE_GUESTS).await?;
-    tx.execute(&stmt, &[&ids, &docs, &versions, &updated])
-        .await?;
-    let stmt = tx.prepare_cached(sql::DELETE_IDENTITIES).await?;
-    tx.execute(&stmt, &[&ids]).await?;
-    let stmt = tx.prepare_cached(sql::DELETE_SEARCH_KEYS).await?;
-    tx.execute(&stmt, &[&ids]).await?;
-    insert_keys(tx, guests).await
 }
 
-async fn insert_keys(tx: &Transaction<'_>, guests: &[Guest]) -> Result<()> {
-    let (mut keys, mut owners) = (Vec::new(), Vec::new());
-    let (mut search, mut found) = (Vec::new(), Vec::new());
-    for g in guests {
-        for key in rapport_domain::identity::identity_keys(&g.profile) {
-            keys.push(key);
+/// Identity or search keys of the given guests: `(keys, owners)`.
+fn keys_of(guests: &[&[Guest]], keys: impl Fn(&Guest) -> Vec<String>) -> (Vec<String>, Vec<i64>) {
+    let (mut out, mut owners) = (Vec::new(), Vec::new());
+    for g in guests.iter().flat_map(|gs| gs.iter()) {
+        for k in keys(g) {
+            out.push(k);
             owners.push(g.id);
         }
-        for key in rapport_domain::search::search_keys(&g.profile) {
-            search.push(key);
-            found.push(g.id);
-        }
     }
-    if !keys.is_empty() {
-        let stmt = tx.prepare_cached(sql::INSERT_IDENTITIES).await?;
-        tx.execute(&stmt, &[&keys, &owners]).await?;
-    }
-    if !search.is_empty() {
-        let stmt = tx.prepare_cached(sql::INSERT_SEARCH_KEYS).await?;
-        tx.execute(&stmt, &[&search, &found]).await?;
-    }
-    Ok(())
+    (out, owners)
 }
 
-/// Appends consent records, in the order given.
-pub(super) async fn insert_consents(
-    tx: &Transaction<'_>,
-    records: &[(GuestId, &ConsentRecord)],
-) -> Result<()> {
-    if records.is_empty() {
-        return Ok(());
-    }
-    let guests: Vec<i64> = records.iter().map(|(g, _)| *g).collect();
-    let channels: Vec<&str> = records.iter().map(|(_, c)| c.channel.as_str()).collect();
-    let granted: Vec<bool> = records.iter().map(|(_, c)| c.granted).collect();
-    let at: Vec<DateTime<Utc>> = records.iter().map(|(_, c)| c.recorded_at).collect();
-    let sources: Vec<&str> = records.iter().map(|(_, c)| c.source.as_str()).collect();
-    let by: Vec<&str> = records
-        .iter()
-        .map(|(_, c)| c.recorded_by.as_str())
-        .collect();
-    let stmt = tx.prepare_cached(sql::INSERT_CONSENTS).await?;
-    tx.execute(&stmt, &[&guests, &channels, &granted, &at, &sources, &by])
-        .await?;
-    Ok(())
-}
+pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
+    let new = GuestColumns::of(w.new_guests);
+    let upd = GuestColumns::of(w.updated_guests);
+    let both = [w.new_guests, w.updated_guests];
+    let (id_keys, id_owners) = keys_of(&both, |g| {
+        rapport_domain::identity::identity_keys(&g.profile)
+    });
+    let (search_keys, search_owners) =
+        keys_of(&both, |g| rapport_domain::search::search_keys(&g.profile));
 
-/// Inserts stays with their spend lines; returns the stays' ids in the order given.
-pub(super) async fn insert_stays(
-    tx: &Transaction<'_>,
-    stays: &[(GuestId, &NewStay)],
-    now: DateTime<Utc>,
-) -> Result<Vec<StayId>> {
-    let ids = next_ids(tx, sql::NEXT_STAY_IDS, stays.len()).await?;
-    if stays.is_empty() {
-        return Ok(ids);
-    }
-    let guests: Vec<i64> = stays.iter().map(|(g, _)| *g).collect();
-    let hotels: Vec<i64> = stays.iter().map(|(_, s)| s.hotel_id).collect();
-    let refs: Vec<Option<&str>> = stays
-        .iter()
-        .map(|(_, s)| s.external_ref.as_deref())
-        .collect();
-    let arrivals: Vec<NaiveDate> = stays.iter().map(|(_, s)| s.arrival).collect();
-    let departures: Vec<NaiveDate> = stays.iter().map(|(_, s)| s.departure).collect();
-    let room_types: Vec<Option<&str>> = stays.iter().map(|(_, s)| s.room_type.as_deref()).collect();
-    let rates: Vec<Option<i64>> = stays.iter().map(|(_, s)| s.rate.map(|r| r.minor)).collect();
-    let rate_currencies: Vec<Option<&str>> = stays
-        .iter()
-        .map(|(_, s)| s.rate.map(|r| r.currency.code()))
-        .collect();
-    let channels: Vec<Option<&str>> = stays.iter().map(|(_, s)| s.channel.as_deref()).collect();
-    let segments: Vec<Option<&str>> = stays
-        .iter()
-        .map(|(_, s)| s.market_segment.as_deref())
-        .collect();
-    let adults: Vec<i32> = stays.iter().map(|(_, s)| s.adults).collect();
-    let children: Vec<i32> = stays.iter().map(|(_, s)| s.children).collect();
-    let requests: Vec<Option<&str>> = stays
-        .iter()
-        .map(|(_, s)| s.special_requests.as_deref())
-        .collect();
-    let statuses: Vec<&str> = stays.iter().map(|(_, s)| s.status.as_str()).collect();
-    let booked: Vec<Option<NaiveDate>> = stays.iter().map(|(_, s)| s.booked_at).collect();
-    let created: Vec<DateTime<Utc>> = vec![now; stays.len()];
-    let stmt = tx.prepare_cached(sql::INSERT_STAYS).await?;
-    tx.execute(
-        &stmt,
-        &[
-            &ids,
-            &guests,
-            &hotels,
-            &refs,
-            &arrivals,
-            &departures,
-            &room_types,
-            &rates,
-            &rate_currencies,
-            &channels,
-            &segments,
-            &adults,
-            &children,
-            &requests,
-            &statuses,
-            &booked,
-            &created,
-        ],
-    )
-    .await
-    .map_err(|e| conflict(e, "a stay with this reservation reference"))?;
+    let c = &w.consents;
+    let consent_guests: Vec<i64> = c.iter().map(|(g, _)| *g).collect();
+    let channels: Vec<&str> = c.iter().map(|(_, r)| r.channel.as_str()).collect();
+    let granted: Vec<bool> = c.iter().map(|(_, r)| r.granted).collect();
+    let recorded_at: Vec<DateTime<Utc>> = c.iter().map(|(_, r)| r.recorded_at).collect();
+    let sources: Vec<&str> = c.iter().map(|(_, r)| r.source.as_str()).collect();
+    let recorded_by: Vec<&str> = c.iter().map(|(_, r)| r.recorded_by.as_str()).collect();
 
-    let (mut stay_ids, mut line_guests, mut line_hotels, mut categories) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut amounts, mut currencies, mut posted, mut descriptions) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (id, (guest, stay)) in ids.iter().zip(stays) {
-        for line in &stay.spend {
-            stay_ids.push(*id);
-            line_guests.push(*guest);
-            line_hotels.push(stay.hotel_id);
-            categories.push(line.category.as_str());
-            amounts.push(line.amount.minor);
-            currencies.push(line.amount.currency.code());
-            posted.push(line.posted_on);
-            descriptions.push(line.description.as_deref());
-        }
-    }
-    if !stay_ids.is_empty() {
-        let stmt = tx.prepare_cached(sql::INSERT_SPEND_LINES).await?;
-        tx.execute(
-            &stmt,
-            &[
-                &stay_ids,
-                &line_guests,
-                &line_hotels,
-                &categories,
-                &amounts,
-                &currencies,
-                &posted,
-                &descriptions,
+    let stays = StayColumns::of(&w.stays);
+    let spend = SpendColumns::of(&w.stays);
+
+    let n = &w.notes;
+    let note_guests: Vec<i64> = n.iter().map(|n| n.guest).collect();
+    let note_stays: Vec<Option<i64>> = n.iter().map(|n| n.stay).collect();
+    let note_hotels: Vec<Option<i64>> = n.iter().map(|n| n.hotel).collect();
+    let bodies: Vec<&str> = n.iter().map(|n| n.body).collect();
+    let authors: Vec<&str> = n.iter().map(|n| n.author).collect();
+    let note_times: Vec<DateTime<Utc>> = n.iter().map(|n| n.created_at).collect();
+
+    // In foreign-key order; empty arrays are skipped.
+    let mut steps: Vec<(&str, Params)> = Vec::new();
+    if !new.ids.is_empty() {
+        steps.push((
+            sql::INSERT_GUESTS,
+            vec![
+                &new.ids,
+                &new.docs,
+                &new.versions,
+                &new.created,
+                &new.updated,
             ],
-        )
-        .await?;
+        ));
     }
-    Ok(ids)
+    if !upd.ids.is_empty() {
+        steps.push((
+            sql::UPDATE_GUESTS,
+            vec![&upd.ids, &upd.docs, &upd.versions, &upd.updated],
+        ));
+        steps.push((sql::DELETE_IDENTITIES, vec![&upd.ids]));
+        steps.push((sql::DELETE_SEARCH_KEYS, vec![&upd.ids]));
+    }
+    if !id_keys.is_empty() {
+        steps.push((sql::INSERT_IDENTITIES, vec![&id_keys, &id_owners]));
+    }
+    if !search_keys.is_empty() {
+        steps.push((sql::INSERT_SEARCH_KEYS, vec![&search_keys, &search_owners]));
+    }
+    if !consent_guests.is_empty() {
+        steps.push((
+            sql::INSERT_CONSENTS,
+            vec![
+                &consent_guests,
+                &channels,
+                &granted,
+                &recorded_at,
+                &sources,
+                &recorded_by,
+            ],
+        ));
+    }
+    if !stays.ids.is_empty() {
+        steps.push((sql::INSERT_STAYS, stays.params()));
+    }
+    if !spend.stays.is_empty() {
+        steps.push((sql::INSERT_SPEND_LINES, spend.params()));
+    }
+    if !note_guests.is_empty() {
+        steps.push((
+            sql::INSERT_NOTES,
+            vec![
+                &note_guests,
+                &note_stays,
+                &note_hotels,
+                &bodies,
+                &authors,
+                &note_times,
+            ],
+        ));
+    }
+
+    let mut statements: Vec<Statement> = Vec::with_capacity(steps.len());
+    for (text, _) in &steps {
+        statements.push(tx.prepare_cached(text).await?);
+    }
+    let pipeline: Vec<Step<'_>> = statements
+        .iter()
+        .zip(&steps)
+        .map(|(stmt, (_, params))| {
+            Box::pin(tx.execute_raw(stmt, params.iter().copied())) as Pin<Box<_>>
+        })
+        .collect();
+    // The only unique index an insert here can hit is a stay's reservation reference.
+    in_order(pipeline)
+        .await
+        .map_err(|e| conflict(e, "a stay with this reservation reference"))
 }
 
-pub(super) async fn insert_notes(tx: &Transaction<'_>, notes: &[NoteRow<'_>]) -> Result<()> {
-    if notes.is_empty() {
-        return Ok(());
+/// Polls the futures in the order given, every time, so each sends its statement in that
+/// order; resolves when all are done or at the first error.
+async fn in_order<'f>(mut futures: Vec<Step<'f>>) -> Result<(), tokio_postgres::Error> {
+    let mut done = vec![false; futures.len()];
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, done) in futures
+            .iter_mut()
+            .zip(done.iter_mut())
+            .filter(|(_, d)| !**d)
+        {
+            match future.as_mut().poll(cx) {
+                Poll::Ready(Ok(_)) => *done = true,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => pending = true,
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(Ok(()))
+        }
+    })
+    .await
+}
+
+struct StayColumns<'a> {
+    ids: Vec<i64>,
+    guests: Vec<i64>,
+    hotels: Vec<i64>,
+    refs: Vec<Option<&'a str>>,
+    arrivals: Vec<NaiveDate>,
+    departures: Vec<NaiveDate>,
+    room_types: Vec<Option<&'a str>>,
+    rates: Vec<Option<i64>>,
+    rate_currencies: Vec<Option<&'static str>>,
+    channels: Vec<Option<&'a str>>,
+    segments: Vec<Option<&'a str>>,
+    adults: Vec<i32>,
+    children: Vec<i32>,
+    requests: Vec<Option<&'a str>>,
+    statuses: Vec<&'static str>,
+    booked: Vec<Option<NaiveDate>>,
+    created: Vec<DateTime<Utc>>,
+}
+
+impl<'a> StayColumns<'a> {
+    fn of(rows: &[StayRow<'a>]) -> Self {
+        let now = Utc::now();
+        let s = |f: fn(&'a NewStay) -> Option<&'a str>| {
+            rows.iter().map(|r| f(r.stay)).collect::<Vec<_>>()
+        };
+        Self {
+            ids: rows.iter().map(|r| r.id).collect(),
+            guests: rows.iter().map(|r| r.guest).collect(),
+            hotels: rows.iter().map(|r| r.stay.hotel_id).collect(),
+            refs: s(|s| s.external_ref.as_deref()),
+            arrivals: rows.iter().map(|r| r.stay.arrival).collect(),
+            departures: rows.iter().map(|r| r.stay.departure).collect(),
+            room_types: s(|s| s.room_type.as_deref()),
+            rates: rows.iter().map(|r| r.stay.rate.map(|m| m.minor)).collect(),
+            rate_currencies: rows
+                .iter()
+                .map(|r| r.stay.rate.map(|m| m.currency.code()))
+                .collect(),
+            channels: s(|s| s.channel.as_deref()),
+            segments: s(|s| s.market_segment.as_deref()),
+            adults: rows.iter().map(|r| r.stay.adults).collect(),
+            children: rows.iter().map(|r| r.stay.children).collect(),
+            requests: s(|s| s.special_requests.as_deref()),
+            statuses: rows.iter().map(|r| r.stay.status.as_str()).collect(),
+            booked: rows.iter().map(|r| r.stay.booked_at).collect(),
+            created: vec![now; rows.len()],
+        }
     }
-    let guests: Vec<i64> = notes.iter().map(|n| n.guest).collect();
-    let stays: Vec<Option<i64>> = notes.iter().map(|n| n.stay).collect();
-    let hotels: Vec<Option<i64>> = notes.iter().map(|n| n.hotel).collect();
-    let bodies: Vec<&str> = notes.iter().map(|n| n.body).collect();
-    let authors: Vec<&str> = notes.iter().map(|n| n.author).collect();
-    let at: Vec<DateTime<Utc>> = notes.iter().map(|n| n.created_at).collect();
-    let stmt = tx.prepare_cached(sql::INSERT_NOTES).await?;
-    tx.execute(&stmt, &[&guests, &stays, &hotels, &bodies, &authors, &at])
-        .await?;
-    Ok(())
+
+    fn params(&self) -> Params<'_> {
+        vec![
+            &self.ids,
+            &self.guests,
+            &self.hotels,
+            &self.refs,
+            &self.arrivals,
+            &self.departures,
+            &self.room_types,
+            &self.rates,
+            &self.rate_currencies,
+            &self.channels,
+            &self.segments,
+            &self.adults,
+            &self.children,
+            &self.requests,
+            &self.statuses,
+            &self.booked,
+            &self.created,
+        ]
+    }
+}
+
+#[derive(Default)]
+struct SpendColumns<'a> {
+    stays: Vec<i64>,
+    guests: Vec<i64>,
+    hotels: Vec<i64>,
+    categories: Vec<&'static str>,
+    amounts: Vec<i64>,
+    currencies: Vec<&'static str>,
+    posted: Vec<NaiveDate>,
+    descriptions: Vec<Option<&'a str>>,
+}
+
+impl<'a> SpendColumns<'a> {
+    fn of(rows: &[StayRow<'a>]) -> Self {
+        let mut c = Self::default();
+        for r in rows {
+            for line in &r.stay.spend {
+                c.stays.push(r.id);
+                c.guests.push(r.guest);
+                c.hotels.push(r.stay.hotel_id);
+                c.categories.push(line.category.as_str());
+                c.amounts.push(line.amount.minor);
+                c.currencies.push(line.amount.currency.code());
+                c.posted.push(line.posted_on);
+                c.descriptions.push(line.description.as_deref());
+            }
+        }
+        c
+    }
+
+    fn params(&self) -> Params<'_> {
+        vec![
+            &self.stays,
+            &self.guests,
+            &self.hotels,
+            &self.categories,
+            &self.amounts,
+            &self.currencies,
+            &self.posted,
+            &self.descriptions,
+        ]
+    }
 }
