@@ -22,7 +22,7 @@ pub(super) async fn import_batch(
     for row in &mut rows {
         row.consents = std::mem::take(&mut row.consents)
             .into_iter()
-            .map(super::consent_time)
+            .map(super::reads::consent_time)
             .collect();
     }
     let stmt = tx.prepare_cached(sql::ADVISORY_XACT_LOCK).await?;

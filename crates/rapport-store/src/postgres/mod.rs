@@ -6,26 +6,27 @@
 
 mod import;
 mod migrate;
+mod reads;
 mod sql;
 mod write;
 
+use reads::{
+    conflict, consent_time, count, decode_all, guest_doc, guest_for_update, query, query_opt,
+    require_guest, scoped,
+};
 use write::{StayRow, Writes};
 
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{NaiveDate, SubsecRound, Utc};
-use deadpool_postgres::{
-    Client, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Transaction,
-};
+use chrono::{NaiveDate, Utc};
+use deadpool_postgres::{Client, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use rapport_domain::access::Scope;
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 use rapport_domain::hotel::{Hotel, HotelId, NewHotel};
 use rapport_domain::ingest::IncomingBooking;
 use rapport_domain::stay::{NewStay, Note, SpendLine, Stay, StayId};
-use tokio_postgres::error::SqlState;
-use tokio_postgres::types::ToSql;
-use tokio_postgres::{NoTls, Row};
+use tokio_postgres::NoTls;
 
 use crate::auth::{NewToken, NewUser, StaffUser, TokenInfo};
 use crate::rows::{self, scope_to_text};
@@ -70,86 +71,6 @@ impl PgStore {
     async fn client(&self) -> Result<Client> {
         Ok(self.pool.get().await?)
     }
-}
-
-/// PostgreSQL keeps timestamps to the microsecond; a consent's time is cut to that before
-/// it is copied into the guest document, so the document and the history agree.
-pub(super) fn consent_time(mut record: ConsentRecord) -> ConsentRecord {
-    record.recorded_at = record.recorded_at.trunc_subsecs(6);
-    record
-}
-
-/// Maps a unique-constraint failure to `Conflict` with a message for the user.
-pub(super) fn conflict(e: tokio_postgres::Error, what: &str) -> StoreError {
-    if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
-        StoreError::Conflict(format!("{what} already exists"))
-    } else {
-        e.into()
-    }
-}
-
-async fn query(client: &Client, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
-    let stmt = client.prepare_cached(sql).await?;
-    Ok(client.query(&stmt, params).await?)
-}
-
-async fn query_opt(
-    client: &Client,
-    sql: &str,
-    params: &[&(dyn ToSql + Sync)],
-) -> Result<Option<Row>> {
-    let stmt = client.prepare_cached(sql).await?;
-    Ok(client.query_opt(&stmt, params).await?)
-}
-
-async fn count(client: &Client, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<i64> {
-    let stmt = client.prepare_cached(sql).await?;
-    Ok(client.query_one(&stmt, params).await?.try_get(0)?)
-}
-
-fn decode_all<T>(rows: Vec<Row>, decode: impl Fn(&Row) -> Result<T>) -> Result<Vec<T>> {
-    rows.iter().map(decode).collect()
-}
-
-async fn guest_doc(client: &Client, id: GuestId) -> Result<GuestDoc> {
-    match query_opt(client, shared::GUEST_DOC, &[&id]).await? {
-        Some(r) => Ok(GuestDoc(r.try_get(0)?)),
-        None => Err(StoreError::not_found(format!("guest {id}"))),
-    }
-}
-
-async fn require_guest(client: &Client, id: GuestId) -> Result<()> {
-    match query_opt(client, sql::GUEST_EXISTS, &[&id]).await? {
-        Some(_) => Ok(()),
-        None => Err(StoreError::not_found(format!("guest {id}"))),
-    }
-}
-
-/// The stored guest, locked for the rest of the transaction.
-async fn guest_for_update(tx: &Transaction<'_>, id: GuestId) -> Result<Guest> {
-    let stmt = tx.prepare_cached(sql::GUEST_DOC_FOR_UPDATE).await?;
-    match tx.query_opt(&stmt, &[&id]).await? {
-        Some(r) => GuestDoc(r.try_get(0)?).decode(),
-        None => Err(StoreError::not_found(format!("guest {id}"))),
-    }
-}
-
-/// Reads of a guest's stays, spend or notes: the shared SQL for the whole group, the
-/// `= ANY` variant for a list of hotels.
-async fn scoped<T>(
-    client: &Client,
-    guest: GuestId,
-    scope: &Scope,
-    group: &str,
-    hotels: &str,
-    decode: impl Fn(&Row) -> Result<T>,
-) -> Result<Vec<T>> {
-    require_guest(client, guest).await?;
-    let rows = match scope {
-        Scope::Group => query(client, group, &[&guest]).await?,
-        Scope::Hotels(ids) => query(client, hotels, &[&guest, ids]).await?,
-    };
-    decode_all(rows, decode)
 }
 
 #[async_trait]

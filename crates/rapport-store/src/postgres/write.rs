@@ -19,7 +19,8 @@ use rapport_domain::stay::{NewStay, StayId};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Statement;
 
-use super::{conflict, sql};
+use super::reads::conflict;
+use super::sql;
 use crate::Result;
 
 /// A note to insert, as the import plans it.
