@@ -90,8 +90,7 @@ impl Phone {
     /// Digits of the national significant number, e.g. `13812345678`: what a clerk types
     /// when the guest reads out a local number.
     pub fn national_digits(&self) -> Option<String> {
-        let number = phonenumber::parse(None, self.0.as_str()).ok()?;
-        Some(number.national().value().to_string())
+        national_digits_of_e164(&self.0)
     }
 }
 
@@ -99,6 +98,18 @@ impl fmt::Display for Phone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The national significant number of an E.164 string, without re-parsing it: country
+/// calling codes are a prefix code (no code is the start of another), so the first 1–3
+/// digits that name a known code are the code. Search indexing calls this per phone, and
+/// a full parse costs far more than the lookup.
+pub fn national_digits_of_e164(e164: &str) -> Option<String> {
+    let digits = e164.strip_prefix('+')?;
+    (1..=3).filter(|&n| n < digits.len()).find_map(|n| {
+        let code: u16 = digits[..n].parse().ok()?;
+        phonenumber::metadata::DATABASE.by_code(&code).map(|_| digits[n..].to_string())
+    })
 }
 
 /// One email or phone on a profile, kept even when it does not normalise.
@@ -178,6 +189,9 @@ mod tests {
         let p = Phone::parse("138 1234 5678", cn).unwrap();
         assert_eq!(p.as_str(), "+8613812345678");
         assert_eq!(p.national_digits().unwrap(), "13812345678");
+        assert_eq!(national_digits_of_e164("+16697921661").unwrap(), "6697921661");
+        assert_eq!(national_digits_of_e164("+442079460958").unwrap(), "2079460958");
+        assert_eq!(national_digits_of_e164("+35312345678").unwrap(), "12345678");
     }
 
     #[test]

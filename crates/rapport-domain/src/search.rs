@@ -5,7 +5,7 @@
 //! meet, and `Zoë` meet `zoe`; phone keys in E.164 and national digits make
 //! `+86 138-1234-5678` and `13812345678` meet.
 
-use crate::contact::{Phone, Region};
+use crate::contact::national_digits_of_e164;
 use crate::guest::GuestProfile;
 use crate::names::{fold, fold_compact, has_non_latin};
 
@@ -39,10 +39,8 @@ pub fn search_keys(profile: &GuestProfile) -> Vec<String> {
     }
     for p in profile.phones.iter().filter(|p| p.is_valid()) {
         keys.push(p.value.trim_start_matches('+').to_string());
-        if let Ok(phone) = Phone::parse(&p.value, Region::default()) {
-            if let Some(national) = phone.national_digits() {
-                keys.push(national);
-            }
+        if let Some(national) = national_digits_of_e164(&p.value) {
+            keys.push(national);
         }
     }
     for p in profile.phones.iter().filter(|p| !p.is_valid()) {
@@ -100,7 +98,7 @@ pub fn query_prefixes(q: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contact::ContactPoint;
+    use crate::contact::{ContactPoint, Region};
     use crate::names::GuestName;
 
     fn zhang_wei() -> GuestProfile {
