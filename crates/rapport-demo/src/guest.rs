@@ -126,7 +126,8 @@ pub fn generate(
         });
     }
     profile.family = household.family;
-    profile.preferences = preferences(rng, locale, frequent, business);
+    // Staff learn the tastes of the guests they see often or look after most.
+    profile.preferences = preferences(rng, locale, frequent || value_z > 1.5, business);
     profile.taboos = taboos(rng, locale);
     profile.vip_code = vip_code(rng, value_z, employer.is_some());
     profile.tags = tags(

@@ -16,6 +16,9 @@ use crate::spend::folio;
 /// 10 % with 3–9, 25 % with 2, the rest once): counts are scaled from it to the target.
 pub const BASE_MEAN_STAYS: f64 = 0.05 * 19.83 + 0.10 * 6.0 + 0.25 * 2.0 + 0.60 * 1.0;
 
+/// The most stays [`base_count`] gives.
+pub const MAX_BASE_STAYS: f64 = 40.0;
+
 /// How many stays a guest with this return propensity makes before scaling.
 pub fn base_count(rng: &mut DemoRng, visits_z: f64) -> f64 {
     if visits_z > FREQUENT_Z {

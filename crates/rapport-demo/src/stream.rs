@@ -11,7 +11,7 @@ use crate::consent::consents;
 use crate::guest::{generate, DemoGuest};
 use crate::hotels::Site;
 use crate::random::{stochastic_round, stream, DemoRng};
-use crate::stays::{base_count, plan, DemoStay, BASE_MEAN_STAYS};
+use crate::stays::{base_count, plan, DemoStay, BASE_MEAN_STAYS, MAX_BASE_STAYS};
 
 /// Salt of the guests' random streams (other salts would give independent streams).
 const GUEST_STREAM: u64 = 0x0067_7565_7374; // "guest"
@@ -37,6 +37,8 @@ pub struct GuestStream {
     next: u64,
     stays_left: u64,
     next_number: u64,
+    /// Stays per guest asked for, relative to the natural mean.
+    scale: f64,
     sites: Arc<[Site]>,
     window: Window,
 }
@@ -44,11 +46,13 @@ pub struct GuestStream {
 impl GuestStream {
     pub fn new(config: &DemoConfig, sites: Arc<[Site]>) -> GuestStream {
         let guests = if sites.is_empty() { 0 } else { config.guests };
+        let stays = config.total_stays().max(guests);
         GuestStream {
+            scale: stays as f64 / guests.max(1) as f64 / BASE_MEAN_STAYS,
             seed: config.seed,
             guests,
             next: 0,
-            stays_left: config.total_stays().max(guests),
+            stays_left: stays,
             next_number: 1,
             sites,
             window: Window::new(config.end, config.years),
@@ -63,8 +67,11 @@ impl GuestStream {
         // Leave at least one stay for every guest still to come.
         let most = self.stays_left - guests_left;
         let mean = self.stays_left as f64 / (guests_left + 1) as f64;
+        // The correction grows as the guests left get fewer; a cap keeps the most frequent
+        // returners within their 10–40 stays (scaled) while the others absorb it.
+        let cap = (MAX_BASE_STAYS * self.scale).ceil() as u64;
         let natural = base_count(rng, visits_z);
-        stochastic_round(rng, natural * mean / BASE_MEAN_STAYS).clamp(1, most.max(1))
+        stochastic_round(rng, natural * mean / BASE_MEAN_STAYS).clamp(1, most.clamp(1, cap))
     }
 }
 
