@@ -29,6 +29,7 @@ mod locale;
 mod names;
 mod notes;
 mod random;
+mod segments;
 mod spend;
 mod stays;
 mod stream;
