@@ -1,7 +1,10 @@
 //! `rapport`: the command line. Parses arguments and calls the library crates.
 
 mod access_cmd;
+mod bench;
 mod config;
+mod demo_cmd;
+mod import_cmd;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,8 +37,41 @@ enum Command {
         #[arg(long, env = "RAPPORT_ADDR")]
         addr: Option<String>,
     },
+    /// Load a demo hotel group into an empty database, then serve it.
+    Demo {
+        /// Number of guest profiles to generate.
+        #[arg(long, default_value_t = 20_000)]
+        guests: u64,
+        /// Seed: the same seed gives the same group.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Load (and print the credentials) but do not serve.
+        #[arg(long)]
+        no_serve: bool,
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "RAPPORT_ADDR")]
+        addr: Option<String>,
+    },
+    /// Import a CSV export (streaming); rejected rows go to a rejects file.
+    Import {
+        file: PathBuf,
+        /// A built-in mapping (rapport-stays, rapport-guests, hotel-booking-demand) or a TOML file.
+        #[arg(long)]
+        mapping: String,
+        /// Where rejected rows go (default FILE.rejects.csv).
+        #[arg(long)]
+        rejects: Option<PathBuf>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Benchmarks (see docs/benchmarks.md).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Staff accounts.
     User {
         #[command(subcommand)]
@@ -45,6 +81,45 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Import a generated `rapport-stays` CSV (written first if FILE does not exist).
+    Import {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u64,
+        #[arg(long, default_value = "bench-stays.csv")]
+        csv: PathBuf,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Guest reads by id through the HTTP API.
+    Read {
+        /// Load demo guests first until the database holds this many.
+        #[arg(long)]
+        guests: Option<u64>,
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Guest search through the HTTP API: name prefixes (Latin, Chinese), phone, email.
+    Search {
+        /// Load demo guests first until the database holds this many.
+        #[arg(long)]
+        guests: Option<u64>,
+        #[arg(long, default_value_t = 4)]
+        connections: usize,
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -95,7 +170,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let file = FileConfig::load(cli.config.as_deref().unwrap_or("rapport.toml".as_ref()), cli.config.is_some())?;
     let addr_flag = match &cli.command {
-        Command::Serve { addr } => addr.clone(),
+        Command::Serve { addr } | Command::Demo { addr, .. } => addr.clone(),
         _ => None,
     };
     let config = Config::resolve(file, cli.db.clone(), addr_flag);
@@ -106,6 +181,22 @@ async fn main() -> anyhow::Result<()> {
 
     match cli.command {
         Command::Serve { .. } => serve(store, &config).await,
+        Command::Demo { guests, seed, no_serve, .. } => {
+            demo_cmd::prepare(store.clone(), &demo_cmd::DemoArgs { guests, seed }).await?;
+            if no_serve {
+                Ok(())
+            } else {
+                serve(store, &config).await
+            }
+        }
+        Command::Import { file, mapping, rejects, json } => {
+            let clean = import_cmd::run(store, &file, &mapping, rejects, json).await?;
+            if !clean {
+                std::process::exit(import_cmd::EXIT_REJECTED);
+            }
+            Ok(())
+        }
+        Command::Bench { command } => run_bench(store, command).await,
         Command::Migrate => {
             println!("database {} is up to date", config::redact_url(&config.database_url));
             Ok(())
@@ -131,5 +222,44 @@ async fn serve(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("Rapport is serving on http://{addr}/ (API under http://{addr}/api/v1, OpenAPI at http://{addr}/api/openapi.json)");
     rapport_http::serve(listener, rapport_http::AppState::new(store, region)).await?;
+    Ok(())
+}
+
+async fn run_bench(store: Arc<dyn Store>, command: BenchCommand) -> anyhow::Result<()> {
+    match command {
+        BenchCommand::Import { rows, csv, seed, json } => {
+            let report = bench::import::run(store, csv, rows, seed).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "import into {}: {} rows in {:.1} s = {:.0} rows/s, peak RSS during import {:.0} MiB",
+                    report.backend, report.rows, report.seconds, report.rows_per_second, report.peak_rss_mib
+                );
+            }
+        }
+        BenchCommand::Read { guests, connections, seconds, json } => {
+            if let Some(n) = guests {
+                bench::ensure_guests(store.clone(), n, 1).await?;
+            }
+            let report = bench::read(store, connections, seconds).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                report.print();
+            }
+        }
+        BenchCommand::Search { guests, connections, seconds, json } => {
+            if let Some(n) = guests {
+                bench::ensure_guests(store.clone(), n, 1).await?;
+            }
+            let reports = bench::search(store, connections, seconds).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&reports)?);
+            } else {
+                reports.iter().for_each(bench::load::LoadReport::print);
+            }
+        }
+    }
     Ok(())
 }
