@@ -520,6 +520,19 @@ mod tests {
     }
 
     #[test]
+    fn the_example_mapping_in_the_docs_loads() {
+        let doc = include_str!("../../../docs/import.md");
+        let section = &doc[doc
+            .find("### Example: another PMS")
+            .expect("the docs have the example")..];
+        let start = section.find("```toml\n").expect("a toml block") + "```toml\n".len();
+        let toml = &section[start..start + section[start..].find("```").expect("closed block")];
+        let m = Mapping::from_toml(toml, "docs example").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(m.source.delimiter, ';');
+        assert_eq!(m.guest.email.unwrap().names().len(), 2);
+    }
+
+    #[test]
     fn an_unknown_name_lists_the_builtins() {
         let e = Mapping::resolve("opera").unwrap_err().to_string();
         assert!(e.contains("hotel-booking-demand"), "{e}");

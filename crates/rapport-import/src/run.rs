@@ -77,8 +77,15 @@ pub async fn import_file(
 
     let (tx, mut rx) = mpsc::channel::<Vec<IncomingBooking>>(CHANNEL_BATCHES);
     let batch_size = options.batch_size.max(1);
-    let parser =
-        tokio::task::spawn_blocking(move || parse_rows(reader, rows, rejects, batch_size, tx));
+    // A thread of its own rather than the blocking pool: it runs for the whole import, and
+    // a name makes it easy to find in a profiler.
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("rapport-import-reader".into())
+        .spawn(move || {
+            let _ = done_tx.send(parse_rows(reader, rows, rejects, batch_size, tx));
+        })
+        .map_err(|e| ImportError::Reader(format!("cannot start the reader thread: {e}")))?;
 
     let mut stored: Result<(), ImportError> = Ok(());
     while let Some(batch) = rx.recv().await {
@@ -112,9 +119,9 @@ pub async fn import_file(
         }
     }
     drop(rx);
-    let parsed = parser
+    let parsed = done_rx
         .await
-        .map_err(|e| ImportError::Reader(e.to_string()))?;
+        .map_err(|_| ImportError::Reader("the reader thread panicked".into()))?;
     stored?;
     let (stats, rejects_file) = parsed?;
     if let Some(p) = &progress {

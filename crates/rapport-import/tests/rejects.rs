@@ -143,7 +143,7 @@ backend_tests! {
         .join("\n");
         let path = write_file(dir.path(), "hbd.csv", content.as_bytes());
         let rejects = dir.path().join("custom-rejects.csv");
-        let options = ImportOptions { rejects_path: Some(rejects.clone()), ..ImportOptions::default() };
+        let options = ImportOptions { rejects_path: Some(rejects.clone()), progress: true, ..ImportOptions::default() };
         let s = import_with(&db.store, &path, "hotel-booking-demand", options).await;
         assert_eq!((s.rows, s.imported, s.rejected), (4, 1, 3), "{s:?}");
         assert_eq!(s.rejects_file.as_deref(), Some(rejects.as_path()));
