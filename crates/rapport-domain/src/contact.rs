@@ -64,9 +64,23 @@ impl Default for Region {
     }
 }
 
+/// phonenumber keeps the regular expressions of its metadata in one shared LRU cache of
+/// 100 entries. A guest base spanning a handful of countries needs more than that, and the
+/// cache then recompiles patterns on nearly every parse (regex compilation was most of an
+/// import's time). Swapping in a cache large enough for every country's patterns (the
+/// metadata holds a few thousand) makes each pattern compile once per process.
+fn size_phone_pattern_cache() {
+    static SIZED: std::sync::Once = std::sync::Once::new();
+    SIZED.call_once(|| {
+        let cache = phonenumber::metadata::DATABASE.cache();
+        *cache.lock().unwrap_or_else(|p| p.into_inner()) = regex_cache::RegexCache::new(16_384);
+    });
+}
+
 impl Phone {
     /// Parses a number as a person would type it; `region` applies when it has no `+cc`.
     pub fn parse(raw: &str, region: Region) -> Result<Self, String> {
+        size_phone_pattern_cache();
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             return Err("phone is empty".into());

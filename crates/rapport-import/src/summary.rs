@@ -22,7 +22,7 @@ impl Default for ImportOptions {
     fn default() -> Self {
         Self {
             progress: false,
-            batch_size: 4000,
+            batch_size: 20_000,
             rejects_path: None,
         }
     }
