@@ -6,14 +6,8 @@ use rapport_demo::{load, DemoConfig};
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let url = args
-        .next()
-        .unwrap_or_else(|| "sqlite://demo.db".to_string());
-    let guests: u64 = args
-        .next()
-        .map(|a| a.parse())
-        .transpose()?
-        .unwrap_or(20_000);
+    let url = args.next().unwrap_or_else(|| "sqlite://demo.db".to_string());
+    let guests: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(20_000);
     let store = rapport_store::open(&url).await?;
     let summary = load(
         store,

@@ -50,13 +50,7 @@ pub fn weekday_weight(business: bool, day: Weekday) -> f64 {
 
 /// An arrival date in `[lo, hi]` following the hotel's season and the weekday pattern
 /// (rejection sampling: cheap, and exact for any weights).
-pub fn arrival(
-    rng: &mut DemoRng,
-    lo: NaiveDate,
-    hi: NaiveDate,
-    season: &[f64; 12],
-    business: bool,
-) -> NaiveDate {
+pub fn arrival(rng: &mut DemoRng, lo: NaiveDate, hi: NaiveDate, season: &[f64; 12], business: bool) -> NaiveDate {
     let span = (hi - lo).num_days().max(0) as u64;
     let max = season.iter().cloned().fold(0.0, f64::max) * 1.4;
     let mut d = lo;
@@ -73,8 +67,7 @@ pub fn arrival(
 /// Whether the month and day of `date` (a birthday, an anniversary) fall within the stay.
 pub fn occasion_during(date: NaiveDate, arrival: NaiveDate, departure: NaiveDate) -> bool {
     [arrival.year(), departure.year()].into_iter().any(|y| {
-        let day = NaiveDate::from_ymd_opt(y, date.month(), date.day())
-            .or_else(|| NaiveDate::from_ymd_opt(y, 2, 28));
+        let day = NaiveDate::from_ymd_opt(y, date.month(), date.day()).or_else(|| NaiveDate::from_ymd_opt(y, 2, 28));
         day.is_some_and(|d| d >= arrival && d <= departure)
     })
 }

@@ -42,8 +42,6 @@ impl DemoConfig {
 
     /// First day of the history.
     pub fn start(&self) -> NaiveDate {
-        self.end
-            .checked_sub_months(Months::new(12 * self.years.max(1)))
-            .unwrap_or(self.end)
+        self.end.checked_sub_months(Months::new(12 * self.years.max(1))).unwrap_or(self.end)
     }
 }

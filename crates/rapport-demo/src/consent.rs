@@ -14,42 +14,17 @@ use crate::locale::Locale;
 use crate::random::{pick, weighted, DemoRng};
 use crate::stays::DemoStay;
 
-pub fn consents(
-    rng: &mut DemoRng,
-    guest: &DemoGuest,
-    first: &DemoStay,
-    sites: &[Site],
-) -> Vec<ConsentRecord> {
+pub fn consents(rng: &mut DemoRng, guest: &DemoGuest, first: &DemoStay, sites: &[Site]) -> Vec<ConsentRecord> {
     let p = &guest.profile;
     let has_email = p.emails.iter().any(|e| e.is_valid());
     let has_phone = p.phones.iter().any(|e| e.is_valid());
     // (channel, chance a decision is on file, chance it is a yes)
     let channels = [
-        (
-            ConsentChannel::Email,
-            if has_email { 0.7 } else { 0.0 },
-            0.72,
-        ),
-        (
-            ConsentChannel::Sms,
-            if has_phone { 0.45 } else { 0.0 },
-            0.55,
-        ),
-        (
-            ConsentChannel::Wechat,
-            if guest.locale == Locale::China {
-                0.55
-            } else {
-                0.0
-            },
-            0.75,
-        ),
+        (ConsentChannel::Email, if has_email { 0.7 } else { 0.0 }, 0.72),
+        (ConsentChannel::Sms, if has_phone { 0.45 } else { 0.0 }, 0.55),
+        (ConsentChannel::Wechat, if guest.locale == Locale::China { 0.55 } else { 0.0 }, 0.75),
         (ConsentChannel::Phone, 0.15, 0.5),
-        (
-            ConsentChannel::Post,
-            if p.address.is_some() { 0.2 } else { 0.0 },
-            0.4,
-        ),
+        (ConsentChannel::Post, if p.address.is_some() { 0.2 } else { 0.0 }, 0.4),
     ];
     let (source, online) = *weighted(
         rng,
@@ -61,13 +36,8 @@ pub fn consents(
         ],
     );
     let staff = sites[first.site].profile.staff;
-    let day = if online {
-        first.booked_at
-    } else {
-        first.arrival
-    };
-    let time = NaiveTime::from_hms_opt(if online { 20 } else { 15 }, rng.gen_range(0..60), 0)
-        .expect("a valid time");
+    let day = if online { first.booked_at } else { first.arrival };
+    let time = NaiveTime::from_hms_opt(if online { 20 } else { 15 }, rng.gen_range(0..60), 0).expect("a valid time");
     let recorded_at = Utc.from_utc_datetime(&day.and_time(time));
     let recorded_by = if online {
         "guest".to_string()

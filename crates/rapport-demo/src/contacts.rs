@@ -29,9 +29,8 @@ pub fn mobile(rng: &mut DemoRng, locale: Locale, unique: u64) -> String {
             let prefix = pick(
                 rng,
                 &[
-                    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151",
-                    "152", "155", "156", "158", "159", "176", "177", "180", "181", "186", "187",
-                    "188", "189", "198", "199",
+                    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "156", "158", "159", "176",
+                    "177", "180", "181", "186", "187", "188", "189", "198", "199",
                 ],
             );
             format!("+86{prefix}{}{tail}", digit(rng))
@@ -39,18 +38,10 @@ pub fn mobile(rng: &mut DemoRng, locale: Locale, unique: u64) -> String {
         Locale::HongKong => {
             // Only some two-digit blocks are mobile throughout; the seventh digit picks one.
             const BLOCKS: [&str; 8] = ["94", "96", "97", "61", "63", "64", "65", "69"];
-            format!(
-                "+852{}{:06}",
-                BLOCKS[(u / 1_000_000) as usize],
-                u % 1_000_000
-            )
+            format!("+852{}{:06}", BLOCKS[(u / 1_000_000) as usize], u % 1_000_000)
         }
         Locale::Singapore => format!("+658{}{:06}", 1 + u / 1_000_000, u % 1_000_000),
-        Locale::Japan => format!(
-            "+81{}{}{tail}",
-            pick(rng, &["90", "80", "70"]),
-            rng.gen_range(1..10)
-        ),
+        Locale::Japan => format!("+81{}{}{tail}", pick(rng, &["90", "80", "70"]), rng.gen_range(1..10)),
         Locale::Korea => format!("+8210{}{tail}", pick(rng, &[2, 3, 4, 6, 7, 8, 9])),
         Locale::Portugal => format!("+351{}{tail}", pick(rng, &["91", "92", "93", "96"])),
         Locale::Brazil => format!(
@@ -61,49 +52,30 @@ pub fn mobile(rng: &mut DemoRng, locale: Locale, unique: u64) -> String {
         Locale::Spain => format!("+346{}{tail}", digit(rng)),
         Locale::France => format!(
             "+33{}{tail}",
-            pick(
-                rng,
-                &["60", "61", "62", "64", "65", "66", "67", "68", "73", "75", "76", "77", "78"]
-            )
+            pick(rng, &["60", "61", "62", "64", "65", "66", "67", "68", "73", "75", "76", "77", "78"])
         ),
         Locale::Germany => {
             if rng.gen_bool(0.5) {
-                format!(
-                    "+49{}{tail}",
-                    pick(rng, &["170", "171", "172", "173", "174", "175"])
-                )
+                format!("+49{}{tail}", pick(rng, &["170", "171", "172", "173", "174", "175"]))
             } else {
-                format!(
-                    "+49{}{}{tail}",
-                    pick(rng, &["151", "152", "157", "159", "160", "162"]),
-                    digit(rng)
-                )
+                format!("+49{}{}{tail}", pick(rng, &["151", "152", "157", "159", "160", "162"]), digit(rng))
             }
         }
         Locale::Italy => format!(
             "+39{}{tail}",
             pick(
                 rng,
-                &[
-                    "320", "328", "329", "333", "338", "339", "340", "347", "348", "349", "366",
-                    "380", "388", "392"
-                ]
+                &["320", "328", "329", "333", "338", "339", "340", "347", "348", "349", "366", "380", "388", "392"]
             )
         ),
         Locale::Britain => format!(
             "+447{}{tail}",
-            pick(
-                rng,
-                &["10", "23", "34", "39", "71", "75", "77", "90", "95", "98"]
-            )
+            pick(rng, &["10", "23", "34", "39", "71", "75", "77", "90", "95", "98"])
         ),
         Locale::UnitedStates => {
             let area = pick(
                 rng,
-                &[
-                    "212", "415", "312", "617", "206", "310", "646", "202", "305", "512", "669",
-                    "858",
-                ],
+                &["212", "415", "312", "617", "206", "310", "646", "202", "305", "512", "669", "858"],
             );
             format!("+1{area}{}{:04}", 200 + u / 10_000, u % 10_000)
         }
@@ -127,12 +99,7 @@ pub fn personal_email(rng: &mut DemoRng, name: &PersonName, locale: Locale, inde
 }
 
 /// A work address at the guest's company.
-pub fn work_email(
-    rng: &mut DemoRng,
-    name: &PersonName,
-    company_domain: &str,
-    index: u64,
-) -> String {
+pub fn work_email(rng: &mut DemoRng, name: &PersonName, company_domain: &str, index: u64) -> String {
     format!("{}@{company_domain}", local_part(rng, name, index))
 }
 
@@ -223,22 +190,13 @@ mod tests {
                 let p = mobile(&mut rng, locale, phone_digits(i * 3_989, 5));
                 match Phone::parse(&p, Region::default()) {
                     Ok(parsed) => assert_eq!(parsed.as_str(), p, "{locale:?} is already E.164"),
-                    Err(e) => failures
-                        .entry(format!("{locale:?}"))
-                        .or_insert_with(Vec::new)
-                        .push(e),
+                    Err(e) => failures.entry(format!("{locale:?}")).or_insert_with(Vec::new).push(e),
                 }
             }
         }
         let summary: Vec<String> = failures
             .iter()
-            .map(|(l, e)| {
-                format!(
-                    "{l}: {} of 2000, e.g. {}",
-                    e.len(),
-                    e[..3.min(e.len())].join(" | ")
-                )
-            })
+            .map(|(l, e)| format!("{l}: {} of 2000, e.g. {}", e.len(), e[..3.min(e.len())].join(" | ")))
             .collect();
         assert!(failures.is_empty(), "{summary:#?}");
     }

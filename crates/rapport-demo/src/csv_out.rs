@@ -20,27 +20,15 @@ use crate::stream::GuestStream;
 /// Writes the data set `config` describes, hotels named by `hotel_codes` (each code is
 /// given the demo profile with that code, else the one at its position). Returns the
 /// number of rows written, which is `config.total_stays()`.
-pub fn write_stays_csv<S: AsRef<str>>(
-    config: &DemoConfig,
-    hotel_codes: &[S],
-    writer: impl Write,
-) -> Result<u64, DemoError> {
+pub fn write_stays_csv<S: AsRef<str>>(config: &DemoConfig, hotel_codes: &[S], writer: impl Write) -> Result<u64, DemoError> {
     let sites: Arc<[Site]> = Site::from_codes(hotel_codes).into();
-    let mut out = csv::WriterBuilder::new()
-        .buffer_capacity(1 << 16)
-        .from_writer(writer);
+    let mut out = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(writer);
     out.write_record(rapport_import::format::STAY_COLUMNS)?;
     let mut buf = String::with_capacity(64);
     let mut rows = 0;
     for generated in GuestStream::new(config, sites.clone()) {
         for stay in &generated.stays {
-            write_row(
-                &mut out,
-                &mut buf,
-                &sites[stay.site],
-                stay,
-                &generated.guest.profile,
-            )?;
+            write_row(&mut out, &mut buf, &sites[stay.site], stay, &generated.guest.profile)?;
             rows += 1;
         }
     }
@@ -122,13 +110,7 @@ struct Ymd(NaiveDate);
 
 impl std::fmt::Display for Ymd {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{:04}-{:02}-{:02}",
-            self.0.year(),
-            self.0.month(),
-            self.0.day()
-        )
+        write!(f, "{:04}-{:02}-{:02}", self.0.year(), self.0.month(), self.0.day())
     }
 }
 
@@ -164,9 +146,6 @@ mod tests {
         assert_eq!(Amount(5, 2).to_string(), "0.05");
         assert_eq!(Amount(-250, 2).to_string(), "-2.50");
         assert_eq!(Amount(1200, 0).to_string(), "1200");
-        assert_eq!(
-            Ymd(NaiveDate::from_ymd_opt(2024, 2, 9).unwrap()).to_string(),
-            "2024-02-09"
-        );
+        assert_eq!(Ymd(NaiveDate::from_ymd_opt(2024, 2, 9).unwrap()).to_string(), "2024-02-09");
     }
 }

@@ -6,10 +6,7 @@ use rand::Rng;
 use rapport_domain::guest::{Address, ExternalId, GuestProfile};
 use rapport_domain::names::GuestName;
 
-use crate::contacts::{
-    household_email, malformed_email, malformed_phone, mobile, personal_email, phone_digits, valid,
-    work_email,
-};
+use crate::contacts::{household_email, malformed_email, malformed_phone, mobile, personal_email, phone_digits, valid, work_email};
 use crate::hotels::Site;
 use crate::household::{age, date_years_ago, household};
 use crate::locale::Locale;
@@ -56,18 +53,8 @@ pub fn external_id(index: u64) -> String {
     format!("{}", 10_000_001 + index)
 }
 
-pub fn generate(
-    rng: &mut DemoRng,
-    index: u64,
-    seed: u64,
-    sites: &[Site],
-    today: NaiveDate,
-) -> DemoGuest {
-    let shares: Vec<(usize, f64)> = sites
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (i, s.profile.share))
-        .collect();
+pub fn generate(rng: &mut DemoRng, index: u64, seed: u64, sites: &[Site], today: NaiveDate) -> DemoGuest {
+    let shares: Vec<(usize, f64)> = sites.iter().enumerate().map(|(i, s)| (i, s.profile.share)).collect();
     let home = *weighted(rng, &shares);
     let locale = *weighted(rng, sites[home].profile.markets);
     let value_z = normal(rng);
@@ -84,9 +71,7 @@ pub fn generate(
     } else {
         0.7
     };
-    let birthday = rng
-        .gen_bool(birthday_known)
-        .then(|| date_years_ago(rng, today, years));
+    let birthday = rng.gen_bool(birthday_known).then(|| date_years_ago(rng, today, years));
     let household = household(rng, locale, &name, years, today);
     let employer = (business || rng.gen_bool(0.1)).then(|| company(rng, locale));
 
@@ -169,24 +154,14 @@ fn contacts(
     } else if u < 0.11 {
         // none
     } else if has_family && u < 0.16 {
-        profile.emails.push(valid(
-            household_email(rng, name, locale, index),
-            Some("home"),
-        ));
+        profile.emails.push(valid(household_email(rng, name, locale, index), Some("home")));
     } else if let Some(domain) = work_domain.filter(|_| rng.gen_bool(0.5)) {
-        profile
-            .emails
-            .push(valid(work_email(rng, name, domain, index), Some("work")));
+        profile.emails.push(valid(work_email(rng, name, domain, index), Some("work")));
         if rng.gen_bool(0.3) {
-            profile.emails.push(valid(
-                personal_email(rng, name, locale, index),
-                Some("home"),
-            ));
+            profile.emails.push(valid(personal_email(rng, name, locale, index), Some("home")));
         }
     } else {
-        profile
-            .emails
-            .push(valid(personal_email(rng, name, locale, index), None));
+        profile.emails.push(valid(personal_email(rng, name, locale, index), None));
     }
     let u: f64 = rng.gen();
     if u < 0.006 {

@@ -37,9 +37,7 @@ pub const GROUP: &[HotelProfile] = &[
         currency: "CNY",
         base_rate: 1180.0,
         // Spring and autumn fairs, Golden Week; quiet around Spring Festival.
-        season: [
-            0.7, 0.6, 1.0, 1.15, 1.1, 1.0, 0.95, 0.95, 1.1, 1.25, 1.2, 0.95,
-        ],
+        season: [0.7, 0.6, 1.0, 1.15, 1.1, 1.0, 0.95, 0.95, 1.1, 1.25, 1.2, 0.95],
         share: 0.30,
         markets: &[
             (Locale::China, 0.76),
@@ -63,9 +61,7 @@ pub const GROUP: &[HotelProfile] = &[
         timezone: "Europe/Lisbon",
         currency: "EUR",
         base_rate: 165.0,
-        season: [
-            0.6, 0.65, 0.85, 1.0, 1.15, 1.3, 1.4, 1.4, 1.25, 1.0, 0.7, 0.75,
-        ],
+        season: [0.6, 0.65, 0.85, 1.0, 1.15, 1.3, 1.4, 1.4, 1.25, 1.0, 0.7, 0.75],
         share: 0.15,
         markets: &[
             (Locale::Portugal, 0.28),
@@ -89,9 +85,7 @@ pub const GROUP: &[HotelProfile] = &[
         timezone: "Europe/London",
         currency: "GBP",
         base_rate: 245.0,
-        season: [
-            0.75, 0.8, 0.9, 1.0, 1.1, 1.2, 1.25, 1.2, 1.1, 1.05, 0.9, 1.1,
-        ],
+        season: [0.75, 0.8, 0.9, 1.0, 1.1, 1.2, 1.25, 1.2, 1.1, 1.05, 0.9, 1.1],
         share: 0.22,
         markets: &[
             (Locale::Britain, 0.40),
@@ -107,12 +101,7 @@ pub const GROUP: &[HotelProfile] = &[
             (Locale::HongKong, 0.02),
             (Locale::Singapore, 0.03),
         ],
-        staff: &[
-            "Oliver Hughes",
-            "Siobhán Kelly",
-            "Priya Nair",
-            "James Wright",
-        ],
+        staff: &["Oliver Hughes", "Siobhán Kelly", "Priya Nair", "James Wright"],
         chinese_notes: false,
     },
     HotelProfile {
@@ -122,9 +111,7 @@ pub const GROUP: &[HotelProfile] = &[
         timezone: "Europe/Paris",
         currency: "EUR",
         base_rate: 290.0,
-        season: [
-            0.7, 0.75, 0.9, 1.1, 1.2, 1.25, 1.1, 0.95, 1.2, 1.15, 0.85, 1.05,
-        ],
+        season: [0.7, 0.75, 0.9, 1.1, 1.2, 1.25, 1.1, 0.95, 1.2, 1.15, 0.85, 1.05],
         share: 0.20,
         markets: &[
             (Locale::France, 0.38),
@@ -139,12 +126,7 @@ pub const GROUP: &[HotelProfile] = &[
             (Locale::Korea, 0.03),
             (Locale::Portugal, 0.02),
         ],
-        staff: &[
-            "Camille Roux",
-            "Jérôme Lefèvre",
-            "Élodie Fontaine",
-            "Gaël Mercier",
-        ],
+        staff: &["Camille Roux", "Jérôme Lefèvre", "Élodie Fontaine", "Gaël Mercier"],
         chinese_notes: false,
     },
     HotelProfile {
@@ -154,9 +136,7 @@ pub const GROUP: &[HotelProfile] = &[
         timezone: "Asia/Singapore",
         currency: "SGD",
         base_rate: 385.0,
-        season: [
-            0.95, 1.0, 1.0, 0.95, 0.95, 1.05, 1.15, 1.15, 1.05, 1.0, 0.95, 1.15,
-        ],
+        season: [0.95, 1.0, 1.0, 0.95, 0.95, 1.05, 1.15, 1.15, 1.05, 1.0, 0.95, 1.15],
         share: 0.13,
         markets: &[
             (Locale::Singapore, 0.26),
@@ -202,23 +182,13 @@ pub struct Site {
 impl Site {
     /// The demo profile for a hotel: the one with its code, else one in its country, else
     /// the `position`-th, so any set of hotels gets plausible guests.
-    pub fn new(
-        id: HotelId,
-        code: &str,
-        country: Option<&str>,
-        currency: Option<Currency>,
-        position: usize,
-    ) -> Site {
+    pub fn new(id: HotelId, code: &str, country: Option<&str>, currency: Option<Currency>, position: usize) -> Site {
         let profile = GROUP
             .iter()
             .find(|p| p.code.eq_ignore_ascii_case(code))
-            .or_else(|| {
-                country.and_then(|c| GROUP.iter().find(|p| p.country.eq_ignore_ascii_case(c)))
-            })
+            .or_else(|| country.and_then(|c| GROUP.iter().find(|p| p.country.eq_ignore_ascii_case(c))))
             .unwrap_or(&GROUP[position % GROUP.len()]);
-        let currency = currency.unwrap_or_else(|| {
-            Currency::parse(profile.currency).expect("demo currencies are ISO 4217")
-        });
+        let currency = currency.unwrap_or_else(|| Currency::parse(profile.currency).expect("demo currencies are ISO 4217"));
         Site {
             id,
             code: code.to_string(),
@@ -262,11 +232,7 @@ mod tests {
                 timezone: h.timezone.clone(),
                 currency: h.currency.code().to_string(),
             };
-            assert_eq!(
-                input.validate().unwrap(),
-                h,
-                "demo hotels pass the API's validation"
-            );
+            assert_eq!(input.validate().unwrap(), h, "demo hotels pass the API's validation");
         }
         let shares: f64 = GROUP.iter().map(|h| h.share).sum();
         assert!((shares - 1.0).abs() < 1e-9);

@@ -37,13 +37,7 @@ pub fn age(rng: &mut DemoRng) -> u32 {
     (44.0 + 12.0 * normal(rng)).clamp(21.0, 84.0) as u32
 }
 
-pub fn household(
-    rng: &mut DemoRng,
-    locale: Locale,
-    guest: &PersonName,
-    age: u32,
-    today: NaiveDate,
-) -> Household {
+pub fn household(rng: &mut DemoRng, locale: Locale, guest: &PersonName, age: u32, today: NaiveDate) -> Household {
     let mut h = Household::default();
     let p_married = match age {
         0..=27 => 0.2,
@@ -62,9 +56,7 @@ pub fn household(
         h.family.push(FamilyMember {
             name: relative_name(rng, locale, guest, Relation::Spouse),
             relation: "spouse".into(),
-            birthday: rng
-                .gen_bool(0.5)
-                .then(|| date_years_ago(rng, today, spouse_age)),
+            birthday: rng.gen_bool(0.5).then(|| date_years_ago(rng, today, spouse_age)),
         });
     }
     if (27..=66).contains(&age) && rng.gen_bool(0.65) {
@@ -79,11 +71,7 @@ pub fn household(
                 continue;
             }
             // Hotels note the children who come along; grown-up ones rarely.
-            let recorded = if child_age < 16 {
-                rng.gen_bool(0.6)
-            } else {
-                rng.gen_bool(0.1)
-            };
+            let recorded = if child_age < 16 { rng.gen_bool(0.6) } else { rng.gen_bool(0.1) };
             if !recorded {
                 continue;
             }
@@ -93,9 +81,7 @@ pub fn household(
             h.family.push(FamilyMember {
                 name: relative_name(rng, locale, guest, Relation::Child),
                 relation: "child".into(),
-                birthday: rng
-                    .gen_bool(0.8)
-                    .then(|| date_years_ago(rng, today, child_age as u32)),
+                birthday: rng.gen_bool(0.8).then(|| date_years_ago(rng, today, child_age as u32)),
             });
         }
     }

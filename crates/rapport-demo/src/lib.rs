@@ -51,10 +51,7 @@ pub use load::{ensure_hotels, load, LoadSummary, BATCH_ROWS};
 /// The data set as import rows, one per stay, guest after guest (a guest's stays in
 /// arrival order; the data set as a whole is not sorted by date). `hotels` are the stored
 /// hotels to spread stays over, normally those of [`demo_hotels`].
-pub fn bookings(
-    config: &DemoConfig,
-    hotels: &[Hotel],
-) -> impl Iterator<Item = IncomingBooking> + Send + 'static {
+pub fn bookings(config: &DemoConfig, hotels: &[Hotel]) -> impl Iterator<Item = IncomingBooking> + Send + 'static {
     let sites: Arc<[hotels::Site]> = hotels::Site::from_hotels(hotels).into();
     stream::GuestStream::new(config, sites.clone()).flat_map(move |g| g.into_bookings(&sites))
 }

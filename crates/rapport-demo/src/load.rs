@@ -46,10 +46,7 @@ pub async fn ensure_hotels(store: &dyn Store) -> Result<(Vec<Hotel>, u64), DemoE
     let mut hotels = Vec::new();
     let mut created = 0;
     for new in demo_hotels() {
-        match existing
-            .iter()
-            .find(|h| h.code.eq_ignore_ascii_case(&new.code))
-        {
+        match existing.iter().find(|h| h.code.eq_ignore_ascii_case(&new.code)) {
             Some(h) => hotels.push(h.clone()),
             None => {
                 hotels.push(store.create_hotel(new).await?);
@@ -62,53 +59,38 @@ pub async fn ensure_hotels(store: &dyn Store) -> Result<(Vec<Hotel>, u64), DemoE
 
 /// Generates the data set `config` describes and imports it into `store`. Idempotent:
 /// guests carry PMS ids and stays `DEMO-<n>` references, so a second run adds nothing.
-pub async fn load(
-    store: Arc<dyn Store>,
-    config: &DemoConfig,
-    progress: bool,
-) -> Result<LoadSummary, DemoError> {
+pub async fn load(store: Arc<dyn Store>, config: &DemoConfig, progress: bool) -> Result<LoadSummary, DemoError> {
     let started = Instant::now();
     let (hotels, hotels_created) = ensure_hotels(store.as_ref()).await?;
     let sites: Arc<[Site]> = Site::from_hotels(&hotels).into();
     let total = config.total_stays();
-    let bar = if progress {
-        ProgressBar::new(total)
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = if progress { ProgressBar::new(total) } else { ProgressBar::hidden() };
     bar.set_style(
-        ProgressStyle::with_template(
-            "{msg} [{bar:40}] {human_pos}/{human_len} stays ({per_sec}, {eta} left)",
-        )
-        .expect("a valid progress template")
-        .progress_chars("=> "),
+        ProgressStyle::with_template("{msg} [{bar:40}] {human_pos}/{human_len} stays ({per_sec}, {eta} left)")
+            .expect("a valid progress template")
+            .progress_chars("=> "),
     );
     bar.set_message("loading demo group");
 
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<IncomingBooking>>(BATCHES_AHEAD);
     let generator = {
         let config = config.clone();
-        std::thread::Builder::new()
-            .name("demo-generator".into())
-            .spawn(move || {
-                let mut batch = Vec::with_capacity(BATCH_ROWS);
-                for guest in GuestStream::new(&config, sites.clone()) {
-                    batch.extend(guest.into_bookings(&sites));
-                    if batch.len() >= BATCH_ROWS
-                        && tx
-                            .blocking_send(std::mem::replace(
-                                &mut batch,
-                                Vec::with_capacity(BATCH_ROWS),
-                            ))
-                            .is_err()
-                    {
-                        return; // the loader stopped (an error); nothing more to do
-                    }
+        std::thread::Builder::new().name("demo-generator".into()).spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH_ROWS);
+            for guest in GuestStream::new(&config, sites.clone()) {
+                batch.extend(guest.into_bookings(&sites));
+                if batch.len() >= BATCH_ROWS
+                    && tx
+                        .blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS)))
+                        .is_err()
+                {
+                    return; // the loader stopped (an error); nothing more to do
                 }
-                if !batch.is_empty() {
-                    let _ = tx.blocking_send(batch);
-                }
-            })?
+            }
+            if !batch.is_empty() {
+                let _ = tx.blocking_send(batch);
+            }
+        })?
     };
 
     let mut summary = LoadSummary {

@@ -85,39 +85,11 @@ impl Locale {
             Self::Portugal => &["Lisboa", "Porto", "Braga", "Coimbra", "Faro"],
             Self::Brazil => &["São Paulo", "Rio de Janeiro", "Belo Horizonte", "Curitiba"],
             Self::Spain => &["Madrid", "Barcelona", "Valencia", "Sevilla", "Málaga"],
-            Self::France => &[
-                "Paris",
-                "Lyon",
-                "Marseille",
-                "Bordeaux",
-                "Nantes",
-                "Toulouse",
-            ],
-            Self::Germany => &[
-                "Berlin",
-                "München",
-                "Hamburg",
-                "Köln",
-                "Frankfurt am Main",
-                "Düsseldorf",
-            ],
+            Self::France => &["Paris", "Lyon", "Marseille", "Bordeaux", "Nantes", "Toulouse"],
+            Self::Germany => &["Berlin", "München", "Hamburg", "Köln", "Frankfurt am Main", "Düsseldorf"],
             Self::Italy => &["Milano", "Roma", "Torino", "Firenze", "Bologna"],
-            Self::Britain => &[
-                "London",
-                "Manchester",
-                "Edinburgh",
-                "Bristol",
-                "Leeds",
-                "Oxford",
-            ],
-            Self::UnitedStates => &[
-                "New York",
-                "San Francisco",
-                "Chicago",
-                "Boston",
-                "Seattle",
-                "Los Angeles",
-            ],
+            Self::Britain => &["London", "Manchester", "Edinburgh", "Bristol", "Leeds", "Oxford"],
+            Self::UnitedStates => &["New York", "San Francisco", "Chicago", "Boston", "Seattle", "Los Angeles"],
             Self::Australia => &["Sydney", "Melbourne", "Brisbane", "Perth"],
         }
     }
@@ -134,41 +106,13 @@ impl Locale {
                 ("sina.example", 0.1),
                 ("gmail.example", 0.1),
             ],
-            Self::HongKong => &[
-                ("netvigator.example", 0.3),
-                ("gmail.example", 0.5),
-                ("yahoo.example", 0.2),
-            ],
-            Self::Singapore => &[
-                ("singnet.example", 0.3),
-                ("gmail.example", 0.5),
-                ("hotmail.example", 0.2),
-            ],
-            Self::Japan => &[
-                ("docomo.example", 0.3),
-                ("yahoo.example", 0.3),
-                ("gmail.example", 0.4),
-            ],
-            Self::Korea => &[
-                ("naver.example", 0.5),
-                ("daum.example", 0.2),
-                ("gmail.example", 0.3),
-            ],
-            Self::Portugal => &[
-                ("sapo.example", 0.3),
-                ("gmail.example", 0.5),
-                ("hotmail.example", 0.2),
-            ],
-            Self::Brazil => &[
-                ("uol.example", 0.3),
-                ("gmail.example", 0.5),
-                ("hotmail.example", 0.2),
-            ],
-            Self::Spain => &[
-                ("telefonica.example", 0.2),
-                ("gmail.example", 0.5),
-                ("hotmail.example", 0.3),
-            ],
+            Self::HongKong => &[("netvigator.example", 0.3), ("gmail.example", 0.5), ("yahoo.example", 0.2)],
+            Self::Singapore => &[("singnet.example", 0.3), ("gmail.example", 0.5), ("hotmail.example", 0.2)],
+            Self::Japan => &[("docomo.example", 0.3), ("yahoo.example", 0.3), ("gmail.example", 0.4)],
+            Self::Korea => &[("naver.example", 0.5), ("daum.example", 0.2), ("gmail.example", 0.3)],
+            Self::Portugal => &[("sapo.example", 0.3), ("gmail.example", 0.5), ("hotmail.example", 0.2)],
+            Self::Brazil => &[("uol.example", 0.3), ("gmail.example", 0.5), ("hotmail.example", 0.2)],
+            Self::Spain => &[("telefonica.example", 0.2), ("gmail.example", 0.5), ("hotmail.example", 0.3)],
             Self::France => &[
                 ("orange.example", 0.3),
                 ("free.example", 0.2),
@@ -181,27 +125,15 @@ impl Locale {
                 ("t-online.example", 0.15),
                 ("gmail.example", 0.2),
             ],
-            Self::Italy => &[
-                ("libero.example", 0.4),
-                ("gmail.example", 0.4),
-                ("tiscali.example", 0.2),
-            ],
-            Self::Britain => &[
-                ("btinternet.example", 0.2),
-                ("gmail.example", 0.5),
-                ("outlook.example", 0.3),
-            ],
+            Self::Italy => &[("libero.example", 0.4), ("gmail.example", 0.4), ("tiscali.example", 0.2)],
+            Self::Britain => &[("btinternet.example", 0.2), ("gmail.example", 0.5), ("outlook.example", 0.3)],
             Self::UnitedStates => &[
                 ("gmail.example", 0.5),
                 ("yahoo.example", 0.2),
                 ("outlook.example", 0.15),
                 ("icloud.example", 0.15),
             ],
-            Self::Australia => &[
-                ("bigpond.example", 0.3),
-                ("gmail.example", 0.5),
-                ("outlook.example", 0.2),
-            ],
+            Self::Australia => &[("bigpond.example", 0.3), ("gmail.example", 0.5), ("outlook.example", 0.2)],
         }
     }
 }

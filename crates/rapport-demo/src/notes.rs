@@ -17,12 +17,7 @@ pub fn special_requests(rng: &mut DemoRng, guest: &DemoGuest, stay: &DemoStay) -
     if stay.children > 0 && rng.gen_bool(0.5) {
         asks.push(pick(
             rng,
-            &[
-                "baby cot",
-                "extra bed",
-                "connecting rooms",
-                "children's welcome amenity",
-            ],
+            &["baby cot", "extra bed", "connecting rooms", "children's welcome amenity"],
         ));
     }
     if guest
@@ -77,17 +72,8 @@ pub fn special_requests(rng: &mut DemoRng, guest: &DemoGuest, stay: &DemoStay) -
 }
 
 /// Staff notes on about one realised stay in twelve, more for the guests who matter most.
-pub fn notes(
-    rng: &mut DemoRng,
-    guest: &DemoGuest,
-    stay: &DemoStay,
-    hotel: &HotelProfile,
-) -> Vec<DemoNote> {
-    let p = if guest.profile.vip_code.is_some() {
-        0.35
-    } else {
-        0.08
-    };
+pub fn notes(rng: &mut DemoRng, guest: &DemoGuest, stay: &DemoStay, hotel: &HotelProfile) -> Vec<DemoNote> {
+    let p = if guest.profile.vip_code.is_some() { 0.35 } else { 0.08 };
     if !rng.gen_bool(p) {
         return Vec::new();
     }
@@ -131,10 +117,8 @@ pub fn notes(
         .to_string(),
     };
     // Written during the stay, and never after the demo's today.
-    let day = (stay.arrival + Days::new(rng.gen_range(0..=stay.nights().max(0) as u64)))
-        .min(stay.posted_on);
-    let time = NaiveTime::from_hms_opt(rng.gen_range(7..23), rng.gen_range(0..60), 0)
-        .expect("a valid time");
+    let day = (stay.arrival + Days::new(rng.gen_range(0..=stay.nights().max(0) as u64))).min(stay.posted_on);
+    let time = NaiveTime::from_hms_opt(rng.gen_range(7..23), rng.gen_range(0..60), 0).expect("a valid time");
     vec![DemoNote {
         body,
         author: pick(rng, hotel.staff),

@@ -66,20 +66,8 @@ pub fn segment(rng: &mut DemoRng, business: bool) -> Segment {
 pub fn channel(rng: &mut DemoRng, segment: Segment) -> Channel {
     use Channel::*;
     let mix: &[(Channel, f64)] = match segment {
-        Segment::Business => &[
-            (Corporate, 0.35),
-            (Gds, 0.25),
-            (Direct, 0.25),
-            (Ota, 0.12),
-            (WalkIn, 0.03),
-        ],
-        Segment::Leisure => &[
-            (Ota, 0.45),
-            (Direct, 0.45),
-            (WalkIn, 0.05),
-            (Gds, 0.02),
-            (Corporate, 0.03),
-        ],
+        Segment::Business => &[(Corporate, 0.35), (Gds, 0.25), (Direct, 0.25), (Ota, 0.12), (WalkIn, 0.03)],
+        Segment::Leisure => &[(Ota, 0.45), (Direct, 0.45), (WalkIn, 0.05), (Gds, 0.02), (Corporate, 0.03)],
         Segment::Mice => &[(Direct, 0.6), (Corporate, 0.4)],
         Segment::Group => &[(Direct, 0.5), (Ota, 0.2), (Corporate, 0.3)],
     };

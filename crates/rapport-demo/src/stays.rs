@@ -100,21 +100,11 @@ fn room_type(rng: &mut DemoRng, value: f64, family: bool) -> (&'static str, f64)
         _ => 6,
     };
     // King or twin for the first two tiers.
-    let i = if tier < 4 && rng.gen_bool(0.3) {
-        tier + 1
-    } else {
-        tier
-    };
+    let i = if tier < 4 && rng.gen_bool(0.3) { tier + 1 } else { tier };
     ROOM_TYPES[i]
 }
 
-fn status(
-    rng: &mut DemoRng,
-    channel: Channel,
-    arrival: NaiveDate,
-    departure: NaiveDate,
-    today: NaiveDate,
-) -> StayStatus {
+fn status(rng: &mut DemoRng, channel: Channel, arrival: NaiveDate, departure: NaiveDate, today: NaiveDate) -> StayStatus {
     let (cancel, no_show) = match channel {
         Channel::Ota => (0.17, 0.02),
         Channel::Direct => (0.08, 0.012),
@@ -143,14 +133,7 @@ fn status(
 }
 
 /// Plans a guest's `count` stays; numbers them from `next_number`.
-pub fn plan(
-    rng: &mut DemoRng,
-    guest: &DemoGuest,
-    count: u64,
-    sites: &[Site],
-    window: &Window,
-    next_number: &mut u64,
-) -> Vec<DemoStay> {
+pub fn plan(rng: &mut DemoRng, guest: &DemoGuest, count: u64, sites: &[Site], window: &Window, next_number: &mut u64) -> Vec<DemoStay> {
     let total_days = window.days();
     // Returners' stays spread over their active years; one-off guests anywhere.
     let span = if count <= 1 {
@@ -187,9 +170,7 @@ pub fn plan(
             }
         }
         let nights = nights(rng, segment);
-        stays.push(draft(
-            rng, guest, site, sites, window, arrive, nights, lead, segment, channel,
-        ));
+        stays.push(draft(rng, guest, site, sites, window, arrive, nights, lead, segment, channel));
     }
     stays.sort_by_key(|s| s.arrival);
     // The same person is not in two rooms at once: a stay that overlaps the previous one
@@ -260,13 +241,8 @@ fn draft(
     };
     // Prices rise about 4 % a year over the window.
     let years_in = (arrival - window.start).num_days() as f64 / 365.0;
-    let rate_major = profile.base_rate
-        * multiplier
-        * season
-        * channel_factor
-        * group_factor
-        * 1.04f64.powf(years_in)
-        * lognormal(rng, 1.0, 0.05);
+    let rate_major =
+        profile.base_rate * multiplier * season * channel_factor * group_factor * 1.04f64.powf(years_in) * lognormal(rng, 1.0, 0.05);
     let minor_unit = 10i64.pow(sites[site].currency.exponent());
     DemoStay {
         number: 0,
@@ -289,13 +265,7 @@ fn draft(
 }
 
 /// Requests, folio and notes, once the status is known.
-fn finish(
-    rng: &mut DemoRng,
-    guest: &DemoGuest,
-    stay: &mut DemoStay,
-    sites: &[Site],
-    window: &Window,
-) {
+fn finish(rng: &mut DemoRng, guest: &DemoGuest, stay: &mut DemoStay, sites: &[Site], window: &Window) {
     stay.special_requests = special_requests(rng, guest, stay);
     let posted = if stay.status == StayStatus::InHouse {
         window.today

@@ -88,20 +88,9 @@ impl Iterator for GuestStream {
         let guest = generate(&mut rng, index, self.seed, &self.sites, self.window.today);
         let count = self.stay_count(&mut rng, guest.visits_z);
         self.stays_left -= count;
-        let stays = plan(
-            &mut rng,
-            &guest,
-            count,
-            &self.sites,
-            &self.window,
-            &mut self.next_number,
-        );
+        let stays = plan(&mut rng, &guest, count, &self.sites, &self.window, &mut self.next_number);
         let consents = consents(&mut rng, &guest, &stays[0], &self.sites);
-        Some(GeneratedGuest {
-            guest,
-            consents,
-            stays,
-        })
+        Some(GeneratedGuest { guest, consents, stays })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

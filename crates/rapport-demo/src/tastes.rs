@@ -16,12 +16,7 @@ fn pref(kind: PreferenceKind, key: &str, value: &str) -> Preference {
 }
 
 /// Typed preferences; regular and valuable guests have more of them on file.
-pub fn preferences(
-    rng: &mut DemoRng,
-    locale: Locale,
-    regular: bool,
-    business: bool,
-) -> Vec<Preference> {
+pub fn preferences(rng: &mut DemoRng, locale: Locale, regular: bool, business: bool) -> Vec<Preference> {
     use PreferenceKind::{Food, Room, Service};
     let mut out = Vec::new();
     let p_any = if regular { 0.8 } else { 0.35 };
@@ -29,18 +24,10 @@ pub fn preferences(
         return out;
     }
     if rng.gen_bool(0.5) {
-        out.push(pref(
-            Room,
-            "floor",
-            pick(rng, &["high", "high", "low", "middle"]),
-        ));
+        out.push(pref(Room, "floor", pick(rng, &["high", "high", "low", "middle"])));
     }
     if rng.gen_bool(0.45) {
-        out.push(pref(
-            Room,
-            "bed",
-            pick(rng, &["king", "king", "twin", "double"]),
-        ));
+        out.push(pref(Room, "bed", pick(rng, &["king", "king", "twin", "double"])));
     }
     if rng.gen_bool(0.3) {
         let pillows: &[&str] = if matches!(locale, Locale::China | Locale::Japan | Locale::Korea) {
@@ -58,42 +45,21 @@ pub fn preferences(
         out.push(pref(
             Room,
             "smoking",
-            if rng.gen_bool(smoker * 4.0) {
-                "smoking"
-            } else {
-                "non-smoking"
-            },
+            if rng.gen_bool(smoker * 4.0) { "smoking" } else { "non-smoking" },
         ));
     }
     if rng.gen_bool(0.25) {
         out.push(pref(
             Room,
             "quiet",
-            pick(
-                rng,
-                &[
-                    "away from lift",
-                    "quiet side",
-                    "courtyard view",
-                    "not near housekeeping",
-                ],
-            ),
+            pick(rng, &["away from lift", "quiet side", "courtyard view", "not near housekeeping"]),
         ));
     }
     if rng.gen_bool(0.12) {
         out.push(pref(
             Room,
             "amenities",
-            pick(
-                rng,
-                &[
-                    "iron and board",
-                    "humidifier",
-                    "yoga mat",
-                    "extra towels",
-                    "coffee machine",
-                ],
-            ),
+            pick(rng, &["iron and board", "humidifier", "yoga mat", "extra towels", "coffee machine"]),
         ));
     }
     if rng.gen_bool(0.18) {
@@ -120,15 +86,7 @@ pub fn preferences(
             Locale::China => pick(rng, &["congee", "dim sum", "soy milk and youtiao"]),
             Locale::Japan => pick(rng, &["Japanese set", "miso soup"]),
             Locale::Britain => pick(rng, &["full English", "porridge"]),
-            _ => pick(
-                rng,
-                &[
-                    "continental",
-                    "room service 07:00",
-                    "eggs Benedict",
-                    "fruit plate",
-                ],
-            ),
+            _ => pick(rng, &["continental", "room service 07:00", "eggs Benedict", "fruit plate"]),
         };
         out.push(pref(Food, "breakfast", breakfast));
     }
@@ -138,13 +96,7 @@ pub fn preferences(
             "drink",
             pick(
                 rng,
-                &[
-                    "green tea",
-                    "sparkling water",
-                    "oat milk",
-                    "still water, no ice",
-                    "espresso",
-                ],
+                &["green tea", "sparkling water", "oat milk", "still water, no ice", "espresso"],
             ),
         ));
     }
@@ -162,25 +114,13 @@ pub fn preferences(
         out.push(pref(Service, "newspaper", paper));
     }
     if business && rng.gen_bool(0.2) {
-        out.push(pref(
-            Service,
-            "wake_up_call",
-            pick(rng, &["06:00", "06:30", "07:00"]),
-        ));
+        out.push(pref(Service, "wake_up_call", pick(rng, &["06:00", "06:30", "07:00"])));
     }
     if rng.gen_bool(0.1) {
         out.push(pref(
             Service,
             "housekeeping",
-            pick(
-                rng,
-                &[
-                    "after 11:00",
-                    "no turndown",
-                    "evening turndown",
-                    "every other day",
-                ],
-            ),
+            pick(rng, &["after 11:00", "no turndown", "evening turndown", "every other day"]),
         ));
     }
     if rng.gen_bool(0.06) {
@@ -259,32 +199,17 @@ pub fn taboos(rng: &mut DemoRng, locale: Locale) -> Vec<Taboo> {
 
 /// The allergy a guest has on file, for notes that mention it.
 pub fn allergy(taboos: &[Taboo]) -> Option<&str> {
-    taboos
-        .iter()
-        .find(|t| t.kind == TabooKind::Allergy)
-        .map(|t| t.description.as_str())
+    taboos.iter().find(|t| t.kind == TabooKind::Allergy).map(|t| t.description.as_str())
 }
 
 /// Interests staff picked up; sorted, as the profile keeps them.
 pub fn tags(rng: &mut DemoRng, facts: &[(bool, &'static str)]) -> Vec<String> {
-    let mut tags: Vec<String> = facts
-        .iter()
-        .filter(|(yes, _)| *yes)
-        .map(|(_, t)| (*t).to_string())
-        .collect();
+    let mut tags: Vec<String> = facts.iter().filter(|(yes, _)| *yes).map(|(_, t)| (*t).to_string()).collect();
     if rng.gen_bool(0.15) {
         tags.push(
             pick(
                 rng,
-                &[
-                    "wine lover",
-                    "golfer",
-                    "spa lover",
-                    "foodie",
-                    "art lover",
-                    "runner",
-                    "photographer",
-                ],
+                &["wine lover", "golfer", "spa lover", "foodie", "art lover", "runner", "photographer"],
             )
             .to_string(),
         );
@@ -313,10 +238,7 @@ pub fn company(rng: &mut DemoRng, locale: Locale) -> (&'static str, &'static str
             ("Tokai Precision", "tokai-precision.example"),
             ("Sakura Trading", "sakura-trading.example"),
         ],
-        Locale::Korea => &[
-            ("Hanbit Electronics", "hanbit.example"),
-            ("Daehan Motors", "daehan-motors.example"),
-        ],
+        Locale::Korea => &[("Hanbit Electronics", "hanbit.example"), ("Daehan Motors", "daehan-motors.example")],
         Locale::Portugal | Locale::Brazil => &[
             ("Lusitânia Seguros", "lusitania-seguros.example"),
             ("Banco Atlântico", "bancoatlantico.example"),

@@ -24,10 +24,7 @@ fn valid_contacts_validate_and_malformed_ones_are_few_and_flagged() {
         }
         for p in &b.profile.phones {
             if p.is_valid() {
-                assert_eq!(
-                    Phone::parse(&p.value, Region::default()).unwrap().as_str(),
-                    p.value
-                );
+                assert_eq!(Phone::parse(&p.value, Region::default()).unwrap().as_str(), p.value);
                 valid += 1;
             } else {
                 assert!(Phone::parse(&p.value, Region::default()).is_err(), "{p:?}");
@@ -36,10 +33,7 @@ fn valid_contacts_validate_and_malformed_ones_are_few_and_flagged() {
         }
     }
     assert!(flagged > 0, "a few malformed contacts, like any PMS export");
-    assert!(
-        (flagged as f64) < 0.02 * valid as f64,
-        "{flagged} flagged of {valid}"
-    );
+    assert!((flagged as f64) < 0.02 * valid as f64, "{flagged} flagged of {valid}");
 }
 
 #[test]

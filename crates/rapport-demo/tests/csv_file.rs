@@ -20,20 +20,12 @@ fn the_csv_has_the_documented_header_and_one_row_per_stay() {
     assert_eq!(written, 2_345);
 
     let mut reader = csv::Reader::from_reader(out.as_slice());
-    let header: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
     assert_eq!(header, STAY_COLUMNS);
     let col = |name: &str| STAY_COLUMNS.iter().position(|c| *c == name).unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2_345);
-    let guests: std::collections::BTreeSet<_> = rows
-        .iter()
-        .map(|r| r[col("guest_id")].to_string())
-        .collect();
+    let guests: std::collections::BTreeSet<_> = rows.iter().map(|r| r[col("guest_id")].to_string()).collect();
     assert_eq!(guests.len(), 700);
     for r in &rows {
         assert!(codes.iter().any(|c| c == &r[col("hotel")]));
@@ -48,9 +40,7 @@ fn the_csv_has_the_documented_header_and_one_row_per_stay() {
             "spend_minibar",
             "spend_other",
         ] {
-            currency
-                .parse_amount(&r[col(c)])
-                .unwrap_or_else(|e| panic!("{c}: {e}"));
+            currency.parse_amount(&r[col(c)]).unwrap_or_else(|e| panic!("{c}: {e}"));
         }
         for c in ["arrival", "departure", "booked_at"] {
             chrono::NaiveDate::parse_from_str(&r[col(c)], "%Y-%m-%d").unwrap();

@@ -16,10 +16,7 @@ fn the_same_seed_gives_identical_output() {
     assert_eq!(csv(500, 3), csv(500, 3));
     let a = format!("{:?}", common::generate(200, 3));
     let b = format!("{:?}", common::generate(200, 3));
-    assert!(
-        a == b,
-        "bookings differ between two runs with the same seed"
-    );
+    assert!(a == b, "bookings differ between two runs with the same seed");
 }
 
 #[test]
@@ -31,8 +28,5 @@ fn a_different_seed_gives_different_output() {
 fn a_guest_is_the_same_whatever_the_size_of_the_data_set() {
     let small = common::generate(100, 8);
     let large = common::generate(1_000, 8);
-    assert_eq!(
-        format!("{:?}", small[0].profile),
-        format!("{:?}", large[0].profile)
-    );
+    assert_eq!(format!("{:?}", small[0].profile), format!("{:?}", large[0].profile));
 }

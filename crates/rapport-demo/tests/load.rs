@@ -12,46 +12,23 @@ async fn a_load_stores_every_guest_and_stay_and_a_second_load_changes_nothing() 
     let db = TestDb::sqlite().await;
     let config = common::config(400, 17);
     let expected = common::generate(400, 17);
-    let spend_lines: usize = expected
-        .iter()
-        .map(|b| b.stay.as_ref().unwrap().spend.len())
-        .sum();
+    let spend_lines: usize = expected.iter().map(|b| b.stay.as_ref().unwrap().spend.len()).sum();
 
     let first = load(Arc::clone(&db.store), &config, false).await.unwrap();
     assert_eq!((first.guests, first.stays), (400, config.total_stays()));
     assert_eq!(
-        (
-            first.hotels_created,
-            first.guests_created,
-            first.stays_created
-        ),
+        (first.hotels_created, first.guests_created, first.stays_created),
         (5, 400, config.total_stays())
     );
     let counts = db.store.counts().await.unwrap();
     assert_eq!(
-        (
-            counts.hotels,
-            counts.guests,
-            counts.stays,
-            counts.spend_lines
-        ),
+        (counts.hotels, counts.guests, counts.stays, counts.spend_lines),
         (5, 400, expected.len() as i64, spend_lines as i64)
     );
 
     let second = load(Arc::clone(&db.store), &config, false).await.unwrap();
-    assert_eq!(
-        (
-            second.hotels_created,
-            second.guests_created,
-            second.stays_created
-        ),
-        (0, 0, 0)
-    );
-    assert_eq!(
-        second.unchanged,
-        config.total_stays(),
-        "every row is recognised"
-    );
+    assert_eq!((second.hotels_created, second.guests_created, second.stays_created), (0, 0, 0));
+    assert_eq!(second.unchanged, config.total_stays(), "every row is recognised");
     assert_eq!(db.store.counts().await.unwrap(), counts);
 }
 

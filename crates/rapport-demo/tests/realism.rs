@@ -38,10 +38,7 @@ fn share_of_stays(f: impl Fn(&IncomingBooking) -> bool) -> f64 {
 }
 
 fn assert_between(what: &str, value: f64, low: f64, high: f64) {
-    assert!(
-        (low..=high).contains(&value),
-        "{what}: {value:.4} is outside {low}..{high}"
-    );
+    assert!((low..=high).contains(&value), "{what}: {value:.4} is outside {low}..{high}");
 }
 
 fn stays_per_guest() -> BTreeMap<&'static str, usize> {
@@ -80,34 +77,11 @@ fn most_guests_come_once_or_twice_and_a_few_return_often() {
 #[test]
 fn statuses_have_realistic_shares() {
     let status = |s: StayStatus| move |b: &IncomingBooking| b.stay.as_ref().unwrap().status == s;
-    assert_between(
-        "cancelled",
-        share_of_stays(status(StayStatus::Cancelled)),
-        0.08,
-        0.12,
-    );
-    assert_between(
-        "no-show",
-        share_of_stays(status(StayStatus::NoShow)),
-        0.01,
-        0.03,
-    );
-    assert_between(
-        "checked out",
-        share_of_stays(status(StayStatus::CheckedOut)),
-        0.8,
-        0.9,
-    );
-    assert_between(
-        "booked ahead",
-        share_of_stays(status(StayStatus::Booked)),
-        0.005,
-        0.05,
-    );
-    assert!(
-        share_of_stays(status(StayStatus::InHouse)) > 0.0,
-        "someone is in house today"
-    );
+    assert_between("cancelled", share_of_stays(status(StayStatus::Cancelled)), 0.08, 0.12);
+    assert_between("no-show", share_of_stays(status(StayStatus::NoShow)), 0.01, 0.03);
+    assert_between("checked out", share_of_stays(status(StayStatus::CheckedOut)), 0.8, 0.9);
+    assert_between("booked ahead", share_of_stays(status(StayStatus::Booked)), 0.005, 0.05);
+    assert!(share_of_stays(status(StayStatus::InHouse)) > 0.0, "someone is in house today");
 }
 
 #[test]
@@ -116,14 +90,8 @@ fn stays_are_consistent_with_their_status_and_today() {
     for b in rows() {
         let s = b.stay.as_ref().unwrap();
         s.validate().unwrap();
-        assert!(
-            s.booked_at.unwrap() <= s.arrival && s.booked_at.unwrap() <= today,
-            "{s:?}"
-        );
-        assert!(
-            s.arrival >= today - chrono::Days::new(3 * 366)
-                && s.arrival <= today + chrono::Days::new(120)
-        );
+        assert!(s.booked_at.unwrap() <= s.arrival && s.booked_at.unwrap() <= today, "{s:?}");
+        assert!(s.arrival >= today - chrono::Days::new(3 * 366) && s.arrival <= today + chrono::Days::new(120));
         match s.status {
             StayStatus::Booked => assert!(s.arrival > today && s.spend.is_empty()),
             StayStatus::InHouse => assert!(s.arrival <= today && s.departure >= today),
@@ -154,14 +122,8 @@ fn stays_are_consistent_with_their_status_and_today() {
 
 #[test]
 fn china_hotel_guests_are_mostly_chinese_with_characters_and_pinyin() {
-    let sha: Vec<_> = rows()
-        .iter()
-        .filter(|b| b.stay.as_ref().unwrap().hotel_id == 1)
-        .collect();
-    let chinese: Vec<_> = sha
-        .iter()
-        .filter(|b| b.profile.nationality.as_deref() == Some("CN"))
-        .collect();
+    let sha: Vec<_> = rows().iter().filter(|b| b.stay.as_ref().unwrap().hotel_id == 1).collect();
+    let chinese: Vec<_> = sha.iter().filter(|b| b.profile.nationality.as_deref() == Some("CN")).collect();
     assert_between(
         "Chinese share of Shanghai stays",
         chinese.len() as f64 / sha.len() as f64,
@@ -171,10 +133,7 @@ fn china_hotel_guests_are_mostly_chinese_with_characters_and_pinyin() {
     for b in &chinese {
         let n = &b.profile.name;
         assert!(n.native.as_deref().is_some_and(has_non_latin), "{n:?}");
-        assert!(
-            n.family.is_ascii() && !n.family.is_empty() && n.given.is_ascii(),
-            "{n:?}"
-        );
+        assert!(n.family.is_ascii() && !n.family.is_empty() && n.given.is_ascii(), "{n:?}");
     }
     // Common names are shared by many different people, as at any real front desk.
     let mut by_name: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
@@ -185,70 +144,32 @@ fn china_hotel_guests_are_mostly_chinese_with_characters_and_pinyin() {
             .insert(&b.profile.external_ids[0].id);
     }
     let most = by_name.values().map(|ids| ids.len()).max().unwrap();
-    assert!(
-        most >= 5,
-        "the most common Chinese name is shared by only {most} guests"
-    );
+    assert!(most >= 5, "the most common Chinese name is shared by only {most} guests");
 }
 
 #[test]
 fn other_guests_have_accented_names_from_many_countries() {
-    let nationalities: BTreeSet<_> = guests()
-        .iter()
-        .filter_map(|b| b.profile.nationality.clone())
-        .collect();
+    let nationalities: BTreeSet<_> = guests().iter().filter_map(|b| b.profile.nationality.clone()).collect();
     assert!(nationalities.len() >= 12, "{nationalities:?}");
-    assert!(
-        share_of_guests(|b| !b.profile.name.given.is_ascii() || !b.profile.name.family.is_ascii())
-            > 0.05
-    );
-    assert!(
-        guests()
-            .iter()
-            .any(|b| b.profile.nationality.as_deref() == Some("JP")
-                && b.profile.name.native.is_some())
-    );
+    assert!(share_of_guests(|b| !b.profile.name.given.is_ascii() || !b.profile.name.family.is_ascii()) > 0.05);
+    assert!(guests()
+        .iter()
+        .any(|b| b.profile.nationality.as_deref() == Some("JP") && b.profile.name.native.is_some()));
 }
 
 #[test]
 fn profiles_carry_family_occasions_tastes_and_consents_for_a_sensible_share() {
-    assert_between(
-        "birthday known",
-        share_of_guests(|b| b.profile.birthday.is_some()),
-        0.6,
-        0.9,
-    );
-    assert_between(
-        "anniversary known",
-        share_of_guests(|b| b.profile.anniversary.is_some()),
-        0.1,
-        0.35,
-    );
+    assert_between("birthday known", share_of_guests(|b| b.profile.birthday.is_some()), 0.6, 0.9);
+    assert_between("anniversary known", share_of_guests(|b| b.profile.anniversary.is_some()), 0.1, 0.35);
     assert_between(
         "children recorded",
         share_of_guests(|b| b.profile.family.iter().any(|m| m.relation == "child")),
         0.1,
         0.3,
     );
-    assert!(
-        share_of_guests(|b| b
-            .profile
-            .family
-            .iter()
-            .any(|m| m.relation == "child" && m.birthday.is_some()))
-            > 0.08
-    );
-    assert_between(
-        "preferences",
-        share_of_guests(|b| !b.profile.preferences.is_empty()),
-        0.25,
-        0.55,
-    );
-    for kind in [
-        PreferenceKind::Room,
-        PreferenceKind::Food,
-        PreferenceKind::Service,
-    ] {
+    assert!(share_of_guests(|b| b.profile.family.iter().any(|m| m.relation == "child" && m.birthday.is_some())) > 0.08);
+    assert_between("preferences", share_of_guests(|b| !b.profile.preferences.is_empty()), 0.25, 0.55);
+    for kind in [PreferenceKind::Room, PreferenceKind::Food, PreferenceKind::Service] {
         assert!(
             share_of_guests(|b| b.profile.preferences.iter().any(|p| p.kind == kind)) > 0.03,
             "{kind:?}"
@@ -256,49 +177,19 @@ fn profiles_carry_family_occasions_tastes_and_consents_for_a_sensible_share() {
     }
     assert_between(
         "allergies",
-        share_of_guests(|b| {
-            b.profile
-                .taboos
-                .iter()
-                .any(|t| t.kind == TabooKind::Allergy)
-        }),
+        share_of_guests(|b| b.profile.taboos.iter().any(|t| t.kind == TabooKind::Allergy)),
         0.04,
         0.1,
     );
-    assert_between(
-        "consent on file",
-        share_of_guests(|b| !b.consents.is_empty()),
-        0.5,
-        0.95,
-    );
+    assert_between("consent on file", share_of_guests(|b| !b.consents.is_empty()), 0.5, 0.95);
     assert!(
         share_of_guests(|b| b.consents.iter().any(|c| !c.granted)) > 0.1,
         "some guests said no"
     );
-    assert_between(
-        "VIP code",
-        share_of_guests(|b| b.profile.vip_code.is_some()),
-        0.005,
-        0.05,
-    );
-    assert_between(
-        "tagged",
-        share_of_guests(|b| !b.profile.tags.is_empty()),
-        0.3,
-        0.8,
-    );
-    assert_between(
-        "no email",
-        share_of_guests(|b| b.profile.emails.is_empty()),
-        0.05,
-        0.2,
-    );
-    assert_between(
-        "staff notes on stays",
-        share_of_stays(|b| !b.notes.is_empty()),
-        0.03,
-        0.15,
-    );
+    assert_between("VIP code", share_of_guests(|b| b.profile.vip_code.is_some()), 0.005, 0.05);
+    assert_between("tagged", share_of_guests(|b| !b.profile.tags.is_empty()), 0.3, 0.8);
+    assert_between("no email", share_of_guests(|b| b.profile.emails.is_empty()), 0.05, 0.2);
+    assert_between("staff notes on stays", share_of_stays(|b| !b.notes.is_empty()), 0.03, 0.15);
     assert_between(
         "special requests",
         share_of_stays(|b| b.stay.as_ref().unwrap().special_requests.is_some()),
@@ -321,18 +212,14 @@ fn consents_are_per_channel_with_source_and_who() {
         }
     }
     assert!(
-        rows().iter().filter(|b| !b.consents.is_empty()).count()
-            == guests().iter().filter(|b| !b.consents.is_empty()).count(),
+        rows().iter().filter(|b| !b.consents.is_empty()).count() == guests().iter().filter(|b| !b.consents.is_empty()).count(),
         "consents travel on the first row only"
     );
 }
 
 #[test]
 fn channels_segments_and_hotels_are_all_used() {
-    let channels: BTreeSet<_> = rows()
-        .iter()
-        .filter_map(|b| b.stay.as_ref().unwrap().channel.clone())
-        .collect();
+    let channels: BTreeSet<_> = rows().iter().filter_map(|b| b.stay.as_ref().unwrap().channel.clone()).collect();
     assert_eq!(
         channels.into_iter().collect::<Vec<_>>(),
         ["corporate", "direct", "gds", "ota", "walk_in"]
@@ -342,10 +229,7 @@ fn channels_segments_and_hotels_are_all_used() {
         .filter_map(|b| b.stay.as_ref().unwrap().market_segment.clone())
         .collect();
     assert_eq!(segments.len(), 4);
-    let hotels: BTreeSet<_> = rows()
-        .iter()
-        .map(|b| b.stay.as_ref().unwrap().hotel_id)
-        .collect();
+    let hotels: BTreeSet<_> = rows().iter().map(|b| b.stay.as_ref().unwrap().hotel_id).collect();
     assert_eq!(hotels.len(), 5);
 }
 

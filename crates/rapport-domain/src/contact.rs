@@ -23,9 +23,7 @@ impl Email {
         let folded = trimmed.to_lowercase();
         match email_address::EmailAddress::from_str(&folded) {
             // The crate accepts `a@b`; a guest's mail needs a domain with a dot to be deliverable.
-            Ok(addr) if addr.domain().contains('.') && !addr.domain().ends_with('.') => {
-                Ok(Self(folded))
-            }
+            Ok(addr) if addr.domain().contains('.') && !addr.domain().ends_with('.') => Ok(Self(folded)),
             Ok(_) => Err(format!("'{trimmed}' has no valid domain")),
             Err(e) => Err(format!("'{trimmed}' is not a valid email address: {e}")),
         }
@@ -89,8 +87,7 @@ impl Phone {
         // explicit `+cc` (`+86 138…` parsed for US loses its `1`), so a number that carries
         // its country code is parsed without one.
         let region = if trimmed.starts_with('+') { None } else { Some(region.0) };
-        let number = phonenumber::parse(region, trimmed)
-            .map_err(|e| format!("'{trimmed}' is not a phone number: {e}"))?;
+        let number = phonenumber::parse(region, trimmed).map_err(|e| format!("'{trimmed}' is not a phone number: {e}"))?;
         if !phonenumber::is_valid(&number) {
             return Err(format!("'{trimmed}' is not a valid phone number"));
         }
@@ -151,25 +148,49 @@ impl ContactPoint {
     /// Email as entered: normalised when possible, flagged otherwise.
     pub fn email_lenient(raw: &str) -> Self {
         match Email::parse(raw) {
-            Ok(e) => Self { value: e.0, invalid: None, label: None },
-            Err(reason) => Self { value: raw.trim().to_string(), invalid: Some(reason), label: None },
+            Ok(e) => Self {
+                value: e.0,
+                invalid: None,
+                label: None,
+            },
+            Err(reason) => Self {
+                value: raw.trim().to_string(),
+                invalid: Some(reason),
+                label: None,
+            },
         }
     }
 
     /// Phone as entered: E.164 when possible, flagged otherwise.
     pub fn phone_lenient(raw: &str, region: Region) -> Self {
         match Phone::parse(raw, region) {
-            Ok(p) => Self { value: p.0, invalid: None, label: None },
-            Err(reason) => Self { value: raw.trim().to_string(), invalid: Some(reason), label: None },
+            Ok(p) => Self {
+                value: p.0,
+                invalid: None,
+                label: None,
+            },
+            Err(reason) => Self {
+                value: raw.trim().to_string(),
+                invalid: Some(reason),
+                label: None,
+            },
         }
     }
 
     pub fn from_email(email: Email) -> Self {
-        Self { value: email.0, invalid: None, label: None }
+        Self {
+            value: email.0,
+            invalid: None,
+            label: None,
+        }
     }
 
     pub fn from_phone(phone: Phone) -> Self {
-        Self { value: phone.0, invalid: None, label: None }
+        Self {
+            value: phone.0,
+            invalid: None,
+            label: None,
+        }
     }
 }
 
@@ -179,7 +200,10 @@ mod tests {
 
     #[test]
     fn emails_are_case_folded_and_trimmed() {
-        assert_eq!(Email::parse("  John.Smith@Example.COM ").unwrap().as_str(), "john.smith@example.com");
+        assert_eq!(
+            Email::parse("  John.Smith@Example.COM ").unwrap().as_str(),
+            "john.smith@example.com"
+        );
     }
 
     #[test]

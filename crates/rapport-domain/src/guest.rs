@@ -103,7 +103,10 @@ impl ConsentChannel {
     }
 
     pub fn parse(s: &str) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| format!("unknown consent channel '{s}'"))
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| format!("unknown consent channel '{s}'"))
     }
 }
 

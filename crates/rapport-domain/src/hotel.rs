@@ -70,7 +70,12 @@ impl HotelInput {
             }
         };
         errors.into_result(())?;
-        Ok(NewHotel { code, name, country, timezone, currency: currency.expect("checked above") })
+        Ok(NewHotel {
+            code,
+            name,
+            country,
+            timezone,
+            currency: currency.expect("checked above"),
+        })
     }
 }
-

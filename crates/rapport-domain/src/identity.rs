@@ -48,7 +48,11 @@ mod tests {
 
     fn guest(given: &str, family: &str, email: &str, phone: &str) -> GuestProfile {
         GuestProfile {
-            name: GuestName { given: given.into(), family: family.into(), ..Default::default() },
+            name: GuestName {
+                given: given.into(),
+                family: family.into(),
+                ..Default::default()
+            },
             emails: vec![ContactPoint::email_lenient(email)],
             phones: vec![ContactPoint::phone_lenient(phone, Region::default())],
             ..Default::default()

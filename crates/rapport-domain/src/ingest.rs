@@ -105,7 +105,10 @@ pub fn plan_ingest(rows: Vec<IncomingBooking>, mut known: KnownState) -> IngestP
     for row in rows {
         let keys = row.identity_keys();
         let found = keys.iter().find_map(|k| {
-            batch_keys.get(k).copied().or_else(|| known.identities.get(k).map(|id| GuestRef::Existing(*id)))
+            batch_keys
+                .get(k)
+                .copied()
+                .or_else(|| known.identities.get(k).map(|id| GuestRef::Existing(*id)))
         });
         let mut changed = false;
         let (guest, created) = match found {
@@ -159,12 +162,22 @@ pub fn plan_ingest(rows: Vec<IncomingBooking>, mut known: KnownState) -> IngestP
                 if let Some(k) = key {
                     seen_refs.insert(k);
                 }
-                plan.new_stays.push(PlannedStay { guest, stay, notes: row.notes });
+                plan.new_stays.push(PlannedStay {
+                    guest,
+                    stay,
+                    notes: row.notes,
+                });
                 changed = true;
                 stay_created = true;
             }
         }
-        plan.outcomes.push(RowOutcome { line: row.line, guest, guest_created: created, unchanged: !changed, stay_created });
+        plan.outcomes.push(RowOutcome {
+            line: row.line,
+            guest,
+            guest_created: created,
+            unchanged: !changed,
+            stay_created,
+        });
     }
 
     plan.updated_guests = touched.into_iter().filter_map(|id| known.guests.remove(&id)).collect();
@@ -230,7 +243,11 @@ fn union<T: PartialEq + Clone>(stored: &mut Vec<T>, incoming: &[T]) -> bool {
 
 /// A consent record matters only if it changes the channel's current state.
 fn consent_changes(current: &[ConsentRecord], record: &ConsentRecord) -> bool {
-    current.iter().rev().find(|c| c.channel == record.channel).is_none_or(|c| c.granted != record.granted)
+    current
+        .iter()
+        .rev()
+        .find(|c| c.channel == record.channel)
+        .is_none_or(|c| c.granted != record.granted)
 }
 
 /// Replaces the channel's current state in a profile's consent summary.
@@ -254,7 +271,11 @@ mod tests {
         IncomingBooking {
             line,
             profile: GuestProfile {
-                name: GuestName { given: given.into(), family: family.into(), ..Default::default() },
+                name: GuestName {
+                    given: given.into(),
+                    family: family.into(),
+                    ..Default::default()
+                },
                 emails: vec![ContactPoint::email_lenient(email)],
                 phones: vec![ContactPoint::phone_lenient(phone, Region::default())],
                 ..Default::default()

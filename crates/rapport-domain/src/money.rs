@@ -67,7 +67,11 @@ pub fn parse_decimal_minor(text: &str, exponent: u32) -> Result<i64, String> {
         return Err(err());
     }
     let scale = 10i64.pow(exponent);
-    let whole: i64 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| err())? };
+    let whole: i64 = if int_part.is_empty() {
+        0
+    } else {
+        int_part.parse().map_err(|_| err())?
+    };
     let mut frac: i64 = 0;
     let mut round_up = false;
     for (i, b) in frac_part.bytes().enumerate() {
@@ -80,7 +84,10 @@ pub fn parse_decimal_minor(text: &str, exponent: u32) -> Result<i64, String> {
     }
     let shown = frac_part.len().min(exponent as usize) as u32;
     frac *= 10i64.pow(exponent - shown);
-    let minor = whole.checked_mul(scale).and_then(|w| w.checked_add(frac + i64::from(round_up))).ok_or_else(err)?;
+    let minor = whole
+        .checked_mul(scale)
+        .and_then(|w| w.checked_add(frac + i64::from(round_up)))
+        .ok_or_else(err)?;
     Ok(if negative { -minor } else { minor })
 }
 

@@ -104,7 +104,12 @@ mod tests {
 
     #[test]
     fn display_puts_the_native_script_first() {
-        let n = GuestName { given: "Wei".into(), family: "Zhang".into(), native: Some("张伟".into()), title: None };
+        let n = GuestName {
+            given: "Wei".into(),
+            family: "Zhang".into(),
+            native: Some("张伟".into()),
+            title: None,
+        };
         assert_eq!(n.display(), "张伟 (Wei Zhang)");
         assert!(has_non_latin("张伟"));
         assert!(!has_non_latin("Zoë"));

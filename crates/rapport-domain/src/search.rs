@@ -14,7 +14,12 @@ pub fn search_keys(profile: &GuestProfile) -> Vec<String> {
     let mut keys = Vec::new();
     let given = fold_compact(&profile.name.given);
     let family = fold_compact(&profile.name.family);
-    for k in [format!("{given}{family}"), format!("{family}{given}"), given.clone(), family.clone()] {
+    for k in [
+        format!("{given}{family}"),
+        format!("{family}{given}"),
+        given.clone(),
+        family.clone(),
+    ] {
         keys.push(k);
     }
     // Multi-part names ("Maria Luisa") are also found by each part.
@@ -103,7 +108,12 @@ mod tests {
 
     fn zhang_wei() -> GuestProfile {
         GuestProfile {
-            name: GuestName { given: "Wei".into(), family: "Zhang".into(), native: Some("张伟".into()), title: None },
+            name: GuestName {
+                given: "Wei".into(),
+                family: "Zhang".into(),
+                native: Some("张伟".into()),
+                title: None,
+            },
             phones: vec![ContactPoint::phone_lenient("+86 138 1234 5678", Region::default())],
             emails: vec![ContactPoint::email_lenient("zw@example.cn")],
             ..Default::default()
@@ -134,7 +144,14 @@ mod tests {
 
     #[test]
     fn accents_do_not_matter() {
-        let g = GuestProfile { name: GuestName { given: "Zoë".into(), family: "Müller".into(), ..Default::default() }, ..Default::default() };
+        let g = GuestProfile {
+            name: GuestName {
+                given: "Zoë".into(),
+                family: "Müller".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
         assert!(found(&g, "zoe mu"));
         assert!(found(&g, "Müller"));
         assert!(found(&g, "muller zoe"));

@@ -33,7 +33,10 @@ impl StayStatus {
     }
 
     pub fn parse(s: &str) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("unknown stay status '{s}'"))
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| format!("unknown stay status '{s}'"))
     }
 
     /// Whether the guest actually came: only such stays count as visits and revenue.
@@ -73,7 +76,10 @@ impl SpendCategory {
             "f&b" | "fb" | "food" | "food_and_beverage" | "restaurant" => "food_beverage",
             other => other,
         };
-        Self::ALL.into_iter().find(|v| v.as_str() == alias).ok_or_else(|| format!("unknown spend category '{s}'"))
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == alias)
+            .ok_or_else(|| format!("unknown spend category '{s}'"))
     }
 }
 

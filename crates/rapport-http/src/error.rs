@@ -72,11 +72,21 @@ impl IntoResponse for ApiError {
             Self::Validation(errors) => (Some("one or more fields are invalid".into()), errors),
             Self::Forbidden(d) | Self::NotFound(d) | Self::BadRequest(d) | Self::Conflict(d) => (Some(d), vec![]),
         };
-        let problem = Problem { kind: format!("https://rapport.dev/problems/{kind}"), title: title.into(), status: status.as_u16(), detail, errors };
+        let problem = Problem {
+            kind: format!("https://rapport.dev/problems/{kind}"),
+            title: title.into(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        };
         let mut response = (status, axum::Json(problem)).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }

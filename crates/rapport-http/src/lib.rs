@@ -27,7 +27,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, phone_region: Region) -> Self {
-        Self { store, tokens: auth::TokenCache::default(), phone_region }
+        Self {
+            store,
+            tokens: auth::TokenCache::default(),
+            phone_region,
+        }
     }
 }
 

@@ -27,14 +27,29 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = rapport_http::AppState::new(store.clone(), Region::parse("US").unwrap());
         tokio::spawn(async move { axum::serve(listener, rapport_http::router(state)).await });
-        let mut app = TestApp { base, store, admin: String::new(), client: Client::new(), _db: db };
+        let mut app = TestApp {
+            base,
+            store,
+            admin: String::new(),
+            client: Client::new(),
+            _db: db,
+        };
         app.admin = app.token(Role::Admin, Scope::Group).await;
         app
     }
 
     pub async fn token(&self, role: Role, scope: Scope) -> String {
         let (secret, token_hash) = credentials::new_token();
-        self.store.create_token(NewToken { name: format!("{role:?}"), token_hash, role, scope, created_by: "test".into() }).await.unwrap();
+        self.store
+            .create_token(NewToken {
+                name: format!("{role:?}"),
+                token_hash,
+                role,
+                scope,
+                created_by: "test".into(),
+            })
+            .await
+            .unwrap();
         secret
     }
 
@@ -52,7 +67,11 @@ impl TestApp {
 
     pub async fn hotel(&self, code: &str, currency: &str) -> i64 {
         let r = self
-            .post(&self.admin, "/api/v1/hotels", json!({"code": code, "name": format!("Hotel {code}"), "country": "PT", "timezone": "Europe/Lisbon", "currency": currency}))
+            .post(
+                &self.admin,
+                "/api/v1/hotels",
+                json!({"code": code, "name": format!("Hotel {code}"), "country": "PT", "timezone": "Europe/Lisbon", "currency": currency}),
+            )
             .send()
             .await
             .unwrap();

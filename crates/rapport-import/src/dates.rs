@@ -9,10 +9,7 @@ use chrono::NaiveDate;
 #[derive(Debug, Clone)]
 pub enum DateFormat {
     Iso,
-    Chrono {
-        text: String,
-        items: Vec<Item<'static>>,
-    },
+    Chrono { text: String, items: Vec<Item<'static>> },
 }
 
 impl DateFormat {
@@ -22,9 +19,7 @@ impl DateFormat {
         }
         let items: Vec<Item<'static>> = StrftimeItems::new(format).map(|i| i.to_owned()).collect();
         if items.iter().any(|i| matches!(i, Item::Error)) {
-            return Err(format!(
-                "'{format}' is not a chrono date format such as %d/%m/%Y"
-            ));
+            return Err(format!("'{format}' is not a chrono date format such as %d/%m/%Y"));
         }
         Ok(Self::Chrono {
             text: format.to_string(),
@@ -66,9 +61,8 @@ fn parse_iso(t: &str) -> Option<NaiveDate> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, &d| {
-            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
-        })
+        b[r].iter()
+            .try_fold(0u32, |acc, &d| d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0')))
     };
     NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
@@ -98,25 +92,19 @@ pub fn parse_month(text: &str) -> Option<u32> {
     }
     NAMES
         .iter()
-        .position(|name| {
-            name.len() >= t.len() && name.as_bytes()[..t.len()].eq_ignore_ascii_case(t.as_bytes())
-        })
+        .position(|name| name.len() >= t.len() && name.as_bytes()[..t.len()].eq_ignore_ascii_case(t.as_bytes()))
         .map(|i| i as u32 + 1)
 }
 
 /// A date from split year / month / day fields.
 pub fn date_from_parts(year: &str, month: &str, day: &str) -> Result<NaiveDate, String> {
-    let y: i32 = year
-        .trim()
-        .parse()
-        .map_err(|_| format!("'{}' is not a year", year.trim()))?;
+    let y: i32 = year.trim().parse().map_err(|_| format!("'{}' is not a year", year.trim()))?;
     let m = parse_month(month).ok_or_else(|| format!("'{}' is not a month", month.trim()))?;
     let d: u32 = day
         .trim()
         .parse()
         .map_err(|_| format!("'{}' is not a day of the month", day.trim()))?;
-    NaiveDate::from_ymd_opt(y, m, d)
-        .ok_or_else(|| format!("{y}-{m:02}-{d:02} is not a calendar date"))
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("{y}-{m:02}-{d:02} is not a calendar date"))
 }
 
 #[cfg(test)]
@@ -139,15 +127,9 @@ mod tests {
 
     #[test]
     fn other_formats_are_tried_in_order() {
-        let formats = [
-            DateFormat::new("%d-%m-%y").unwrap(),
-            DateFormat::new("%d/%m/%Y").unwrap(),
-        ];
+        let formats = [DateFormat::new("%d-%m-%y").unwrap(), DateFormat::new("%d/%m/%Y").unwrap()];
         assert_eq!(parse_date("07-07-15", &formats).unwrap(), ymd(2015, 7, 7));
-        assert_eq!(
-            parse_date("31/12/1980", &formats).unwrap(),
-            ymd(1980, 12, 31)
-        );
+        assert_eq!(parse_date("31/12/1980", &formats).unwrap(), ymd(1980, 12, 31));
         let err = parse_date("1980.12.31", &formats).unwrap_err();
         assert!(err.contains("%d-%m-%y or %d/%m/%Y"), "{err}");
     }
@@ -159,18 +141,9 @@ mod tests {
 
     #[test]
     fn split_dates_accept_month_names_and_numbers() {
-        assert_eq!(
-            date_from_parts("2015", "July", "1").unwrap(),
-            ymd(2015, 7, 1)
-        );
-        assert_eq!(
-            date_from_parts("2015", "sep", "30").unwrap(),
-            ymd(2015, 9, 30)
-        );
-        assert_eq!(
-            date_from_parts("2016", "02", "29").unwrap(),
-            ymd(2016, 2, 29)
-        );
+        assert_eq!(date_from_parts("2015", "July", "1").unwrap(), ymd(2015, 7, 1));
+        assert_eq!(date_from_parts("2015", "sep", "30").unwrap(), ymd(2015, 9, 30));
+        assert_eq!(date_from_parts("2016", "02", "29").unwrap(), ymd(2016, 2, 29));
         assert!(date_from_parts("2015", "Juillet", "1").is_err());
         assert!(date_from_parts("2015", "February", "30")
             .unwrap_err()

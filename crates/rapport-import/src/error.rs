@@ -11,20 +11,13 @@ pub enum MappingError {
     #[error("unknown mapping '{name}': use one of {known} or a path to a .toml mapping file")]
     UnknownBuiltin { name: String, known: String },
     #[error("cannot read mapping {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("mapping {label} is not valid TOML for a Rapport mapping: {message}")]
     Parse { label: String, message: String },
     #[error("mapping {label}: {message}")]
     Invalid { label: String, message: String },
     #[error("mapping {label} maps {field} to '{column}', which looks like payment-card data; Rapport never stores card data")]
-    CardColumn {
-        label: String,
-        field: String,
-        column: String,
-    },
+    CardColumn { label: String, field: String, column: String },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -32,17 +25,11 @@ pub enum ImportError {
     #[error(transparent)]
     Mapping(#[from] MappingError),
     #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("{path}: {message}")]
     Header { path: PathBuf, message: String },
     #[error("cannot write rejects file {path}: {source}")]
-    Rejects {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Rejects { path: PathBuf, source: std::io::Error },
     #[error("hotel set-up for the import failed: {0}")]
     Hotels(String),
     #[error("storing a batch failed (earlier batches are kept): {0}")]

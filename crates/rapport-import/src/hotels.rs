@@ -9,10 +9,7 @@ use crate::mapping::{HotelValue, Mapping};
 use crate::rows::HotelLookup;
 
 /// Builds the lookup for the mapping's stays; returns it with the codes of hotels created.
-pub async fn prepare(
-    store: &dyn Store,
-    mapping: &Mapping,
-) -> Result<(HotelLookup, Vec<String>), ImportError> {
+pub async fn prepare(store: &dyn Store, mapping: &Mapping) -> Result<(HotelLookup, Vec<String>), ImportError> {
     let mut lookup = HotelLookup::default();
     let mut created = Vec::new();
     let Some(stay) = &mapping.stay else {
@@ -34,16 +31,11 @@ pub async fn prepare(
     }
     if let Some(code) = &stay.hotel_code {
         let code = code.trim().to_ascii_uppercase();
-        let described = mapping
-            .hotels
-            .values()
-            .find(|h| h.code.trim().eq_ignore_ascii_case(&code));
+        let described = mapping.hotels.values().find(|h| h.code.trim().eq_ignore_ascii_case(&code));
         let hotel = match described {
             Some(d) => ensure(store, d).await?.0,
             None => store.hotel_by_code(&code).await.map_err(|e| match e {
-                StoreError::NotFound(_) => ImportError::Hotels(format!(
-                    "stay.hotel_code '{code}' is not a hotel of this database"
-                )),
+                StoreError::NotFound(_) => ImportError::Hotels(format!("stay.hotel_code '{code}' is not a hotel of this database")),
                 other => other.into(),
             })?,
         };
@@ -60,9 +52,7 @@ async fn ensure(store: &dyn Store, h: &HotelValue) -> Result<(Hotel, bool), Impo
         Err(StoreError::NotFound(_)) => {}
         Err(e) => return Err(e.into()),
     }
-    let (Some(name), Some(country), Some(timezone), Some(currency)) =
-        (&h.name, &h.country, &h.timezone, &h.currency)
-    else {
+    let (Some(name), Some(country), Some(timezone), Some(currency)) = (&h.name, &h.country, &h.timezone, &h.currency) else {
         return Err(ImportError::Hotels(format!(
             "hotel '{code}' does not exist; describe it in the mapping (name, country, timezone, currency) or create it first"
         )));

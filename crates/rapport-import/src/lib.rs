@@ -22,8 +22,8 @@ mod summary;
 pub use card::{is_card_header, looks_like_card};
 pub use error::{ImportError, MappingError};
 pub use mapping::{
-    ArrivalColumns, Columns, DateColumn, GuestColumns, HotelValue, Mapping, NameOrder,
-    RequestsKind, SourceSettings, SpendColumns, StayColumns, BUILTIN,
+    ArrivalColumns, Columns, DateColumn, GuestColumns, HotelValue, Mapping, NameOrder, RequestsKind, SourceSettings, SpendColumns,
+    StayColumns, BUILTIN,
 };
 pub use rejects::RejectsFile;
 pub use run::import_file;

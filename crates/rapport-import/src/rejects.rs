@@ -67,9 +67,7 @@ impl RejectsFile {
                     f
                 }
             });
-            line_writer
-                .write_record(fields)
-                .map_err(|e| err(e.into()))?;
+            line_writer.write_record(fields).map_err(|e| err(e.into()))?;
             line_writer.flush().map_err(err)?;
         }
         if self.scratch.last() == Some(&b'\n') {
@@ -110,10 +108,7 @@ impl RejectsFile {
 fn is_rejects_file(path: &Path) -> bool {
     use std::io::Read;
     let mut start = [0u8; 26];
-    File::open(path)
-        .and_then(|mut f| f.read_exact(&mut start))
-        .is_ok()
-        && start.starts_with(b"line,column,reason,record")
+    File::open(path).and_then(|mut f| f.read_exact(&mut start)).is_ok() && start.starts_with(b"line,column,reason,record")
 }
 
 #[cfg(test)]
@@ -125,23 +120,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.csv.rejects.csv");
         let mut r = RejectsFile::new(path.clone());
-        let rec = ByteRecord::from(vec![
-            "1",
-            "Ann, Lee",
-            "4111 1111 1111 1111",
-            "************4322",
-        ]);
+        let rec = ByteRecord::from(vec!["1", "Ann, Lee", "4111 1111 1111 1111", "************4322"]);
         r.write(2, "arrival", "bad date", &rec, |i| i == 3).unwrap();
         assert_eq!(r.finish().unwrap(), Some(path.clone()));
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(
-            text.starts_with("line,column,reason,record\n2,arrival,bad date,"),
-            "{text}"
-        );
-        assert!(
-            text.contains("\"Ann, Lee\""),
-            "the record is re-quoted: {text}"
-        );
+        assert!(text.starts_with("line,column,reason,record\n2,arrival,bad date,"), "{text}");
+        assert!(text.contains("\"Ann, Lee\""), "the record is re-quoted: {text}");
         assert!(!text.contains("4111") && !text.contains("4322"), "{text}");
 
         // A later clean run removes the stale file.

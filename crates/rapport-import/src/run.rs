@@ -58,9 +58,9 @@ pub async fn import_file(
         ..ImportSummary::default()
     };
     for h in headers.iter().filter(|h| is_card_header(h)) {
-        summary.warnings.push(format!(
-            "column '{h}' looks like payment-card data and was not read"
-        ));
+        summary
+            .warnings
+            .push(format!("column '{h}' looks like payment-card data and was not read"));
     }
     let (hotels, created) = crate::hotels::prepare(store.as_ref(), mapping).await?;
     summary.hotels_created = created;
@@ -68,12 +68,7 @@ pub async fn import_file(
         path: path.to_path_buf(),
         message,
     })?;
-    let rejects = RejectsFile::new(
-        options
-            .rejects_path
-            .clone()
-            .unwrap_or_else(|| RejectsFile::default_path(path)),
-    );
+    let rejects = RejectsFile::new(options.rejects_path.clone().unwrap_or_else(|| RejectsFile::default_path(path)));
 
     let (tx, mut rx) = mpsc::channel::<Vec<IncomingBooking>>(CHANNEL_BATCHES);
     let batch_size = options.batch_size.max(1);
@@ -105,10 +100,7 @@ pub async fn import_file(
                     summary.stays_created += u64::from(o.stay_created);
                 }
                 if let Some(p) = &progress {
-                    p.set_message(format!(
-                        "{} rows stored",
-                        summary.imported + summary.unchanged
-                    ));
+                    p.set_message(format!("{} rows stored", summary.imported + summary.unchanged));
                 }
             }
             Err(e) => {
@@ -158,10 +150,7 @@ pub async fn import_file(
     Ok(summary)
 }
 
-fn read_headers<R: Read>(
-    reader: &mut csv::Reader<R>,
-    path: &Path,
-) -> Result<Vec<String>, ImportError> {
+fn read_headers<R: Read>(reader: &mut csv::Reader<R>, path: &Path) -> Result<Vec<String>, ImportError> {
     let header_err = |message: String| ImportError::Header {
         path: path.to_path_buf(),
         message,
@@ -171,18 +160,12 @@ fn read_headers<R: Read>(
         .map_err(|e| header_err(format!("cannot read the header: {e}")))?
         .clone();
     if raw.is_empty() {
-        return Err(header_err(
-            "the file is empty; it needs a header row".into(),
-        ));
+        return Err(header_err("the file is empty; it needs a header row".into()));
     }
     raw.iter()
         .enumerate()
         .map(|(i, h)| {
-            let h = if i == 0 {
-                h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h)
-            } else {
-                h
-            };
+            let h = if i == 0 { h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h) } else { h };
             std::str::from_utf8(h)
                 .map(|s| s.trim().to_string())
                 .map_err(|_| header_err(format!("header column {} is not valid UTF-8", i + 1)))
@@ -222,9 +205,7 @@ fn parse_rows<R: Read>(
             Ok(booking) => batch.push(booking),
             Err(reject) => {
                 stats.rejected += 1;
-                rejects.write(line, &reject.column, &reject.reason, &record, |i| {
-                    rows.is_card_column(i)
-                })?;
+                rejects.write(line, &reject.column, &reject.reason, &record, |i| rows.is_card_column(i))?;
             }
         }
         if batch.len() >= batch_size {

@@ -81,9 +81,8 @@ impl ParseStats {
             self.flagged_contacts += 1;
             if self.flagged_examples < EXAMPLES {
                 self.flagged_examples += 1;
-                self.warnings.push(format!(
-                    "line {line}, {column}: kept as entered and flagged: {reason}"
-                ));
+                self.warnings
+                    .push(format!("line {line}, {column}: kept as entered and flagged: {reason}"));
             }
         }
     }
@@ -92,8 +91,7 @@ impl ParseStats {
         self.fields_ignored += 1;
         if self.ignored_examples < EXAMPLES {
             self.ignored_examples += 1;
-            self.warnings
-                .push(format!("line {line}, {column}: left empty: {reason}"));
+            self.warnings.push(format!("line {line}, {column}: left empty: {reason}"));
         }
     }
 }

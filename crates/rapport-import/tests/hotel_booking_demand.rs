@@ -77,10 +77,7 @@ fn expected() -> Expected {
         }
         rows += 1;
     }
-    let identities = (0..parent.len())
-        .map(|i| find(&mut parent, i))
-        .collect::<HashSet<_>>()
-        .len() as u64;
+    let identities = (0..parent.len()).map(|i| find(&mut parent, i)).collect::<HashSet<_>>().len() as u64;
     Expected {
         rows,
         identities,

@@ -22,12 +22,8 @@ fn csv_file(header: &[&str], rows: &[&[(&str, &str)]]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header).unwrap();
     for row in rows {
-        w.write_record(
-            header
-                .iter()
-                .map(|c| row.iter().find(|(k, _)| k == c).map_or("", |(_, v)| *v)),
-        )
-        .unwrap();
+        w.write_record(header.iter().map(|c| row.iter().find(|(k, _)| k == c).map_or("", |(_, v)| *v)))
+            .unwrap();
     }
     w.into_inner().unwrap()
 }
@@ -130,10 +126,7 @@ vip = "credit_card"
 "#,
     );
     match Mapping::resolve(path.to_str().unwrap()) {
-        Err(MappingError::CardColumn { column, field, .. }) => assert_eq!(
-            (column.as_str(), field.as_str()),
-            ("credit_card", "guest.vip")
-        ),
+        Err(MappingError::CardColumn { column, field, .. }) => assert_eq!((column.as_str(), field.as_str()), ("credit_card", "guest.vip")),
         other => panic!("expected a refusal, got {other:?}"),
     }
 }

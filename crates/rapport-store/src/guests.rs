@@ -24,11 +24,7 @@ pub(crate) fn check_version(guest: &Guest, expected: Option<i64>) -> Result<()> 
 
 /// Orders search hits: keys equal to a prefix first (an exact name beats a longer one),
 /// then by key, then by id; each guest once.
-pub(crate) fn rank_search_hits(
-    prefixes: &[String],
-    mut hits: Vec<(String, GuestId)>,
-    limit: usize,
-) -> Vec<GuestId> {
+pub(crate) fn rank_search_hits(prefixes: &[String], mut hits: Vec<(String, GuestId)>, limit: usize) -> Vec<GuestId> {
     hits.sort_by(|(ka, ia), (kb, ib)| {
         let exact_a = !prefixes.contains(ka);
         let exact_b = !prefixes.contains(kb);

@@ -64,8 +64,7 @@ pub struct GuestDoc(pub String);
 
 impl GuestDoc {
     pub fn decode(&self) -> Result<Guest> {
-        serde_json::from_str(&self.0)
-            .map_err(|e| StoreError::Corrupt(format!("guest document: {e}")))
+        serde_json::from_str(&self.0).map_err(|e| StoreError::Corrupt(format!("guest document: {e}")))
     }
 }
 
@@ -84,23 +83,14 @@ pub trait Store: Send + Sync + 'static {
     async fn hotel_by_code(&self, code: &str) -> Result<Hotel>;
 
     // Guest profiles (group-wide)
-    async fn create_guest(
-        &self,
-        profile: GuestProfile,
-        consents: Vec<ConsentRecord>,
-    ) -> Result<Guest>;
+    async fn create_guest(&self, profile: GuestProfile, consents: Vec<ConsentRecord>) -> Result<Guest>;
     /// The stored JSON document, for reads that only pass it on.
     async fn guest_doc(&self, id: GuestId) -> Result<GuestDoc>;
     async fn guest(&self, id: GuestId) -> Result<Guest> {
         self.guest_doc(id).await?.decode()
     }
     /// Replaces the profile; `expected_version` guards against overwriting a colleague's edit.
-    async fn update_guest(
-        &self,
-        id: GuestId,
-        profile: GuestProfile,
-        expected_version: Option<i64>,
-    ) -> Result<Guest>;
+    async fn update_guest(&self, id: GuestId, profile: GuestProfile, expected_version: Option<i64>) -> Result<Guest>;
     async fn record_consent(&self, id: GuestId, record: ConsentRecord) -> Result<Guest>;
     async fn consent_history(&self, id: GuestId) -> Result<Vec<ConsentRecord>>;
     async fn list_guests(&self, offset: i64, limit: i64) -> Result<Page<Guest>>;
@@ -112,24 +102,10 @@ pub trait Store: Send + Sync + 'static {
     async fn stay(&self, id: StayId) -> Result<Stay>;
     async fn guest_stays(&self, guest: GuestId, scope: &Scope) -> Result<Vec<Stay>>;
     async fn guest_spend(&self, guest: GuestId, scope: &Scope) -> Result<Vec<SpendLine>>;
-    async fn hotel_stays(
-        &self,
-        hotel: HotelId,
-        from: NaiveDate,
-        to: NaiveDate,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Page<Stay>>;
+    async fn hotel_stays(&self, hotel: HotelId, from: NaiveDate, to: NaiveDate, offset: i64, limit: i64) -> Result<Page<Stay>>;
 
     // Notes
-    async fn add_note(
-        &self,
-        guest: GuestId,
-        stay: Option<StayId>,
-        hotel: Option<HotelId>,
-        body: &str,
-        author: &str,
-    ) -> Result<Note>;
+    async fn add_note(&self, guest: GuestId, stay: Option<StayId>, hotel: Option<HotelId>, body: &str, author: &str) -> Result<Note>;
     async fn guest_notes(&self, guest: GuestId, scope: &Scope) -> Result<Vec<Note>>;
 
     // Staff and tokens

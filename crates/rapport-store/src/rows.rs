@@ -14,10 +14,7 @@ use crate::auth::{StaffUser, TokenInfo};
 use crate::{Result, StoreError};
 
 /// A value both drivers can decode.
-pub(crate) trait Column:
-    rusqlite::types::FromSql + for<'a> tokio_postgres::types::FromSql<'a>
-{
-}
+pub(crate) trait Column: rusqlite::types::FromSql + for<'a> tokio_postgres::types::FromSql<'a> {}
 impl<T: rusqlite::types::FromSql + for<'a> tokio_postgres::types::FromSql<'a>> Column for T {}
 
 pub(crate) trait Cols {
@@ -104,8 +101,7 @@ pub(crate) fn spend_line(r: &impl Cols) -> Result<SpendLine> {
         stay_id: r.col(1)?,
         guest_id: r.col(2)?,
         hotel_id: r.col(3)?,
-        category: SpendCategory::parse(&r.col::<String>(4)?)
-            .map_err(|e| corrupt("spend category", e))?,
+        category: SpendCategory::parse(&r.col::<String>(4)?).map_err(|e| corrupt("spend category", e))?,
         amount: Money {
             minor: r.col(5)?,
             currency: currency(&r.col::<String>(6)?)?,
@@ -156,8 +152,7 @@ pub(crate) fn token(r: &impl Cols) -> Result<TokenInfo> {
 /// Columns: channel, granted, recorded_at, source, recorded_by.
 pub(crate) fn consent(r: &impl Cols) -> Result<rapport_domain::guest::ConsentRecord> {
     Ok(rapport_domain::guest::ConsentRecord {
-        channel: rapport_domain::guest::ConsentChannel::parse(&r.col::<String>(0)?)
-            .map_err(|e| corrupt("consent channel", e))?,
+        channel: rapport_domain::guest::ConsentChannel::parse(&r.col::<String>(0)?).map_err(|e| corrupt("consent channel", e))?,
         granted: r.col(1)?,
         recorded_at: r.col(2)?,
         source: r.col(3)?,

@@ -2,56 +2,40 @@
 //! the same text with `?n` (see [`for_sqlite`]).
 
 /// Migrations per backend, in order. A new migration is appended, never edited.
-pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
-pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
+pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_foundation.sql"))];
 
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
-pub(crate) const APPLIED_MIGRATIONS: &str =
-    "SELECT version FROM schema_migrations ORDER BY version";
-pub(crate) const RECORD_MIGRATION: &str =
-    "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)";
+pub(crate) const APPLIED_MIGRATIONS: &str = "SELECT version FROM schema_migrations ORDER BY version";
+pub(crate) const RECORD_MIGRATION: &str = "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)";
 
-pub(crate) const COUNTS: &str =
-    "SELECT (SELECT count(*) FROM hotels), (SELECT count(*) FROM guests), \
+pub(crate) const COUNTS: &str = "SELECT (SELECT count(*) FROM hotels), (SELECT count(*) FROM guests), \
      (SELECT count(*) FROM stays), (SELECT count(*) FROM spend_lines)";
 
-pub(crate) const INSERT_HOTEL: &str =
-    "INSERT INTO hotels (code, name, country, timezone, currency) VALUES ($1, $2, $3, $4, $5) \
+pub(crate) const INSERT_HOTEL: &str = "INSERT INTO hotels (code, name, country, timezone, currency) VALUES ($1, $2, $3, $4, $5) \
      RETURNING id, code, name, country, timezone, currency";
-pub(crate) const HOTELS: &str =
-    "SELECT id, code, name, country, timezone, currency FROM hotels ORDER BY id";
-pub(crate) const HOTEL_BY_CODE: &str =
-    "SELECT id, code, name, country, timezone, currency FROM hotels WHERE code = $1";
+pub(crate) const HOTELS: &str = "SELECT id, code, name, country, timezone, currency FROM hotels ORDER BY id";
+pub(crate) const HOTEL_BY_CODE: &str = "SELECT id, code, name, country, timezone, currency FROM hotels WHERE code = $1";
 
 pub(crate) const GUEST_DOC: &str = "SELECT doc FROM guests WHERE id = $1";
-pub(crate) const INSERT_GUEST: &str =
-    "INSERT INTO guests (id, doc, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)";
-pub(crate) const UPDATE_GUEST: &str =
-    "UPDATE guests SET doc = $2, version = $3, updated_at = $4 WHERE id = $1";
+pub(crate) const INSERT_GUEST: &str = "INSERT INTO guests (id, doc, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)";
+pub(crate) const UPDATE_GUEST: &str = "UPDATE guests SET doc = $2, version = $3, updated_at = $4 WHERE id = $1";
 pub(crate) const GUEST_PAGE: &str = "SELECT doc FROM guests ORDER BY id LIMIT $1 OFFSET $2";
 pub(crate) const GUEST_COUNT: &str = "SELECT count(*) FROM guests";
 
 pub(crate) const DELETE_IDENTITIES: &str = "DELETE FROM guest_identities WHERE guest_id = $1";
-pub(crate) const INSERT_IDENTITY: &str =
-    "INSERT INTO guest_identities (key, guest_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+pub(crate) const INSERT_IDENTITY: &str = "INSERT INTO guest_identities (key, guest_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 pub(crate) const IDENTITY_OWNER: &str = "SELECT min(guest_id) FROM guest_identities WHERE key = $1";
 pub(crate) const DELETE_SEARCH_KEYS: &str = "DELETE FROM guest_search WHERE guest_id = $1";
-pub(crate) const INSERT_SEARCH_KEY: &str =
-    "INSERT INTO guest_search (key, guest_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+pub(crate) const INSERT_SEARCH_KEY: &str = "INSERT INTO guest_search (key, guest_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 /// Keys in `[$1, $2)`: a prefix range that uses the primary key's order.
 pub(crate) const SEARCH_PREFIX: &str =
     "SELECT key, guest_id FROM guest_search WHERE key >= $1 AND key < $2 ORDER BY key, guest_id LIMIT $3";
 
-pub(crate) const INSERT_CONSENT: &str =
-    "INSERT INTO consent_records (guest_id, channel, granted, recorded_at, source, recorded_by) \
+pub(crate) const INSERT_CONSENT: &str = "INSERT INTO consent_records (guest_id, channel, granted, recorded_at, source, recorded_by) \
      VALUES ($1, $2, $3, $4, $5, $6)";
-pub(crate) const CONSENT_HISTORY: &str =
-    "SELECT channel, granted, recorded_at, source, recorded_by FROM consent_records \
+pub(crate) const CONSENT_HISTORY: &str = "SELECT channel, granted, recorded_at, source, recorded_by FROM consent_records \
      WHERE guest_id = $1 ORDER BY recorded_at, id";
 
 pub(crate) const STAY_COLUMNS: &str = "id, guest_id, hotel_id, external_ref, arrival, departure, room_type, rate_minor, rate_currency, \
@@ -59,29 +43,28 @@ pub(crate) const STAY_COLUMNS: &str = "id, guest_id, hotel_id, external_ref, arr
 pub(crate) const INSERT_STAY: &str = "INSERT INTO stays (guest_id, hotel_id, external_ref, arrival, departure, room_type, rate_minor, \
      rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
-pub(crate) const STAY_REF_EXISTS: &str =
-    "SELECT 1 FROM stays WHERE hotel_id = $1 AND external_ref = $2";
+pub(crate) const STAY_REF_EXISTS: &str = "SELECT 1 FROM stays WHERE hotel_id = $1 AND external_ref = $2";
 pub(crate) const INSERT_SPEND: &str = "INSERT INTO spend_lines (stay_id, guest_id, hotel_id, category, amount_minor, currency, posted_on, \
      description) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-pub(crate) const SPEND_COLUMNS: &str =
-    "id, stay_id, guest_id, hotel_id, category, amount_minor, currency, posted_on, description";
+pub(crate) const SPEND_COLUMNS: &str = "id, stay_id, guest_id, hotel_id, category, amount_minor, currency, posted_on, description";
 
 pub(crate) const NOTE_COLUMNS: &str = "id, guest_id, stay_id, hotel_id, body, author, created_at";
-pub(crate) const INSERT_NOTE: &str = "INSERT INTO notes (guest_id, stay_id, hotel_id, body, author, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+pub(crate) const INSERT_NOTE: &str =
+    "INSERT INTO notes (guest_id, stay_id, hotel_id, body, author, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
      RETURNING id, guest_id, stay_id, hotel_id, body, author, created_at";
 
-pub(crate) const INSERT_USER: &str = "INSERT INTO staff_users (login, display_name, password_hash, role, scope, language, disabled, created_at) \
+pub(crate) const INSERT_USER: &str =
+    "INSERT INTO staff_users (login, display_name, password_hash, role, scope, language, disabled, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7) RETURNING id, login, display_name, role, scope, language, disabled, created_at";
-pub(crate) const USER_BY_LOGIN: &str =
-    "SELECT id, login, display_name, role, scope, language, disabled, created_at, password_hash \
+pub(crate) const USER_BY_LOGIN: &str = "SELECT id, login, display_name, role, scope, language, disabled, created_at, password_hash \
      FROM staff_users WHERE login = $1";
 pub(crate) const SET_USER_DISABLED: &str = "UPDATE staff_users SET disabled = $2 WHERE login = $1 \
      RETURNING id, login, display_name, role, scope, language, disabled, created_at";
 
-pub(crate) const INSERT_TOKEN: &str =
-    "INSERT INTO api_tokens (name, token_hash, role, scope, created_by, created_at) \
+pub(crate) const INSERT_TOKEN: &str = "INSERT INTO api_tokens (name, token_hash, role, scope, created_by, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, name, role, scope, created_at";
-pub(crate) const TOKEN_BY_HASH: &str = "SELECT id, name, role, scope, created_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
+pub(crate) const TOKEN_BY_HASH: &str =
+    "SELECT id, name, role, scope, created_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
 
 /// Stays of a guest, optionally limited to a set of hotels passed as text (`1,3,7`);
 /// the scope is applied in Rust for SQLite and with `= ANY` for PostgreSQL.
@@ -94,9 +77,7 @@ pub(crate) fn guest_spend() -> String {
 }
 
 pub(crate) fn guest_notes() -> String {
-    format!(
-        "SELECT {NOTE_COLUMNS} FROM notes WHERE guest_id = $1 ORDER BY created_at DESC, id DESC"
-    )
+    format!("SELECT {NOTE_COLUMNS} FROM notes WHERE guest_id = $1 ORDER BY created_at DESC, id DESC")
 }
 
 pub(crate) fn stay_by_id() -> String {
@@ -110,8 +91,7 @@ pub(crate) fn hotel_stays() -> String {
     )
 }
 
-pub(crate) const HOTEL_STAYS_COUNT: &str =
-    "SELECT count(*) FROM stays WHERE hotel_id = $1 AND arrival >= $2 AND arrival < $3";
+pub(crate) const HOTEL_STAYS_COUNT: &str = "SELECT count(*) FROM stays WHERE hotel_id = $1 AND arrival >= $2 AND arrival < $3";
 
 /// The exclusive upper bound of a prefix range: the prefix followed by the highest
 /// code point sorts after every key that starts with it, in SQLite's and "C" order.
@@ -128,9 +108,6 @@ pub(crate) fn for_sqlite(sql: &str) -> String {
 mod tests {
     #[test]
     fn sqlite_placeholders_keep_their_numbers() {
-        assert_eq!(
-            super::for_sqlite("a = $1 AND b = $12"),
-            "a = ?1 AND b = ?12"
-        );
+        assert_eq!(super::for_sqlite("a = $1 AND b = $12"), "a = ?1 AND b = ?12");
     }
 }

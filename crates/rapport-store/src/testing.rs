@@ -39,28 +39,22 @@ impl TestDb {
     }
 
     pub async fn postgres() -> TestDb {
-        let admin_url = std::env::var("RAPPORT_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
+        let admin_url = std::env::var("RAPPORT_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
         let database = format!("rapport_t_{:016x}", rand::thread_rng().gen::<u64>());
-        let (client, conn) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls).await.unwrap_or_else(|e| {
-            panic!("PostgreSQL tests need a server at {admin_url} (set RAPPORT_TEST_POSTGRES_URL): {e}")
-        });
+        let (client, conn) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL tests need a server at {admin_url} (set RAPPORT_TEST_POSTGRES_URL): {e}"));
         tokio::spawn(conn);
         client
             .batch_execute(&format!("CREATE DATABASE {database}"))
             .await
             .expect("create test database");
         let url = replace_database(&admin_url, &database);
-        let store = crate::open(&url)
-            .await
-            .expect("open fresh PostgreSQL database");
+        let store = crate::open(&url).await.expect("open fresh PostgreSQL database");
         TestDb {
             store,
             url,
-            cleanup: Cleanup::Postgres {
-                admin_url,
-                database,
-            },
+            cleanup: Cleanup::Postgres { admin_url, database },
         }
     }
 
@@ -75,9 +69,7 @@ impl TestDb {
 }
 
 fn replace_database(url: &str, database: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
     let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
     let base = match base[authority_end..].find('/') {
         Some(slash) => &base[..authority_end + slash],
@@ -91,22 +83,13 @@ fn replace_database(url: &str, database: &str) -> String {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Cleanup::Postgres {
-            admin_url,
-            database,
-        } = &self.cleanup
-        {
+        if let Cleanup::Postgres { admin_url, database } = &self.cleanup {
             let (admin_url, database) = (admin_url.clone(), database.clone());
             // Drop runs inside a test's runtime; do the async cleanup on a thread of its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .ok()?;
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
                 rt.block_on(async {
-                    let (client, conn) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls)
-                        .await
-                        .ok()?;
+                    let (client, conn) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls).await.ok()?;
                     tokio::spawn(conn);
                     client
                         .batch_execute(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))

@@ -17,9 +17,7 @@ use rapport_domain::stay::{NewSpendLine, NewStay, SpendCategory, StayStatus};
 use rapport_store::backend_tests;
 
 const BATCH: usize = 5_000;
-const GIVEN: &[&str] = &[
-    "Wei", "Michael", "Anna", "Li", "Sofia", "James", "Mei", "Lukas", "Chloé", "Hiroshi",
-];
+const GIVEN: &[&str] = &["Wei", "Michael", "Anna", "Li", "Sofia", "James", "Mei", "Lukas", "Chloé", "Hiroshi"];
 const FAMILY: &[&str] = &[
     "Zhang", "Smith", "Müller", "Wang", "García", "Brown", "Chen", "Rossi", "Martin", "Tanaka",
 ];
@@ -49,13 +47,8 @@ fn booking(i: usize, hotels: &[Hotel]) -> IncomingBooking {
                 family: FAMILY[(person / 10) % 10].into(),
                 ..Default::default()
             },
-            emails: vec![ContactPoint::email_lenient(&format!(
-                "guest{person}@example.com"
-            ))],
-            phones: vec![ContactPoint::phone_lenient(
-                &format!("+86 138 {:08}", person),
-                Region::default(),
-            )],
+            emails: vec![ContactPoint::email_lenient(&format!("guest{person}@example.com"))],
+            phones: vec![ContactPoint::phone_lenient(&format!("+86 138 {:08}", person), Region::default())],
             ..Default::default()
         },
         consents: vec![ConsentRecord {

@@ -7,8 +7,7 @@ const MIGRATIONS: &[i64] = &[1];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn servers_starting_together_on_a_fresh_postgres_database_migrate_it_once() {
-    let admin_url = std::env::var("RAPPORT_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| rapport_store::testing::DEFAULT_POSTGRES_URL.to_string());
+    let admin_url = std::env::var("RAPPORT_TEST_POSTGRES_URL").unwrap_or_else(|_| rapport_store::testing::DEFAULT_POSTGRES_URL.to_string());
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -18,10 +17,7 @@ async fn servers_starting_together_on_a_fresh_postgres_database_migrate_it_once(
         .await
         .expect("PostgreSQL test server");
     tokio::spawn(conn);
-    admin
-        .batch_execute(&format!("CREATE DATABASE {database}"))
-        .await
-        .unwrap();
+    admin.batch_execute(&format!("CREATE DATABASE {database}")).await.unwrap();
     let base = admin_url.split('?').next().unwrap();
     let url = format!("{}/{database}", &base[..base.rfind('/').unwrap()]);
 
@@ -31,15 +27,10 @@ async fn servers_starting_together_on_a_fresh_postgres_database_migrate_it_once(
         .map(|o| o.as_ref().map(|s| s.backend()).map_err(|e| e.to_string()))
         .collect();
 
-    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
     tokio::spawn(conn);
     let versions: Vec<i64> = client
-        .query(
-            "SELECT version FROM schema_migrations ORDER BY version",
-            &[],
-        )
+        .query("SELECT version FROM schema_migrations ORDER BY version", &[])
         .await
         .unwrap()
         .iter()
@@ -62,24 +53,13 @@ async fn servers_starting_together_on_a_fresh_sqlite_file_migrate_it_once() {
     let url = format!("sqlite://{}", path.display());
     let opened = join_all((0..4).map(|_| rapport_store::open(&url))).await;
     assert!(
-        opened
-            .iter()
-            .all(|o| o.as_ref().is_ok_and(|s| s.backend() == "sqlite")),
+        opened.iter().all(|o| o.as_ref().is_ok_and(|s| s.backend() == "sqlite")),
         "{:?}",
-        opened
-            .iter()
-            .map(|o| o.as_ref().err().map(ToString::to_string))
-            .collect::<Vec<_>>()
+        opened.iter().map(|o| o.as_ref().err().map(ToString::to_string)).collect::<Vec<_>>()
     );
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT version FROM schema_migrations ORDER BY version")
-        .unwrap();
-    let versions = stmt
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<Vec<i64>, _>>()
-        .unwrap();
+    let mut stmt = conn.prepare("SELECT version FROM schema_migrations ORDER BY version").unwrap();
+    let versions = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<Vec<i64>, _>>().unwrap();
     assert_eq!(versions, MIGRATIONS);
 }
 
@@ -94,24 +74,17 @@ async fn deleting_a_postgres_profile_deletes_its_keys() {
             family: "Zhang".into(),
             ..Default::default()
         },
-        emails: vec![rapport_domain::contact::ContactPoint::email_lenient(
-            "zw@example.cn",
-        )],
+        emails: vec![rapport_domain::contact::ContactPoint::email_lenient("zw@example.cn")],
         ..Default::default()
     };
     let guest = db.store.create_guest(profile, vec![]).await.unwrap();
-    let (client, conn) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
+    let (client, conn) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls).await.unwrap();
     tokio::spawn(conn);
     let keys = |table: &'static str| {
         let client = &client;
         async move {
             let n: i64 = client
-                .query_one(
-                    &format!("SELECT count(*) FROM {table} WHERE guest_id = $1"),
-                    &[&guest.id],
-                )
+                .query_one(&format!("SELECT count(*) FROM {table} WHERE guest_id = $1"), &[&guest.id])
                 .await
                 .unwrap()
                 .get(0);
@@ -119,12 +92,6 @@ async fn deleting_a_postgres_profile_deletes_its_keys() {
         }
     };
     assert!(keys("guest_search").await > 0 && keys("guest_identities").await > 0);
-    client
-        .execute("DELETE FROM guests WHERE id = $1", &[&guest.id])
-        .await
-        .unwrap();
-    assert_eq!(
-        (keys("guest_search").await, keys("guest_identities").await),
-        (0, 0)
-    );
+    client.execute("DELETE FROM guests WHERE id = $1", &[&guest.id]).await.unwrap();
+    assert_eq!((keys("guest_search").await, keys("guest_identities").await), (0, 0));
 }

@@ -47,8 +47,7 @@ fn person(given: &str, family: &str, email: &str, phone: &str) -> GuestProfile {
         p.emails.push(ContactPoint::email_lenient(email));
     }
     if !phone.is_empty() {
-        p.phones
-            .push(ContactPoint::phone_lenient(phone, Region::default()));
+        p.phones.push(ContactPoint::phone_lenient(phone, Region::default()));
     }
     p
 }
@@ -398,25 +397,14 @@ backend_tests! {
 async fn applied_migrations(url: &str) -> Vec<i64> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         let conn = rusqlite::Connection::open(path).unwrap();
-        let mut stmt = conn
-            .prepare("SELECT version FROM schema_migrations ORDER BY version")
-            .unwrap();
-        let versions = stmt
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<Vec<i64>, _>>()
-            .unwrap();
+        let mut stmt = conn.prepare("SELECT version FROM schema_migrations ORDER BY version").unwrap();
+        let versions = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<Vec<i64>, _>>().unwrap();
         versions
     } else {
-        let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .unwrap();
+        let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
         tokio::spawn(conn);
         client
-            .query(
-                "SELECT version FROM schema_migrations ORDER BY version",
-                &[],
-            )
+            .query("SELECT version FROM schema_migrations ORDER BY version", &[])
             .await
             .unwrap()
             .iter()

@@ -14,7 +14,13 @@ pub async fn scope_of(store: &dyn Store, hotels: &[String]) -> anyhow::Result<Sc
     }
     let mut ids = Vec::new();
     for code in hotels {
-        ids.push(store.hotel_by_code(code).await.with_context(|| format!("unknown hotel '{code}'"))?.id);
+        ids.push(
+            store
+                .hotel_by_code(code)
+                .await
+                .with_context(|| format!("unknown hotel '{code}'"))?
+                .id,
+        );
     }
     Ok(Scope::Hotels(ids))
 }
@@ -80,7 +86,15 @@ pub async fn token_create(store: &dyn Store, name: &str, role: &str, hotels: &[S
         bail!("a token needs a --name saying who uses it");
     }
     let (secret, token_hash) = credentials::new_token();
-    store.create_token(NewToken { name: name.trim().to_string(), token_hash, role, scope, created_by: "cli".into() }).await?;
+    store
+        .create_token(NewToken {
+            name: name.trim().to_string(),
+            token_hash,
+            role,
+            scope,
+            created_by: "cli".into(),
+        })
+        .await?;
     Ok(secret)
 }
 

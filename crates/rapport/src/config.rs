@@ -36,7 +36,9 @@ impl std::fmt::Debug for Config {
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
 pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://").map(|i| i + 3) else { return url.to_string() };
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
     let rest = &url[scheme_end..];
     match (rest.find('@'), rest.find(':')) {
         (Some(at), Some(colon)) if colon < at => format!("{}{}:***{}", &url[..scheme_end], &rest[..colon], &rest[at..]),
@@ -70,7 +72,11 @@ mod tests {
 
     #[test]
     fn passwords_are_hidden_in_debug_output() {
-        let c = Config { database_url: "postgres://app:s3cret@db:5432/rapport".into(), addr: DEFAULT_ADDR.into(), phone_region: "US".into() };
+        let c = Config {
+            database_url: "postgres://app:s3cret@db:5432/rapport".into(),
+            addr: DEFAULT_ADDR.into(),
+            phone_region: "US".into(),
+        };
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("postgres://app:***@db:5432/rapport"));
@@ -78,7 +84,11 @@ mod tests {
 
     #[test]
     fn flags_beat_the_file_which_beats_defaults() {
-        let file = FileConfig { database_url: Some("sqlite://file.db".into()), addr: None, phone_region: Some("CN".into()) };
+        let file = FileConfig {
+            database_url: Some("sqlite://file.db".into()),
+            addr: None,
+            phone_region: Some("CN".into()),
+        };
         let c = Config::resolve(file, Some("sqlite://flag.db".into()), None);
         assert_eq!(c.database_url, "sqlite://flag.db");
         assert_eq!(c.addr, DEFAULT_ADDR);

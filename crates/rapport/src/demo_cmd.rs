@@ -18,12 +18,21 @@ pub struct DemoArgs {
 pub async fn prepare(store: Arc<dyn Store>, args: &DemoArgs) -> anyhow::Result<String> {
     let counts = store.counts().await?;
     if counts.guests == 0 {
-        let config = rapport_demo::DemoConfig { guests: args.guests, seed: args.seed, ..rapport_demo::DemoConfig::default() };
+        let config = rapport_demo::DemoConfig {
+            guests: args.guests,
+            seed: args.seed,
+            ..rapport_demo::DemoConfig::default()
+        };
         println!("Loading the demo hotel group ({} guests, seed {})…", args.guests, args.seed);
-        let summary = rapport_demo::load(store.clone(), &config, std::io::stdout().is_terminal()).await.context("loading demo data")?;
+        let summary = rapport_demo::load(store.clone(), &config, std::io::stdout().is_terminal())
+            .await
+            .context("loading demo data")?;
         println!("Loaded {summary:?}");
     } else {
-        println!("The database already holds {} guests and {} stays: not loading demo data.", counts.guests, counts.stays);
+        println!(
+            "The database already holds {} guests and {} stays: not loading demo data.",
+            counts.guests, counts.stays
+        );
     }
     match store.user_by_login("admin").await {
         Ok(_) => println!("Log in as admin with the password printed when the demo was first loaded."),

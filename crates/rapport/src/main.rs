@@ -181,7 +181,9 @@ async fn main() -> anyhow::Result<()> {
 
     match cli.command {
         Command::Serve { .. } => serve(store, &config).await,
-        Command::Demo { guests, seed, no_serve, .. } => {
+        Command::Demo {
+            guests, seed, no_serve, ..
+        } => {
             demo_cmd::prepare(store.clone(), &demo_cmd::DemoArgs { guests, seed }).await?;
             if no_serve {
                 Ok(())
@@ -189,7 +191,12 @@ async fn main() -> anyhow::Result<()> {
                 serve(store, &config).await
             }
         }
-        Command::Import { file, mapping, rejects, json } => {
+        Command::Import {
+            file,
+            mapping,
+            rejects,
+            json,
+        } => {
             let clean = import_cmd::run(store, &file, &mapping, rejects, json).await?;
             if !clean {
                 std::process::exit(import_cmd::EXIT_REJECTED);
@@ -202,13 +209,31 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { command } => match command {
-            UserCommand::Add { login, role, hotels, name, language } => {
-                access_cmd::user_add(store.as_ref(), access_cmd::UserAdd { login, role, hotels, name, language }).await
+            UserCommand::Add {
+                login,
+                role,
+                hotels,
+                name,
+                language,
+            } => {
+                access_cmd::user_add(
+                    store.as_ref(),
+                    access_cmd::UserAdd {
+                        login,
+                        role,
+                        hotels,
+                        name,
+                        language,
+                    },
+                )
+                .await
             }
             UserCommand::Disable { login } => access_cmd::user_disable(store.as_ref(), &login, true).await,
             UserCommand::Enable { login } => access_cmd::user_disable(store.as_ref(), &login, false).await,
         },
-        Command::Token { command: TokenCommand::Create { role, hotels, name } } => {
+        Command::Token {
+            command: TokenCommand::Create { role, hotels, name },
+        } => {
             let secret = access_cmd::token_create(store.as_ref(), &name, &role, &hotels).await?;
             println!("{secret}");
             Ok(())
@@ -218,7 +243,9 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<()> {
     let region = Region::parse(&config.phone_region).map_err(anyhow::Error::msg)?;
-    let listener = tokio::net::TcpListener::bind(&config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+    let listener = tokio::net::TcpListener::bind(&config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
     println!("Rapport is serving on http://{addr}/ (API under http://{addr}/api/v1, OpenAPI at http://{addr}/api/openapi.json)");
     rapport_http::serve(listener, rapport_http::AppState::new(store, region)).await?;
@@ -238,7 +265,12 @@ async fn run_bench(store: Arc<dyn Store>, command: BenchCommand) -> anyhow::Resu
                 );
             }
         }
-        BenchCommand::Read { guests, connections, seconds, json } => {
+        BenchCommand::Read {
+            guests,
+            connections,
+            seconds,
+            json,
+        } => {
             if let Some(n) = guests {
                 bench::ensure_guests(store.clone(), n, 1).await?;
             }
@@ -249,7 +281,12 @@ async fn run_bench(store: Arc<dyn Store>, command: BenchCommand) -> anyhow::Resu
                 report.print();
             }
         }
-        BenchCommand::Search { guests, connections, seconds, json } => {
+        BenchCommand::Search {
+            guests,
+            connections,
+            seconds,
+            json,
+        } => {
             if let Some(n) = guests {
                 bench::ensure_guests(store.clone(), n, 1).await?;
             }

@@ -84,9 +84,7 @@ pub const MALAY_GIVEN: &[(&str, bool)] = &[
     ("Farah Nadia", true),
 ];
 
-pub const MALAY_FATHERS: &[&str] = &[
-    "Abdullah", "Ismail", "Hassan", "Rahman", "Osman", "Yusof", "Salleh", "Ibrahim",
-];
+pub const MALAY_FATHERS: &[&str] = &["Abdullah", "Ismail", "Hassan", "Rahman", "Osman", "Yusof", "Salleh", "Ibrahim"];
 
 /// Singapore Indian names: (given, female?) and family names.
 pub const INDIAN_GIVEN: &[(&str, bool)] = &[
@@ -102,13 +100,4 @@ pub const INDIAN_GIVEN: &[(&str, bool)] = &[
     ("Anjali", true),
 ];
 
-pub const INDIAN_FAMILY: &[&str] = &[
-    "Kumar",
-    "Pillai",
-    "Nair",
-    "Raj",
-    "Menon",
-    "Krishnan",
-    "Subramaniam",
-    "Singh",
-];
+pub const INDIAN_FAMILY: &[&str] = &["Kumar", "Pillai", "Nair", "Raj", "Menon", "Krishnan", "Subramaniam", "Singh"];

@@ -39,10 +39,7 @@ fn skewed<T: Copy>(rng: &mut DemoRng, items: &[T]) -> T {
     items[((u * u * items.len() as f64) as usize).min(items.len() - 1)]
 }
 
-fn weighted3<'a>(
-    rng: &mut DemoRng,
-    items: &'a [(&'static str, &'static str, f64)],
-) -> &'a (&'static str, &'static str, f64) {
+fn weighted3<'a>(rng: &mut DemoRng, items: &'a [(&'static str, &'static str, f64)]) -> &'a (&'static str, &'static str, f64) {
     let total: f64 = items.iter().map(|i| i.2).sum();
     let mut x = rng.gen::<f64>() * total;
     for item in items {
@@ -83,11 +80,7 @@ fn mainland_given(rng: &mut DemoRng, female: Option<bool>) -> (&'static str, &'s
     }
 }
 
-fn gendered(
-    rng: &mut DemoRng,
-    items: &[(&'static str, bool)],
-    female: Option<bool>,
-) -> (&'static str, bool) {
+fn gendered(rng: &mut DemoRng, items: &[(&'static str, bool)], female: Option<bool>) -> (&'static str, bool) {
     loop {
         let g = pick(rng, items);
         if female.is_none_or(|f| f == g.1) {
@@ -96,11 +89,7 @@ fn gendered(
     }
 }
 
-fn gendered3(
-    rng: &mut DemoRng,
-    items: &[(&'static str, &'static str, bool)],
-    female: Option<bool>,
-) -> (&'static str, &'static str, bool) {
+fn gendered3(rng: &mut DemoRng, items: &[(&'static str, &'static str, bool)], female: Option<bool>) -> (&'static str, &'static str, bool) {
     loop {
         let g = pick(rng, items);
         if female.is_none_or(|f| f == g.2) {
@@ -180,12 +169,7 @@ pub fn guest_name(rng: &mut DemoRng, locale: Locale, female: Option<bool>) -> Pe
 
 /// The name of a guest's spouse or child, written as the hotel would note it: in
 /// characters for Chinese, Japanese and Korean families, `Given Family` otherwise.
-pub fn relative_name(
-    rng: &mut DemoRng,
-    locale: Locale,
-    guest: &PersonName,
-    relation: Relation,
-) -> String {
+pub fn relative_name(rng: &mut DemoRng, locale: Locale, guest: &PersonName, relation: Relation) -> String {
     let female = match relation {
         Relation::Spouse => Some(!guest.female),
         Relation::Child => None,
@@ -194,9 +178,7 @@ pub fn relative_name(
         // Chinese and Korean spouses keep their own family name.
         (Locale::China | Locale::HongKong | Locale::Korea, Relation::Spouse) => {
             let other = guest_name(rng, locale, female);
-            other
-                .native
-                .unwrap_or_else(|| format!("{} {}", other.given, other.family))
+            other.native.unwrap_or_else(|| format!("{} {}", other.given, other.family))
         }
         (Locale::China, Relation::Child) => {
             let (gc, _, _) = mainland_given(rng, None);
@@ -226,9 +208,8 @@ pub fn relative_name(
             let (given, family) = western_pools(locale);
             let (g, _) = gendered(rng, given, female);
             // Iberian spouses usually keep their own family names.
-            let keeps_own = relation == Relation::Spouse
-                && (matches!(locale, Locale::Spain | Locale::Portugal | Locale::Brazil)
-                    || rng.gen_bool(0.2));
+            let keeps_own =
+                relation == Relation::Spouse && (matches!(locale, Locale::Spain | Locale::Portugal | Locale::Brazil) || rng.gen_bool(0.2));
             let family = if keeps_own {
                 skewed(rng, family).to_string()
             } else {
@@ -243,11 +224,8 @@ pub fn relative_name(
 fn family_chars(guest: &PersonName) -> String {
     let native = guest.native.as_deref().unwrap_or_default();
     // Compound surnames (欧阳, 司马) and Japanese family names have two characters.
-    let two = native.starts_with("欧阳")
-        || native.starts_with("司马")
-        || east_asian::JP_FAMILY
-            .iter()
-            .any(|(c, _, _)| native.starts_with(c));
+    let two =
+        native.starts_with("欧阳") || native.starts_with("司马") || east_asian::JP_FAMILY.iter().any(|(c, _, _)| native.starts_with(c));
     native.chars().take(if two { 2 } else { 1 }).collect()
 }
 

@@ -209,8 +209,8 @@ pub const IT_GIVEN: Given = &[
     ("Martina", true),
 ];
 pub const IT_FAMILY: Family = &[
-    "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino",
-    "Greco", "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "D'Angelo",
+    "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo", "Conti",
+    "De Luca", "Mancini", "D'Angelo",
 ];
 
 pub const GB_GIVEN: Given = &[
@@ -304,6 +304,6 @@ pub const US_FAMILY: Family = &[
 ];
 
 pub const AU_FAMILY: Family = &[
-    "Smith", "Jones", "Williams", "Brown", "Wilson", "Taylor", "Nguyen", "Johnson", "Martin",
-    "White", "Anderson", "Walker", "Thompson", "Kelly", "Mitchell",
+    "Smith", "Jones", "Williams", "Brown", "Wilson", "Taylor", "Nguyen", "Johnson", "Martin", "White", "Anderson", "Walker", "Thompson",
+    "Kelly", "Mitchell",
 ];

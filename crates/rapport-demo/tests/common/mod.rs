@@ -57,9 +57,7 @@ pub fn to_eur(minor: i64, currency: &str) -> f64 {
 pub fn revenue_by_guest(rows: &[IncomingBooking]) -> BTreeMap<String, f64> {
     let mut revenue: BTreeMap<String, f64> = BTreeMap::new();
     for b in rows {
-        let entry = revenue
-            .entry(b.profile.external_ids[0].id.clone())
-            .or_default();
+        let entry = revenue.entry(b.profile.external_ids[0].id.clone()).or_default();
         if let Some(stay) = &b.stay {
             *entry += stay
                 .spend

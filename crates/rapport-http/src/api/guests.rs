@@ -37,7 +37,11 @@ pub struct ListQuery {
     responses((status = 200, body = GuestPage), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem)))]
 pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Query<ListQuery>) -> ApiResult<axum::Json<Page<Guest>>> {
     caller.require(Action::ReadGuests)?;
-    let (offset, limit) = Paging { offset: query.offset, limit: query.limit }.resolve()?;
+    let (offset, limit) = Paging {
+        offset: query.offset,
+        limit: query.limit,
+    }
+    .resolve()?;
     match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         Some(q) => {
             let prefixes = rapport_domain::search::query_prefixes(q);
@@ -45,7 +49,12 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Q
             let hits = state.store.search_guests(&prefixes, offset + limit).await?;
             let total = hits.len() as i64;
             let items = hits.into_iter().skip(offset as usize).collect();
-            Ok(axum::Json(Page { items, total, offset, limit }))
+            Ok(axum::Json(Page {
+                items,
+                total,
+                offset,
+                limit,
+            }))
         }
         None => Ok(axum::Json(state.store.list_guests(offset, limit).await?)),
     }
@@ -99,15 +108,22 @@ pub async fn update(
     caller.require(Action::WriteGuests)?;
     let expected = match headers.get(header::IF_MATCH) {
         Some(v) => Some(
-            v.to_str().ok().map(|s| s.trim().trim_matches('"')).and_then(|s| s.parse::<i64>().ok()).ok_or_else(|| {
-                ApiError::BadRequest("If-Match must be the profile's version number".into())
-            })?,
+            v.to_str()
+                .ok()
+                .map(|s| s.trim().trim_matches('"'))
+                .and_then(|s| s.parse::<i64>().ok())
+                .ok_or_else(|| ApiError::BadRequest("If-Match must be the profile's version number".into()))?,
         ),
         None => None,
     };
     let mut guest = state.store.guest(id).await?;
     input.apply_to(&mut guest.profile, state.phone_region)?;
-    Ok(axum::Json(state.store.update_guest(id, guest.profile, expected.or(Some(guest.version))).await?))
+    Ok(axum::Json(
+        state
+            .store
+            .update_guest(id, guest.profile, expected.or(Some(guest.version)))
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -123,7 +139,11 @@ pub struct ConsentInput {
 /// Every consent record of the guest, oldest first (records are never changed).
 #[utoipa::path(get, path = "/api/v1/guests/{id}/consents", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ConsentRecord>), (status = 404, body = crate::error::Problem)))]
-pub async fn consent_history(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<axum::Json<Vec<ConsentRecord>>> {
+pub async fn consent_history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<GuestId>,
+) -> ApiResult<axum::Json<Vec<ConsentRecord>>> {
     caller.require(Action::ReadGuests)?;
     Ok(axum::Json(state.store.consent_history(id).await?))
 }

@@ -26,7 +26,11 @@ pub async fn list(State(state): State<AppState>, _caller: Caller) -> ApiResult<a
 /// Adds a hotel (admin only).
 #[utoipa::path(post, path = "/api/v1/hotels", tag = "hotels", security(("bearer" = [])), request_body = HotelInput,
     responses((status = 201, body = Hotel), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn create(State(state): State<AppState>, caller: Caller, Json(input): Json<HotelInput>) -> ApiResult<(StatusCode, axum::Json<Hotel>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<HotelInput>,
+) -> ApiResult<(StatusCode, axum::Json<Hotel>)> {
     caller.require(Action::ManageHotels)?;
     let hotel = state.store.create_hotel(input.validate()?).await?;
     Ok((StatusCode::CREATED, axum::Json(hotel)))

@@ -11,7 +11,11 @@ use serde::Deserialize;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(hotels::router()).merge(guests::router()).merge(stays::router()).merge(notes::router())
+    Router::new()
+        .merge(hotels::router())
+        .merge(guests::router())
+        .merge(stays::router())
+        .merge(notes::router())
 }
 
 /// `offset` / `limit` of a list; `limit` is capped so one request cannot dump the base.

@@ -38,11 +38,19 @@ pub struct NoteInput {
 #[utoipa::path(post, path = "/api/v1/guests/{id}/notes", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = NoteInput,
     responses((status = 201, body = Note), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn add(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>, Json(input): Json<NoteInput>) -> ApiResult<(StatusCode, axum::Json<Note>)> {
+pub async fn add(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<GuestId>,
+    Json(input): Json<NoteInput>,
+) -> ApiResult<(StatusCode, axum::Json<Note>)> {
     let p = caller.require(Action::WriteNotes)?;
     let body = input.body.trim();
     if body.is_empty() || body.chars().count() > 4000 {
-        return Err(ApiError::Validation(vec![rapport_domain::FieldError::new("body", "a note has 1 to 4000 characters")]));
+        return Err(ApiError::Validation(vec![rapport_domain::FieldError::new(
+            "body",
+            "a note has 1 to 4000 characters",
+        )]));
     }
     let hotel = match input.stay_id {
         Some(stay_id) => {
@@ -54,5 +62,8 @@ pub async fn add(State(state): State<AppState>, caller: Caller, Path(id): Path<G
         }
         None => None,
     };
-    Ok((StatusCode::CREATED, axum::Json(state.store.add_note(id, input.stay_id, hotel, body, &p.name).await?)))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(state.store.add_note(id, input.stay_id, hotel, body, &p.name).await?),
+    ))
 }

@@ -81,9 +81,16 @@ pub async fn hotel_stays(
         return Err(ApiError::Forbidden(format!("hotel {} is outside your scope", hotel.code)));
     }
     if q.to <= q.from {
-        return Err(ApiError::Validation(vec![rapport_domain::FieldError::new("to", "must be after `from`")]));
+        return Err(ApiError::Validation(vec![rapport_domain::FieldError::new(
+            "to",
+            "must be after `from`",
+        )]));
     }
-    let (offset, limit) = super::Paging { offset: q.offset, limit: q.limit }.resolve()?;
+    let (offset, limit) = super::Paging {
+        offset: q.offset,
+        limit: q.limit,
+    }
+    .resolve()?;
     Ok(axum::Json(state.store.hotel_stays(hotel.id, q.from, q.to, offset, limit).await?))
 }
 
@@ -160,10 +167,20 @@ fn parse_stay(input: StayInput, hotel_id: i64, currency: Currency) -> Result<New
     };
     let mut spend = Vec::new();
     for (i, line) in input.spend.into_iter().enumerate() {
-        let category = SpendCategory::parse(&line.category).map_err(|e| errors.push(format!("spend[{i}].category"), e)).ok();
-        let amount = currency.parse_amount(&line.amount).map_err(|e| errors.push(format!("spend[{i}].amount"), e)).ok();
+        let category = SpendCategory::parse(&line.category)
+            .map_err(|e| errors.push(format!("spend[{i}].category"), e))
+            .ok();
+        let amount = currency
+            .parse_amount(&line.amount)
+            .map_err(|e| errors.push(format!("spend[{i}].amount"), e))
+            .ok();
         if let (Some(category), Some(minor)) = (category, amount) {
-            spend.push(NewSpendLine { category, amount: Money { minor, currency }, posted_on: line.posted_on, description: line.description });
+            spend.push(NewSpendLine {
+                category,
+                amount: Money { minor, currency },
+                posted_on: line.posted_on,
+                description: line.description,
+            });
         }
     }
     let stay = NewStay {
@@ -203,7 +220,10 @@ pub async fn add_stay(
     let hotel = match state.store.hotel_by_code(&input.hotel).await {
         Ok(h) => h,
         Err(rapport_store::StoreError::NotFound(_)) => {
-            return Err(ApiError::Validation(vec![rapport_domain::FieldError::new("hotel", format!("no hotel with code '{}'", input.hotel))]))
+            return Err(ApiError::Validation(vec![rapport_domain::FieldError::new(
+                "hotel",
+                format!("no hotel with code '{}'", input.hotel),
+            )]))
         }
         Err(e) => return Err(e.into()),
     };

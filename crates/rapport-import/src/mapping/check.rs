@@ -29,14 +29,8 @@ impl Mapping {
             ("guest.postcode", g.postcode.as_ref()),
             ("guest.region", g.region.as_ref()),
             ("guest.country", g.country.as_ref()),
-            (
-                "guest.birthday",
-                g.birthday.as_ref().map(DateColumn::column_name),
-            ),
-            (
-                "guest.anniversary",
-                g.anniversary.as_ref().map(DateColumn::column_name),
-            ),
+            ("guest.birthday", g.birthday.as_ref().map(DateColumn::column_name)),
+            ("guest.anniversary", g.anniversary.as_ref().map(DateColumn::column_name)),
             ("spend.room", sp.room.as_ref()),
             ("spend.food_beverage", sp.food_beverage.as_ref()),
             ("spend.spa", sp.spa.as_ref()),
@@ -44,18 +38,12 @@ impl Mapping {
             ("spend.minibar", sp.minibar.as_ref()),
             ("spend.other", sp.other.as_ref()),
         ];
-        let mut multi: Vec<(&'static str, Option<&Columns>)> = vec![
-            ("guest.email", g.email.as_ref()),
-            ("guest.phone", g.phone.as_ref()),
-        ];
+        let mut multi: Vec<(&'static str, Option<&Columns>)> = vec![("guest.email", g.email.as_ref()), ("guest.phone", g.phone.as_ref())];
         if let Some(st) = &self.stay {
             single.extend([
                 ("stay.reservation_id", Some(&st.reservation_id)),
                 ("stay.hotel", st.hotel.as_ref()),
-                (
-                    "stay.departure",
-                    st.departure.as_ref().map(DateColumn::column_name),
-                ),
+                ("stay.departure", st.departure.as_ref().map(DateColumn::column_name)),
                 ("stay.status", st.status.as_ref()),
                 ("stay.cancelled_flag", st.cancelled_flag.as_ref()),
                 ("stay.room_type", st.room_type.as_ref()),
@@ -65,37 +53,22 @@ impl Mapping {
                 ("stay.market_segment", st.market_segment.as_ref()),
                 ("stay.adults", st.adults.as_ref()),
                 ("stay.special_requests", st.special_requests.as_ref()),
-                (
-                    "stay.booked_at",
-                    st.booked_at.as_ref().map(DateColumn::column_name),
-                ),
+                ("stay.booked_at", st.booked_at.as_ref().map(DateColumn::column_name)),
                 ("stay.lead_time_days", st.lead_time_days.as_ref()),
             ]);
             match &st.arrival {
-                ArrivalColumns::Column(c) | ArrivalColumns::Formatted { column: c, .. } => {
-                    single.push(("stay.arrival", Some(c)))
-                }
+                ArrivalColumns::Column(c) | ArrivalColumns::Formatted { column: c, .. } => single.push(("stay.arrival", Some(c))),
                 ArrivalColumns::Split { year, month, day } => single.extend([
                     ("stay.arrival.year", Some(year)),
                     ("stay.arrival.month", Some(month)),
                     ("stay.arrival.day", Some(day)),
                 ]),
             }
-            multi.extend([
-                ("stay.nights", st.nights.as_ref()),
-                ("stay.children", st.children.as_ref()),
-            ]);
+            multi.extend([("stay.nights", st.nights.as_ref()), ("stay.children", st.children.as_ref())]);
         }
-        let mut out: Vec<(&'static str, &str)> = single
-            .into_iter()
-            .filter_map(|(f, c)| c.map(|c| (f, c.as_str())))
-            .collect();
+        let mut out: Vec<(&'static str, &str)> = single.into_iter().filter_map(|(f, c)| c.map(|c| (f, c.as_str()))).collect();
         for (field, cols) in multi {
-            out.extend(
-                cols.iter()
-                    .flat_map(|c| c.names())
-                    .map(|c| (field, c.as_str())),
-            );
+            out.extend(cols.iter().flat_map(|c| c.names()).map(|c| (field, c.as_str())));
         }
         out
     }
@@ -137,10 +110,7 @@ impl Mapping {
         }
         if let Some(st) = &self.stay {
             if st.hotel.is_none() && st.hotel_code.is_none() {
-                return bad(
-                    "stay needs `hotel` (a column) or `hotel_code` (one hotel for every row)"
-                        .into(),
-                );
+                return bad("stay needs `hotel` (a column) or `hotel_code` (one hotel for every row)".into());
             }
             if st.departure.is_none() && st.nights.is_none() {
                 return bad("stay needs `departure` or `nights`".into());
@@ -179,11 +149,6 @@ impl Mapping {
             ArrivalColumns::Formatted { formats, .. } => formats.iter(),
             _ => [].iter(),
         });
-        self.source
-            .date_formats
-            .iter()
-            .chain(own)
-            .chain(arrival)
-            .map(String::as_str)
+        self.source.date_formats.iter().chain(own).chain(arrival).map(String::as_str)
     }
 }

@@ -12,18 +12,9 @@ use crate::error::MappingError;
 
 /// Built-in mappings by name, shipped as TOML beside the code.
 pub const BUILTIN: &[(&str, &str)] = &[
-    (
-        "rapport-stays",
-        include_str!("../../mappings/rapport-stays.toml"),
-    ),
-    (
-        "rapport-guests",
-        include_str!("../../mappings/rapport-guests.toml"),
-    ),
-    (
-        "hotel-booking-demand",
-        include_str!("../../mappings/hotel-booking-demand.toml"),
-    ),
+    ("rapport-stays", include_str!("../../mappings/rapport-stays.toml")),
+    ("rapport-guests", include_str!("../../mappings/rapport-guests.toml")),
+    ("hotel-booking-demand", include_str!("../../mappings/hotel-booking-demand.toml")),
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -108,10 +99,7 @@ impl Columns {
 #[serde(untagged, deny_unknown_fields)]
 pub enum DateColumn {
     Column(String),
-    Formatted {
-        column: String,
-        formats: Vec<String>,
-    },
+    Formatted { column: String, formats: Vec<String> },
 }
 
 /// The arrival date: one column (like [`DateColumn`]) or split over three.
@@ -119,15 +107,8 @@ pub enum DateColumn {
 #[serde(untagged, deny_unknown_fields)]
 pub enum ArrivalColumns {
     Column(String),
-    Formatted {
-        column: String,
-        formats: Vec<String>,
-    },
-    Split {
-        year: String,
-        month: String,
-        day: String,
-    },
+    Formatted { column: String, formats: Vec<String> },
+    Split { year: String, month: String, day: String },
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -241,16 +222,13 @@ pub struct SpendColumns {
 impl Mapping {
     /// A built-in mapping (`rapport-stays`, `rapport-guests`, `hotel-booking-demand`).
     pub fn builtin(name: &str) -> Result<Mapping, MappingError> {
-        let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| {
-            MappingError::UnknownBuiltin {
+        let (_, text) = BUILTIN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .ok_or_else(|| MappingError::UnknownBuiltin {
                 name: name.to_string(),
-                known: BUILTIN
-                    .iter()
-                    .map(|(n, _)| *n)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            }
-        })?;
+                known: BUILTIN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
+            })?;
         Self::from_toml(text, name)
     }
 

@@ -14,9 +14,7 @@ fn every_builtin_mapping_loads() {
 #[test]
 fn the_example_mapping_in_the_docs_loads() {
     let doc = include_str!("../../../../docs/import.md");
-    let section = &doc[doc
-        .find("### Example: another PMS")
-        .expect("the docs have the example")..];
+    let section = &doc[doc.find("### Example: another PMS").expect("the docs have the example")..];
     let start = section.find("```toml\n").expect("a toml block") + "```toml\n".len();
     let toml = &section[start..start + section[start..].find("```").expect("closed block")];
     let m = Mapping::from_toml(toml, "docs example").unwrap_or_else(|e| panic!("{e}"));
@@ -85,16 +83,10 @@ fn amounts_need_a_currency_and_formats_must_parse() {
         nights = ["wk", "we"]
         rate = "adr"
     "#;
-    assert!(Mapping::from_toml(base, "t")
-        .unwrap_err()
-        .to_string()
-        .contains("currency"));
+    assert!(Mapping::from_toml(base, "t").unwrap_err().to_string().contains("currency"));
     let ok = base.replace("name = \"pms\"", "name = \"pms\"\ncurrency = \"EUR\"");
     let m = Mapping::from_toml(&ok, "t").unwrap();
-    assert!(matches!(
-        m.stay.unwrap().arrival,
-        ArrivalColumns::Split { .. }
-    ));
+    assert!(matches!(m.stay.unwrap().arrival, ArrivalColumns::Split { .. }));
     let broken = ok.replace("%d/%m/%Y", "%Q");
     assert!(Mapping::from_toml(&broken, "t").is_err());
 }

@@ -69,11 +69,7 @@ pub struct RowReader {
 impl RowReader {
     /// Resolves the mapping's columns against the header; a mapped column missing from the
     /// file is an error naming it and the field it feeds.
-    pub fn new(
-        mapping: &Mapping,
-        headers: Vec<String>,
-        hotels: HotelLookup,
-    ) -> Result<Self, String> {
+    pub fn new(mapping: &Mapping, headers: Vec<String>, hotels: HotelLookup) -> Result<Self, String> {
         let mut missing = Vec::new();
         for (field, column) in mapping.columns() {
             if !headers.iter().any(|h| h == column) {
@@ -87,19 +83,9 @@ impl RowReader {
                 headers.join(", ")
             ));
         }
-        let index = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h == name)
-                .expect("checked above")
-        };
+        let index = |name: &str| headers.iter().position(|h| h == name).expect("checked above");
         let region = Region::parse(&mapping.source.phone_region).map_err(|e| e.to_string())?;
-        let default_currency = mapping
-            .source
-            .currency
-            .as_deref()
-            .map(Currency::parse)
-            .transpose()?;
+        let default_currency = mapping.source.currency.as_deref().map(Currency::parse).transpose()?;
         let profile = ProfileColumns::new(mapping, &index)?;
         let stay = match &mapping.stay {
             Some(s) => Some(StayColumns::new(mapping, s, &index, hotels)?),
@@ -130,17 +116,8 @@ impl RowReader {
     }
 
     /// Converts one record (of the right width) into a booking.
-    pub fn read(
-        &self,
-        rec: &ByteRecord,
-        line: u64,
-        stats: &mut ParseStats,
-    ) -> Result<IncomingBooking, Reject> {
-        let row = Row {
-            rec,
-            reader: self,
-            line,
-        };
+    pub fn read(&self, rec: &ByteRecord, line: u64, stats: &mut ParseStats) -> Result<IncomingBooking, Reject> {
+        let row = Row { rec, reader: self, line };
         let mut profile = self.profile.read(&row, line, stats)?;
         let stay = match &self.stay {
             Some(s) => Some(s.read(&row, &mut profile, stats)?),
@@ -186,15 +163,8 @@ impl<'a> Row<'a> {
     /// The trimmed field, `None` when empty; invalid UTF-8 rejects the row.
     pub fn get(&self, i: usize) -> Result<Option<&'a str>, Reject> {
         let bytes = self.rec.get(i).unwrap_or_default();
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            self.reject(
-                i,
-                format!(
-                    "not valid UTF-8 (byte {} of the field)",
-                    e.valid_up_to() + 1
-                ),
-            )
-        })?;
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| self.reject(i, format!("not valid UTF-8 (byte {} of the field)", e.valid_up_to() + 1)))?;
         let t = text.trim();
         Ok((!t.is_empty()).then_some(t))
     }
@@ -208,9 +178,7 @@ impl<'a> Row<'a> {
 
     /// A value that will be stored as text: card-like values are dropped and counted.
     pub fn text(&self, i: Option<usize>, stats: &mut ParseStats) -> Result<Option<String>, Reject> {
-        Ok(self
-            .opt(i)?
-            .and_then(|v| stats.keep_unless_card(v).map(str::to_string)))
+        Ok(self.opt(i)?.and_then(|v| stats.keep_unless_card(v).map(str::to_string)))
     }
 
     /// A non-negative whole number; empty is `None`.

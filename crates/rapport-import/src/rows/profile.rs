@@ -35,23 +35,12 @@ pub(crate) struct ProfileColumns {
 }
 
 /// A date column with its formats (its own, else the source's), resolved.
-pub(crate) fn date_column(
-    mapping: &Mapping,
-    d: &DateColumn,
-    index: &dyn Fn(&str) -> usize,
-) -> Result<(usize, Vec<DateFormat>), String> {
+pub(crate) fn date_column(mapping: &Mapping, d: &DateColumn, index: &dyn Fn(&str) -> usize) -> Result<(usize, Vec<DateFormat>), String> {
     let own = d.formats();
-    let formats = if own.is_empty() {
-        &mapping.source.date_formats
-    } else {
-        own
-    };
+    let formats = if own.is_empty() { &mapping.source.date_formats } else { own };
     Ok((
         index(d.column()),
-        formats
-            .iter()
-            .map(|f| DateFormat::new(f))
-            .collect::<Result<_, _>>()?,
+        formats.iter().map(|f| DateFormat::new(f)).collect::<Result<_, _>>()?,
     ))
 }
 
@@ -59,14 +48,8 @@ impl ProfileColumns {
     pub fn new(mapping: &Mapping, index: &dyn Fn(&str) -> usize) -> Result<Self, String> {
         let g = &mapping.guest;
         let col = |c: &Option<String>| c.as_deref().map(index);
-        let many = |c: &Option<crate::mapping::Columns>| {
-            c.iter().flat_map(|c| c.names()).map(|n| index(n)).collect()
-        };
-        let date = |d: &Option<DateColumn>| {
-            d.as_ref()
-                .map(|d| date_column(mapping, d, index))
-                .transpose()
-        };
+        let many = |c: &Option<crate::mapping::Columns>| c.iter().flat_map(|c| c.names()).map(|n| index(n)).collect();
+        let date = |d: &Option<DateColumn>| d.as_ref().map(|d| date_column(mapping, d, index)).transpose();
         Ok(Self {
             external_id: col(&g.external_id),
             title: col(&g.title),
@@ -93,25 +76,15 @@ impl ProfileColumns {
 
     /// The column to name when a row has nothing that identifies the guest.
     pub fn identity_column(&self, reader: &RowReader) -> String {
-        [
-            self.external_id,
-            self.emails.first().copied(),
-            self.full,
-            self.given,
-        ]
-        .into_iter()
-        .flatten()
-        .next()
-        .map(|i| reader.headers()[i].clone())
-        .unwrap_or_default()
+        [self.external_id, self.emails.first().copied(), self.full, self.given]
+            .into_iter()
+            .flatten()
+            .next()
+            .map(|i| reader.headers()[i].clone())
+            .unwrap_or_default()
     }
 
-    pub fn read(
-        &self,
-        row: &super::Row<'_>,
-        line: u64,
-        stats: &mut ParseStats,
-    ) -> Result<GuestProfile, Reject> {
+    pub fn read(&self, row: &super::Row<'_>, line: u64, stats: &mut ParseStats) -> Result<GuestProfile, Reject> {
         let mut p = GuestProfile {
             name: self.name(row, stats)?,
             ..GuestProfile::default()
@@ -139,10 +112,7 @@ impl ProfileColumns {
                 push_unique(&mut p.phones, point);
             }
         }
-        for (slot, col) in [
-            (&mut p.birthday, &self.birthday),
-            (&mut p.anniversary, &self.anniversary),
-        ] {
+        for (slot, col) in [(&mut p.birthday, &self.birthday), (&mut p.anniversary, &self.anniversary)] {
             if let Some((i, formats)) = col {
                 if let Some(v) = row.get(*i)? {
                     match parse_date(v, formats) {
@@ -155,11 +125,7 @@ impl ProfileColumns {
         if let Some(v) = row.opt(self.nationality)? {
             match normalise_country(v) {
                 Ok(c) => p.nationality = c,
-                Err(e) => stats.ignore_field(
-                    line,
-                    &row.column(self.nationality.expect("has a value")),
-                    &e,
-                ),
+                Err(e) => stats.ignore_field(line, &row.column(self.nationality.expect("has a value")), &e),
             }
         }
         if let Some(v) = row.opt(self.language)? {
@@ -256,14 +222,8 @@ mod tests {
             split_full_name("Mary Ann Smith", NameOrder::GivenFamily),
             ("Mary Ann".into(), "Smith".into())
         );
-        assert_eq!(
-            split_full_name("Zhang Wei", NameOrder::FamilyGiven),
-            ("Wei".into(), "Zhang".into())
-        );
-        assert_eq!(
-            split_full_name("Cher", NameOrder::GivenFamily),
-            ("Cher".into(), String::new())
-        );
+        assert_eq!(split_full_name("Zhang Wei", NameOrder::FamilyGiven), ("Wei".into(), "Zhang".into()));
+        assert_eq!(split_full_name("Cher", NameOrder::GivenFamily), ("Cher".into(), String::new()));
     }
 
     #[test]

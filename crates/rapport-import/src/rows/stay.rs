@@ -15,11 +15,7 @@ type Col = Option<usize>;
 
 enum Arrival {
     Column(usize, Vec<DateFormat>),
-    Split {
-        year: usize,
-        month: usize,
-        day: usize,
-    },
+    Split { year: usize, month: usize, day: usize },
 }
 
 enum End {
@@ -54,26 +50,12 @@ pub(crate) struct StayColumns {
 }
 
 impl StayColumns {
-    pub fn new(
-        mapping: &Mapping,
-        s: &mapping::StayColumns,
-        index: &dyn Fn(&str) -> usize,
-        hotels: HotelLookup,
-    ) -> Result<Self, String> {
+    pub fn new(mapping: &Mapping, s: &mapping::StayColumns, index: &dyn Fn(&str) -> usize, hotels: HotelLookup) -> Result<Self, String> {
         let col = |c: &Option<String>| c.as_deref().map(index);
-        let formats = |fs: &[String]| {
-            fs.iter()
-                .map(|f| DateFormat::new(f))
-                .collect::<Result<Vec<_>, _>>()
-        };
+        let formats = |fs: &[String]| fs.iter().map(|f| DateFormat::new(f)).collect::<Result<Vec<_>, _>>();
         let arrival = match &s.arrival {
-            ArrivalColumns::Column(c) => {
-                Arrival::Column(index(c), formats(&mapping.source.date_formats)?)
-            }
-            ArrivalColumns::Formatted {
-                column,
-                formats: own,
-            } => Arrival::Column(index(column), formats(own)?),
+            ArrivalColumns::Column(c) => Arrival::Column(index(c), formats(&mapping.source.date_formats)?),
+            ArrivalColumns::Formatted { column, formats: own } => Arrival::Column(index(column), formats(own)?),
             ArrivalColumns::Split { year, month, day } => Arrival::Split {
                 year: index(year),
                 month: index(month),
@@ -98,11 +80,7 @@ impl StayColumns {
             arrival,
             end,
             status: col(&s.status),
-            status_values: s
-                .status_values
-                .iter()
-                .map(|(k, v)| (k.trim().to_lowercase(), *v))
-                .collect(),
+            status_values: s.status_values.iter().map(|(k, v)| (k.trim().to_lowercase(), *v)).collect(),
             default_status: s.default_status,
             cancelled_flag: col(&s.cancelled_flag),
             room_type: col(&s.room_type),
@@ -111,52 +89,27 @@ impl StayColumns {
             channel: col(&s.channel),
             market_segment: col(&s.market_segment),
             adults: col(&s.adults),
-            children: s
-                .children
-                .iter()
-                .flat_map(|c| c.names())
-                .map(|c| index(c))
-                .collect(),
+            children: s.children.iter().flat_map(|c| c.names()).map(|c| index(c)).collect(),
             special_requests: col(&s.special_requests),
             requests_kind: s.special_requests_kind,
-            booked_at: s
-                .booked_at
-                .as_ref()
-                .map(|d| date_column(mapping, d, index))
-                .transpose()?,
+            booked_at: s.booked_at.as_ref().map(|d| date_column(mapping, d, index)).transpose()?,
             lead_time: col(&s.lead_time_days),
-            spend: mapping
-                .spend
-                .columns()
-                .map(|(cat, c)| (cat, index(c)))
-                .collect(),
+            spend: mapping.spend.columns().map(|(cat, c)| (cat, index(c))).collect(),
             room_from_rate: mapping.spend.room_from_rate,
         })
     }
 
     /// Reads the stay; a row without any identity key gets one from its reservation so a
     /// re-import finds the same profile instead of creating it again.
-    pub fn read(
-        &self,
-        row: &Row<'_>,
-        profile: &mut GuestProfile,
-        stats: &mut ParseStats,
-    ) -> Result<NewStay, Reject> {
+    pub fn read(&self, row: &Row<'_>, profile: &mut GuestProfile, stats: &mut ParseStats) -> Result<NewStay, Reject> {
         let rid = self.reservation_id;
         let reservation = row
             .get(rid)?
             .ok_or_else(|| row.reject(rid, "missing required field: the reservation id"))?;
         if crate::card::looks_like_card(reservation) {
-            return Err(row.reject(
-                rid,
-                "the reservation id looks like a payment-card number; it is not stored",
-            ));
+            return Err(row.reject(rid, "the reservation id looks like a payment-card number; it is not stored"));
         }
-        if profile.name.is_empty()
-            && profile.emails.is_empty()
-            && profile.phones.is_empty()
-            && profile.external_ids.is_empty()
-        {
+        if profile.name.is_empty() && profile.emails.is_empty() && profile.phones.is_empty() && profile.external_ids.is_empty() {
             return Err(Reject {
                 column: String::new(),
                 reason: "missing required field: the guest has no name, email, phone or id".into(),
@@ -164,10 +117,7 @@ impl StayColumns {
         }
         let hotel_id = match (self.hotel, self.hotels.fixed) {
             (Some(i), fixed) => match row.get(i)? {
-                Some(v) => self
-                    .hotels
-                    .get(v)
-                    .ok_or_else(|| row.reject(i, format!("unknown hotel '{v}'")))?,
+                Some(v) => self.hotels.get(v).ok_or_else(|| row.reject(i, format!("unknown hotel '{v}'")))?,
                 None => fixed.ok_or_else(|| row.reject(i, "missing required field: the hotel"))?,
             },
             (None, Some(id)) => id,
@@ -181,9 +131,7 @@ impl StayColumns {
                     .ok_or_else(|| row.reject(*i, "missing required field: the departure date"))?;
                 let d = parse_date(v, formats).map_err(|e| row.reject(*i, e))?;
                 if d < arrival {
-                    return Err(
-                        row.reject(*i, format!("departure {d} is before arrival {arrival}"))
-                    );
+                    return Err(row.reject(*i, format!("departure {d} is before arrival {arrival}")));
                 }
                 (d, (d - arrival).num_days())
             }
@@ -197,19 +145,12 @@ impl StayColumns {
         };
         let status = self.status(row)?;
         let currency = match row.opt(self.currency)? {
-            Some(c) => Some(
-                Currency::parse(c)
-                    .map_err(|e| row.reject(self.currency.expect("has a value"), e))?,
-            ),
+            Some(c) => Some(Currency::parse(c).map_err(|e| row.reject(self.currency.expect("has a value"), e))?),
             None => row.default_currency(),
         };
         let priced = |i: usize, v: &str| -> Result<Money, Reject> {
-            let currency = currency.ok_or_else(|| {
-                row.reject(
-                    self.currency.unwrap_or(i),
-                    "missing required field: the currency of the amounts",
-                )
-            })?;
+            let currency =
+                currency.ok_or_else(|| row.reject(self.currency.unwrap_or(i), "missing required field: the currency of the amounts"))?;
             Ok(Money {
                 minor: currency.parse_amount(v).map_err(|e| row.reject(i, e))?,
                 currency,
@@ -235,9 +176,10 @@ impl StayColumns {
         }
         if self.room_from_rate && status.is_realised() && nights > 0 {
             if let Some(r) = rate.filter(|r| r.minor != 0) {
-                let minor = r.minor.checked_mul(nights).ok_or_else(|| {
-                    row.reject(self.rate.expect("has a value"), "rate × nights overflows")
-                })?;
+                let minor = r
+                    .minor
+                    .checked_mul(nights)
+                    .ok_or_else(|| row.reject(self.rate.expect("has a value"), "rate × nights overflows"))?;
                 let amount = Money {
                     minor,
                     currency: r.currency,
@@ -302,15 +244,10 @@ impl StayColumns {
             }
             Arrival::Split { year, month, day } => {
                 let part = |i: usize, what: &str| {
-                    row.get(i)?.ok_or_else(|| {
-                        row.reject(i, format!("missing required field: the arrival {what}"))
-                    })
+                    row.get(i)?
+                        .ok_or_else(|| row.reject(i, format!("missing required field: the arrival {what}")))
                 };
-                let (y, m, d) = (
-                    part(*year, "year")?,
-                    part(*month, "month")?,
-                    part(*day, "day")?,
-                );
+                let (y, m, d) = (part(*year, "year")?, part(*month, "month")?, part(*day, "day")?);
                 date_from_parts(y, m, d).map_err(|e| {
                     let col = if y.parse::<i32>().is_err() {
                         *year
@@ -334,17 +271,8 @@ impl StayColumns {
                     .iter()
                     .find(|(k, _)| k.eq_ignore_ascii_case(v))
                     .map(|(_, s)| *s)
-                    .or_else(|| {
-                        StayStatus::ALL
-                            .into_iter()
-                            .find(|s| s.as_str().eq_ignore_ascii_case(v))
-                    })
-                    .ok_or_else(|| {
-                        row.reject(
-                            i,
-                            format!("unknown status '{v}' (map it under stay.status_values)"),
-                        )
-                    })?,
+                    .or_else(|| StayStatus::ALL.into_iter().find(|s| s.as_str().eq_ignore_ascii_case(v)))
+                    .ok_or_else(|| row.reject(i, format!("unknown status '{v}' (map it under stay.status_values)")))?,
             },
             None => self.default_status,
         };
@@ -352,9 +280,7 @@ impl StayColumns {
             let cancelled = match row.get(i)?.map(str::to_ascii_lowercase).as_deref() {
                 None | Some("0" | "false" | "no" | "n" | "f") => false,
                 Some("1" | "true" | "yes" | "y" | "t") => true,
-                Some(other) => {
-                    return Err(row.reject(i, format!("'{other}' is not a yes/no value")))
-                }
+                Some(other) => return Err(row.reject(i, format!("'{other}' is not a yes/no value"))),
             };
             if cancelled && status != StayStatus::NoShow {
                 status = StayStatus::Cancelled;
@@ -363,12 +289,7 @@ impl StayColumns {
         Ok(status)
     }
 
-    fn booked_at(
-        &self,
-        row: &Row<'_>,
-        arrival: NaiveDate,
-        stats: &mut ParseStats,
-    ) -> Result<Option<NaiveDate>, Reject> {
+    fn booked_at(&self, row: &Row<'_>, arrival: NaiveDate, stats: &mut ParseStats) -> Result<Option<NaiveDate>, Reject> {
         if let Some((i, formats)) = &self.booked_at {
             if let Some(v) = row.get(*i)? {
                 match parse_date(v, formats) {
@@ -378,9 +299,7 @@ impl StayColumns {
             }
         }
         if let Some(i) = self.lead_time {
-            return Ok(row
-                .count(i)?
-                .and_then(|days| arrival.checked_sub_days(Days::new(days as u64))));
+            return Ok(row.count(i)?.and_then(|days| arrival.checked_sub_days(Days::new(days as u64))));
         }
         Ok(None)
     }
@@ -390,9 +309,7 @@ fn nights(row: &Row<'_>, cols: &[usize]) -> Result<i64, Reject> {
     let mut total = 0i64;
     for &c in cols {
         let Some(v) = row.get(c)? else { continue };
-        let n: i64 = v
-            .parse()
-            .map_err(|_| row.reject(c, format!("'{v}' is not a number of nights")))?;
+        let n: i64 = v.parse().map_err(|_| row.reject(c, format!("'{v}' is not a number of nights")))?;
         if n < 0 {
             return Err(row.reject(c, format!("negative nights ({n})")));
         }
@@ -413,6 +330,5 @@ fn to_i32(row: &Row<'_>, col: Option<usize>, n: i64) -> Result<i32, Reject> {
 
 /// Whether the profile already carries an identity key (valid email, or valid phone + name).
 fn has_contact_key(p: &GuestProfile) -> bool {
-    p.emails.iter().any(|e| e.is_valid())
-        || (p.phones.iter().any(|ph| ph.is_valid()) && !p.name.identity_form().is_empty())
+    p.emails.iter().any(|e| e.is_valid()) || (p.phones.iter().any(|ph| ph.is_valid()) && !p.name.identity_form().is_empty())
 }

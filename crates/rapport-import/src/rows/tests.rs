@@ -46,10 +46,7 @@ fn hbd_with(name: &str, value: &str) -> String {
 fn a_hotel_booking_demand_row_becomes_a_booking() {
     let b = hbd(HBD_ROW).unwrap();
     let p = &b.profile;
-    assert_eq!(
-        (p.name.given.as_str(), p.name.family.as_str()),
-        ("Rebecca", "Parker")
-    );
+    assert_eq!((p.name.given.as_str(), p.name.family.as_str()), ("Rebecca", "Parker"));
     assert_eq!(p.emails[0].value, "rebecca_parker@comcast.net");
     assert_eq!(p.phones[0].value, "+16697921661");
     assert_eq!(p.nationality.as_deref(), Some("GBR"));
@@ -64,21 +61,14 @@ fn a_hotel_booking_demand_row_becomes_a_booking() {
     assert_eq!(s.rate.unwrap().minor, 7550);
     assert_eq!((s.adults, s.children), (1, 2), "children + babies");
     assert_eq!(s.special_requests.as_deref(), Some("2"));
-    assert_eq!(
-        s.booked_at.unwrap().to_string(),
-        "2015-06-24",
-        "lead time 7 days"
-    );
+    assert_eq!(s.booked_at.unwrap().to_string(), "2015-06-24", "lead time 7 days");
     assert_eq!(s.room_type.as_deref(), Some("A"));
     assert_eq!(
         (s.channel.as_deref(), s.market_segment.as_deref()),
         (Some("Direct"), Some("Direct"))
     );
     assert_eq!(s.spend.len(), 1);
-    assert_eq!(
-        (s.spend[0].category, s.spend[0].amount.minor),
-        (SpendCategory::Room, 3 * 7550)
-    );
+    assert_eq!((s.spend[0].category, s.spend[0].amount.minor), (SpendCategory::Room, 3 * 7550));
 }
 
 #[test]
@@ -86,42 +76,24 @@ fn cancellations_and_no_shows_earn_no_room_revenue() {
     let s = hbd(&hbd_with("is_canceled", "1")).unwrap().stay.unwrap();
     assert_eq!(s.status, StayStatus::Cancelled);
     assert!(s.spend.is_empty());
-    let s = hbd(&hbd_with("reservation_status", "No-Show"))
-        .unwrap()
-        .stay
-        .unwrap();
+    let s = hbd(&hbd_with("reservation_status", "No-Show")).unwrap().stay.unwrap();
     assert_eq!(s.status, StayStatus::NoShow);
     assert!(s.spend.is_empty());
-    let s = hbd(&hbd_with("reservation_status", "Canceled"))
-        .unwrap()
-        .stay
-        .unwrap();
+    let s = hbd(&hbd_with("reservation_status", "Canceled")).unwrap().stay.unwrap();
     assert_eq!(s.status, StayStatus::Cancelled);
 }
 
 #[test]
 fn bad_rows_are_rejected_with_their_column() {
     let cases = [
-        (
-            hbd_with("arrival_date_month", "Smarch"),
-            "arrival_date_month",
-            "not a month",
-        ),
+        (hbd_with("arrival_date_month", "Smarch"), "arrival_date_month", "not a month"),
         (
             hbd_with("arrival_date_day_of_month", "31").replace("July", "June"),
             "arrival_date_day_of_month",
             "not a calendar date",
         ),
-        (
-            hbd_with("stays_in_week_nights", "-2"),
-            "stays_in_week_nights",
-            "negative nights",
-        ),
-        (
-            hbd_with("hotel", "Beach Hotel"),
-            "hotel",
-            "unknown hotel 'Beach Hotel'",
-        ),
+        (hbd_with("stays_in_week_nights", "-2"), "stays_in_week_nights", "negative nights"),
+        (hbd_with("hotel", "Beach Hotel"), "hotel", "unknown hotel 'Beach Hotel'"),
         (hbd_with("row_id", ""), "row_id", "missing required field"),
         (
             hbd_with("reservation_status", "Maybe"),
@@ -134,20 +106,13 @@ fn bad_rows_are_rejected_with_their_column() {
     for (row, column, reason) in cases {
         let r = hbd(&row).unwrap_err();
         assert_eq!(r.column, column, "{row}");
-        assert!(
-            r.reason.contains(reason),
-            "{} does not say {reason}",
-            r.reason
-        );
+        assert!(r.reason.contains(reason), "{} does not say {reason}", r.reason);
     }
     let nameless = hbd(&hbd_with("name", "")
         .replace("Rebecca_Parker@comcast.net", "")
         .replace("669-792-1661", ""))
     .unwrap_err();
-    assert!(
-        nameless.reason.contains("missing required field"),
-        "{nameless:?}"
-    );
+    assert!(nameless.reason.contains("missing required field"), "{nameless:?}");
 }
 
 #[test]
@@ -155,9 +120,7 @@ fn invalid_utf8_in_a_field_rejects_the_row_naming_the_column() {
     let mut fields: Vec<Vec<u8>> = HBD_ROW.split(',').map(|f| f.as_bytes().to_vec()).collect();
     fields[32] = b"Ren\xE9 Dupont".to_vec();
     let rec = ByteRecord::from(fields);
-    let r = hbd_reader()
-        .read(&rec, 9, &mut ParseStats::default())
-        .unwrap_err();
+    let r = hbd_reader().read(&rec, 9, &mut ParseStats::default()).unwrap_err();
     assert_eq!(r.column, "name");
     assert!(r.reason.contains("UTF-8"));
 }
@@ -172,23 +135,15 @@ fn contacts_that_do_not_normalise_are_kept_and_flagged() {
     assert_eq!(b.profile.phones[0].value, "12");
     assert!(b.profile.phones[0].invalid.is_some());
     assert_eq!(stats.flagged_contacts, 2);
-    assert!(
-        stats.warnings[0].starts_with("line 5, email:"),
-        "{:?}",
-        stats.warnings
-    );
+    assert!(stats.warnings[0].starts_with("line 5, email:"), "{:?}", stats.warnings);
     // Without an identity key, the reservation identifies the guest on a re-import.
-    assert_eq!(
-        b.profile.external_ids[0].source,
-        "hotel-booking-demand-reservation"
-    );
+    assert_eq!(b.profile.external_ids[0].source, "hotel-booking-demand-reservation");
 }
 
 #[test]
 fn card_numbers_in_mapped_fields_are_dropped() {
     let mut stats = ParseStats::default();
-    let row = hbd_with("reserved_room_type", "4111 1111 1111 1111")
-        .replace("669-792-1661", "************1234");
+    let row = hbd_with("reserved_room_type", "4111 1111 1111 1111").replace("669-792-1661", "************1234");
     let b = hbd_reader().read(&record(&row), 2, &mut stats).unwrap();
     assert_eq!(b.stay.unwrap().room_type, None);
     assert!(b.profile.phones.is_empty());
@@ -212,12 +167,7 @@ fn stays_reader() -> RowReader {
         ..HotelLookup::default()
     };
     hotels.ids.insert("SHA1".into(), 4);
-    RowReader::new(
-        &mapping,
-        STAY_COLUMNS.iter().map(|c| c.to_string()).collect(),
-        hotels,
-    )
-    .unwrap()
+    RowReader::new(&mapping, STAY_COLUMNS.iter().map(|c| c.to_string()).collect(), hotels).unwrap()
 }
 
 const GOOD: &[(&str, &str)] = &[
@@ -241,26 +191,17 @@ const GOOD: &[(&str, &str)] = &[
 
 #[test]
 fn a_rapport_stays_row_keeps_its_folio_by_category() {
-    let b = stays_reader()
-        .read(&stays_row(GOOD), 2, &mut ParseStats::default())
-        .unwrap();
+    let b = stays_reader().read(&stays_row(GOOD), 2, &mut ParseStats::default()).unwrap();
     assert_eq!(b.profile.name.native.as_deref(), Some("张伟"));
     assert_eq!(b.profile.external_ids[0].source, "rapport");
     assert_eq!(b.profile.birthday.unwrap().to_string(), "1980-02-29");
     let s = b.stay.unwrap();
     assert_eq!(s.hotel_id, 4, "hotel codes match case-insensitively");
     assert_eq!(s.rate.unwrap().currency.code(), "CNY");
-    let spend: Vec<(SpendCategory, i64)> = s
-        .spend
-        .iter()
-        .map(|l| (l.category, l.amount.minor))
-        .collect();
+    let spend: Vec<(SpendCategory, i64)> = s.spend.iter().map(|l| (l.category, l.amount.minor)).collect();
     assert_eq!(
         spend,
-        vec![
-            (SpendCategory::Room, 176000),
-            (SpendCategory::FoodBeverage, 31250)
-        ],
+        vec![(SpendCategory::Room, 176000), (SpendCategory::FoodBeverage, 31250)],
         "zero amounts are not lines"
     );
 }
@@ -271,17 +212,13 @@ fn departure_before_arrival_and_bad_dates_are_rejected() {
     let mut row: Vec<(&str, &str)> = GOOD.to_vec();
     row.retain(|(k, _)| *k != "departure");
     row.push(("departure", "2024-04-30"));
-    let r = reader
-        .read(&stays_row(&row), 2, &mut ParseStats::default())
-        .unwrap_err();
+    let r = reader.read(&stays_row(&row), 2, &mut ParseStats::default()).unwrap_err();
     assert_eq!(r.column, "departure");
     assert!(r.reason.contains("before arrival"), "{r:?}");
 
     row.retain(|(k, _)| *k != "arrival");
     row.push(("arrival", "01/05/2024"));
-    let r = reader
-        .read(&stays_row(&row), 2, &mut ParseStats::default())
-        .unwrap_err();
+    let r = reader.read(&stays_row(&row), 2, &mut ParseStats::default()).unwrap_err();
     assert_eq!(r.column, "arrival");
     assert!(r.reason.contains("%Y-%m-%d"), "{r:?}");
 }
@@ -290,36 +227,17 @@ fn departure_before_arrival_and_bad_dates_are_rejected() {
 fn a_bad_optional_field_is_left_empty_not_fatal() {
     let mut row: Vec<(&str, &str)> = GOOD.to_vec();
     row.retain(|(k, _)| *k != "birthday");
-    row.extend([
-        ("birthday", "sometime in 1980"),
-        ("nationality", "China!"),
-        ("language", "chinese"),
-    ]);
+    row.extend([("birthday", "sometime in 1980"), ("nationality", "China!"), ("language", "chinese")]);
     let mut stats = ParseStats::default();
-    let b = stays_reader()
-        .read(&stays_row(&row), 7, &mut stats)
-        .unwrap();
-    assert_eq!(
-        (
-            b.profile.birthday,
-            b.profile.nationality,
-            b.profile.language
-        ),
-        (None, None, None)
-    );
+    let b = stays_reader().read(&stays_row(&row), 7, &mut stats).unwrap();
+    assert_eq!((b.profile.birthday, b.profile.nationality, b.profile.language), (None, None, None));
     assert_eq!(stats.fields_ignored, 3);
 }
 
 #[test]
 fn a_mapped_column_missing_from_the_file_is_named() {
     let mapping = Mapping::builtin("rapport-stays").unwrap();
-    let headers = STAY_COLUMNS
-        .iter()
-        .filter(|c| **c != "departure")
-        .map(|c| c.to_string())
-        .collect();
-    let e = RowReader::new(&mapping, headers, HotelLookup::default())
-        .err()
-        .unwrap();
+    let headers = STAY_COLUMNS.iter().filter(|c| **c != "departure").map(|c| c.to_string()).collect();
+    let e = RowReader::new(&mapping, headers, HotelLookup::default()).err().unwrap();
     assert!(e.contains("'departure' (stay.departure)"), "{e}");
 }

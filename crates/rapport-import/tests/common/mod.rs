@@ -21,16 +21,9 @@ pub async fn import(store: &Arc<dyn Store>, path: &Path, mapping: &str) -> Impor
     import_with(store, path, mapping, ImportOptions::default()).await
 }
 
-pub async fn import_with(
-    store: &Arc<dyn Store>,
-    path: &Path,
-    mapping: &str,
-    options: ImportOptions,
-) -> ImportSummary {
+pub async fn import_with(store: &Arc<dyn Store>, path: &Path, mapping: &str, options: ImportOptions) -> ImportSummary {
     let mapping = Mapping::resolve(mapping).expect("mapping loads");
-    import_file(store.clone(), path, &mapping, options)
-        .await
-        .expect("import runs")
+    import_file(store.clone(), path, &mapping, options).await.expect("import runs")
 }
 
 pub async fn all_guests(store: &dyn Store) -> Vec<Guest> {
@@ -52,10 +45,7 @@ pub async fn all_stays(store: &dyn Store) -> Vec<Stay> {
     for hotel in store.hotels().await.unwrap() {
         let mut offset = 0;
         loop {
-            let page = store
-                .hotel_stays(hotel.id, from, to, offset, 5000)
-                .await
-                .unwrap();
+            let page = store.hotel_stays(hotel.id, from, to, offset, 5000).await.unwrap();
             offset += page.items.len() as i64;
             let done = page.items.len() < 5000;
             out.extend(page.items);
@@ -112,19 +102,11 @@ pub fn write_file(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
 /// Reads a rejects file into `(line, column, reason, record)` rows.
 pub fn read_rejects(path: &Path) -> Vec<(u64, String, String, String)> {
     let mut r = csv::Reader::from_path(path).unwrap();
-    assert_eq!(
-        r.headers().unwrap(),
-        vec!["line", "column", "reason", "record"]
-    );
+    assert_eq!(r.headers().unwrap(), vec!["line", "column", "reason", "record"]);
     r.records()
         .map(|rec| {
             let rec = rec.unwrap();
-            (
-                rec[0].parse().unwrap(),
-                rec[1].to_string(),
-                rec[2].to_string(),
-                rec[3].to_string(),
-            )
+            (rec[0].parse().unwrap(), rec[1].to_string(), rec[2].to_string(), rec[3].to_string())
         })
         .collect()
 }

@@ -15,10 +15,7 @@ use super::sql;
 use super::write::{self, NoteRow, StayRow, Writes};
 use crate::{BatchOutcome, GuestDoc, Result};
 
-pub(super) async fn import_batch(
-    tx: &Transaction<'_>,
-    mut rows: Vec<IncomingBooking>,
-) -> Result<BatchOutcome> {
+pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
     for row in &mut rows {
         row.consents = std::mem::take(&mut row.consents)
             .into_iter()
@@ -51,9 +48,7 @@ pub(super) async fn import_batch(
         new_guests.push(guest);
     }
     writes.new_guests = &new_guests;
-    writes
-        .consents
-        .extend(plan.new_consents.iter().map(|(id, c)| (*id, c)));
+    writes.consents.extend(plan.new_consents.iter().map(|(id, c)| (*id, c)));
     let mut updated = plan.updated_guests;
     for g in &mut updated {
         g.version += 1;
@@ -104,25 +99,15 @@ async fn known_state(tx: &Transaction<'_>, rows: &[IncomingBooking]) -> Result<K
     let owners_stmt = tx.prepare_cached(sql::IDENTITY_OWNERS).await?;
     let refs_stmt = tx.prepare_cached(sql::STORED_STAY_REFS).await?;
     // Both lookups go out together; neither needs the other's answer.
-    let (owner_params, ref_params): ([&(dyn ToSql + Sync); 1], [&(dyn ToSql + Sync); 2]) =
-        ([&keys], [&hotels, &references]);
-    let (owner_rows, ref_rows) = tokio::try_join!(
-        tx.query(&owners_stmt, &owner_params),
-        tx.query(&refs_stmt, &ref_params)
-    )?;
+    let (owner_params, ref_params): ([&(dyn ToSql + Sync); 1], [&(dyn ToSql + Sync); 2]) = ([&keys], [&hotels, &references]);
+    let (owner_rows, ref_rows) = tokio::try_join!(tx.query(&owners_stmt, &owner_params), tx.query(&refs_stmt, &ref_params))?;
     for r in owner_rows {
         known.identities.insert(r.try_get(0)?, r.try_get(1)?);
     }
     for r in ref_rows {
         known.stay_refs.insert((r.try_get(0)?, r.try_get(1)?));
     }
-    let owners: Vec<GuestId> = known
-        .identities
-        .values()
-        .copied()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let owners: Vec<GuestId> = known.identities.values().copied().collect::<BTreeSet<_>>().into_iter().collect();
     if !owners.is_empty() {
         let stmt = tx.prepare_cached(sql::GUEST_DOCS_FOR_UPDATE).await?;
         let docs: HashMap<GuestId, String> = tx

@@ -24,8 +24,7 @@ pub(super) async fn migrate(client: &mut Client) -> Result<()> {
         if !applied.contains(version) {
             tracing::info!(version, "applying PostgreSQL migration");
             tx.batch_execute(script).await?;
-            tx.execute(sql::RECORD_MIGRATION, &[version, &Utc::now().to_rfc3339()])
-                .await?;
+            tx.execute(sql::RECORD_MIGRATION, &[version, &Utc::now().to_rfc3339()]).await?;
         }
     }
     tx.commit().await?;

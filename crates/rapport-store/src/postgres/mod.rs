@@ -10,10 +10,7 @@ mod reads;
 mod sql;
 mod write;
 
-use reads::{
-    conflict, consent_time, count, decode_all, guest_doc, guest_for_update, query, query_opt,
-    require_guest, scoped,
-};
+use reads::{conflict, consent_time, count, decode_all, guest_doc, guest_for_update, query, query_opt, require_guest, scoped};
 use write::{StayRow, Writes};
 
 use std::time::Duration;
@@ -47,9 +44,7 @@ impl PgStore {
     /// Connects to `postgres://…` and applies pending migrations.
     pub async fn connect(url: &str) -> Result<Self> {
         // The parse error never repeats the URL, which may carry a password.
-        let config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|e| StoreError::Pool(format!("invalid PostgreSQL URL: {e}")))?;
+        let config: tokio_postgres::Config = url.parse().map_err(|e| StoreError::Pool(format!("invalid PostgreSQL URL: {e}")))?;
         let manager = Manager::from_config(
             config,
             NoTls,
@@ -94,16 +89,7 @@ impl Store for PgStore {
         let c = self.client().await?;
         let stmt = c.prepare_cached(shared::INSERT_HOTEL).await?;
         let row = c
-            .query_one(
-                &stmt,
-                &[
-                    &h.code,
-                    &h.name,
-                    &h.country,
-                    &h.timezone,
-                    &h.currency.code(),
-                ],
-            )
+            .query_one(&stmt, &[&h.code, &h.name, &h.country, &h.timezone, &h.currency.code()])
             .await
             .map_err(|e| conflict(e, &format!("hotel {}", h.code)))?;
         rows::hotel(&row)
@@ -123,11 +109,7 @@ impl Store for PgStore {
         }
     }
 
-    async fn create_guest(
-        &self,
-        profile: GuestProfile,
-        consents: Vec<ConsentRecord>,
-    ) -> Result<Guest> {
+    async fn create_guest(&self, profile: GuestProfile, consents: Vec<ConsentRecord>) -> Result<Guest> {
         let consents: Vec<ConsentRecord> = consents.into_iter().map(consent_time).collect();
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
@@ -158,12 +140,7 @@ impl Store for PgStore {
         guest_doc(&self.client().await?, id).await
     }
 
-    async fn update_guest(
-        &self,
-        id: GuestId,
-        profile: GuestProfile,
-        expected_version: Option<i64>,
-    ) -> Result<Guest> {
+    async fn update_guest(&self, id: GuestId, profile: GuestProfile, expected_version: Option<i64>) -> Result<Guest> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let mut guest = guest_for_update(&tx, id).await?;
@@ -204,10 +181,7 @@ impl Store for PgStore {
     async fn consent_history(&self, id: GuestId) -> Result<Vec<ConsentRecord>> {
         let c = self.client().await?;
         require_guest(&c, id).await?;
-        decode_all(
-            query(&c, shared::CONSENT_HISTORY, &[&id]).await?,
-            rows::consent,
-        )
+        decode_all(query(&c, shared::CONSENT_HISTORY, &[&id]).await?, rows::consent)
     }
 
     async fn list_guests(&self, offset: i64, limit: i64) -> Result<Page<Guest>> {
@@ -216,10 +190,7 @@ impl Store for PgStore {
         let (total, docs) = tokio::try_join!(count(&c, shared::GUEST_COUNT, &[]), async {
             query(&c, shared::GUEST_PAGE, &[&limit, &offset]).await
         })?;
-        let items = docs
-            .iter()
-            .map(|r| GuestDoc(r.try_get(0)?).decode())
-            .collect::<Result<_>>()?;
+        let items = docs.iter().map(|r| GuestDoc(r.try_get(0)?).decode()).collect::<Result<_>>()?;
         Ok(Page {
             items,
             total,
@@ -268,11 +239,7 @@ impl Store for PgStore {
         write::write(
             &tx,
             &Writes {
-                stays: vec![StayRow {
-                    id,
-                    guest,
-                    stay: &stay,
-                }],
+                stays: vec![StayRow { id, guest, stay: &stay }],
                 ..Writes::default()
             },
         )
@@ -294,50 +261,19 @@ impl Store for PgStore {
 
     async fn guest_stays(&self, guest: GuestId, scope: &Scope) -> Result<Vec<Stay>> {
         let c = self.client().await?;
-        scoped(
-            &c,
-            guest,
-            scope,
-            &shared::guest_stays(),
-            &sql::guest_stays_in(),
-            rows::stay,
-        )
-        .await
+        scoped(&c, guest, scope, &shared::guest_stays(), &sql::guest_stays_in(), rows::stay).await
     }
 
     async fn guest_spend(&self, guest: GuestId, scope: &Scope) -> Result<Vec<SpendLine>> {
         let c = self.client().await?;
-        scoped(
-            &c,
-            guest,
-            scope,
-            &shared::guest_spend(),
-            &sql::guest_spend_in(),
-            rows::spend_line,
-        )
-        .await
+        scoped(&c, guest, scope, &shared::guest_spend(), &sql::guest_spend_in(), rows::spend_line).await
     }
 
-    async fn hotel_stays(
-        &self,
-        hotel: HotelId,
-        from: NaiveDate,
-        to: NaiveDate,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Page<Stay>> {
+    async fn hotel_stays(&self, hotel: HotelId, from: NaiveDate, to: NaiveDate, offset: i64, limit: i64) -> Result<Page<Stay>> {
         let c = self.client().await?;
-        let (total, rows) = tokio::try_join!(
-            async { count(&c, shared::HOTEL_STAYS_COUNT, &[&hotel, &from, &to]).await },
-            async {
-                query(
-                    &c,
-                    &shared::hotel_stays(),
-                    &[&hotel, &from, &to, &limit, &offset],
-                )
-                .await
-            }
-        )?;
+        let (total, rows) = tokio::try_join!(async { count(&c, shared::HOTEL_STAYS_COUNT, &[&hotel, &from, &to]).await }, async {
+            query(&c, &shared::hotel_stays(), &[&hotel, &from, &to, &limit, &offset]).await
+        })?;
         Ok(Page {
             items: decode_all(rows, rows::stay)?,
             total,
@@ -346,34 +282,17 @@ impl Store for PgStore {
         })
     }
 
-    async fn add_note(
-        &self,
-        guest: GuestId,
-        stay: Option<StayId>,
-        hotel: Option<HotelId>,
-        body: &str,
-        author: &str,
-    ) -> Result<Note> {
+    async fn add_note(&self, guest: GuestId, stay: Option<StayId>, hotel: Option<HotelId>, body: &str, author: &str) -> Result<Note> {
         let c = self.client().await?;
         require_guest(&c, guest).await?;
         let stmt = c.prepare_cached(shared::INSERT_NOTE).await?;
-        let row = c
-            .query_one(&stmt, &[&guest, &stay, &hotel, &body, &author, &Utc::now()])
-            .await?;
+        let row = c.query_one(&stmt, &[&guest, &stay, &hotel, &body, &author, &Utc::now()]).await?;
         rows::note(&row)
     }
 
     async fn guest_notes(&self, guest: GuestId, scope: &Scope) -> Result<Vec<Note>> {
         let c = self.client().await?;
-        scoped(
-            &c,
-            guest,
-            scope,
-            &shared::guest_notes(),
-            &sql::guest_notes_in(),
-            rows::note,
-        )
-        .await
+        scoped(&c, guest, scope, &shared::guest_notes(), &sql::guest_notes_in(), rows::note).await
     }
 
     async fn create_user(&self, u: NewUser) -> Result<StaffUser> {
@@ -421,14 +340,7 @@ impl Store for PgStore {
         let row = c
             .query_one(
                 &stmt,
-                &[
-                    &t.name,
-                    &t.token_hash,
-                    &t.role.as_str(),
-                    &scope,
-                    &t.created_by,
-                    &Utc::now(),
-                ],
+                &[&t.name, &t.token_hash, &t.role.as_str(), &scope, &t.created_by, &Utc::now()],
             )
             .await
             .map_err(|e| conflict(e, "token"))?;

@@ -29,29 +29,17 @@ pub(super) fn conflict(e: tokio_postgres::Error, what: &str) -> StoreError {
     }
 }
 
-pub(super) async fn query(
-    client: &Client,
-    sql: &str,
-    params: &[&(dyn ToSql + Sync)],
-) -> Result<Vec<Row>> {
+pub(super) async fn query(client: &Client, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
     let stmt = client.prepare_cached(sql).await?;
     Ok(client.query(&stmt, params).await?)
 }
 
-pub(super) async fn query_opt(
-    client: &Client,
-    sql: &str,
-    params: &[&(dyn ToSql + Sync)],
-) -> Result<Option<Row>> {
+pub(super) async fn query_opt(client: &Client, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Option<Row>> {
     let stmt = client.prepare_cached(sql).await?;
     Ok(client.query_opt(&stmt, params).await?)
 }
 
-pub(super) async fn count(
-    client: &Client,
-    sql: &str,
-    params: &[&(dyn ToSql + Sync)],
-) -> Result<i64> {
+pub(super) async fn count(client: &Client, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<i64> {
     let stmt = client.prepare_cached(sql).await?;
     Ok(client.query_one(&stmt, params).await?.try_get(0)?)
 }

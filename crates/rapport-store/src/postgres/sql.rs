@@ -18,14 +18,12 @@ pub(super) const NEXT_IDS: &str = "SELECT \
 /// A guest document locked until the transaction ends, so two edits cannot both pass
 /// the version check.
 pub(super) const GUEST_DOC_FOR_UPDATE: &str = "SELECT doc FROM guests WHERE id = $1 FOR UPDATE";
-pub(super) const GUEST_DOCS_FOR_UPDATE: &str =
-    "SELECT id, doc FROM guests WHERE id = ANY($1) FOR UPDATE";
+pub(super) const GUEST_DOCS_FOR_UPDATE: &str = "SELECT id, doc FROM guests WHERE id = ANY($1) FOR UPDATE";
 pub(super) const GUEST_DOCS: &str = "SELECT id, doc FROM guests WHERE id = ANY($1)";
 pub(super) const GUEST_EXISTS: &str = "SELECT 1 FROM guests WHERE id = $1";
 
 /// The oldest profile holding each of the keys.
-pub(super) const IDENTITY_OWNERS: &str =
-    "SELECT key, min(guest_id) FROM guest_identities WHERE key = ANY($1) GROUP BY key";
+pub(super) const IDENTITY_OWNERS: &str = "SELECT key, min(guest_id) FROM guest_identities WHERE key = ANY($1) GROUP BY key";
 /// Which of the `(hotel, reference)` pairs are already stored.
 pub(super) const STORED_STAY_REFS: &str = "SELECT s.hotel_id, s.external_ref FROM stays s \
      JOIN unnest($1::bigint[], $2::text[]) AS r(hotel_id, external_ref) \

@@ -53,18 +53,12 @@ pub(super) struct Writes<'a> {
 }
 
 /// Ids for `guests` new profiles and `stays` new stays, ascending, in one round trip.
-pub(super) async fn next_ids(
-    tx: &Transaction<'_>,
-    guests: usize,
-    stays: usize,
-) -> Result<(Vec<GuestId>, Vec<StayId>)> {
+pub(super) async fn next_ids(tx: &Transaction<'_>, guests: usize, stays: usize) -> Result<(Vec<GuestId>, Vec<StayId>)> {
     if guests == 0 && stays == 0 {
         return Ok((Vec::new(), Vec::new()));
     }
     let stmt = tx.prepare_cached(sql::NEXT_IDS).await?;
-    let row = tx
-        .query_one(&stmt, &[&(guests as i64), &(stays as i64)])
-        .await?;
+    let row = tx.query_one(&stmt, &[&(guests as i64), &(stays as i64)]).await?;
     let (mut guest_ids, mut stay_ids): (Vec<i64>, Vec<i64>) = (row.try_get(0)?, row.try_get(1)?);
     guest_ids.sort_unstable();
     stay_ids.sort_unstable();
@@ -112,11 +106,8 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
     let new = GuestColumns::of(w.new_guests);
     let upd = GuestColumns::of(w.updated_guests);
     let both = [w.new_guests, w.updated_guests];
-    let (id_keys, id_owners) = keys_of(&both, |g| {
-        rapport_domain::identity::identity_keys(&g.profile)
-    });
-    let (search_keys, search_owners) =
-        keys_of(&both, |g| rapport_domain::search::search_keys(&g.profile));
+    let (id_keys, id_owners) = keys_of(&both, |g| rapport_domain::identity::identity_keys(&g.profile));
+    let (search_keys, search_owners) = keys_of(&both, |g| rapport_domain::search::search_keys(&g.profile));
 
     let c = &w.consents;
     let consent_guests: Vec<i64> = c.iter().map(|(g, _)| *g).collect();
@@ -142,20 +133,11 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
     if !new.ids.is_empty() {
         steps.push((
             sql::INSERT_GUESTS,
-            vec![
-                &new.ids,
-                &new.docs,
-                &new.versions,
-                &new.created,
-                &new.updated,
-            ],
+            vec![&new.ids, &new.docs, &new.versions, &new.created, &new.updated],
         ));
     }
     if !upd.ids.is_empty() {
-        steps.push((
-            sql::UPDATE_GUESTS,
-            vec![&upd.ids, &upd.docs, &upd.versions, &upd.updated],
-        ));
+        steps.push((sql::UPDATE_GUESTS, vec![&upd.ids, &upd.docs, &upd.versions, &upd.updated]));
         steps.push((sql::DELETE_IDENTITIES, vec![&upd.ids]));
         steps.push((sql::DELETE_SEARCH_KEYS, vec![&upd.ids]));
     }
@@ -168,14 +150,7 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
     if !consent_guests.is_empty() {
         steps.push((
             sql::INSERT_CONSENTS,
-            vec![
-                &consent_guests,
-                &channels,
-                &granted,
-                &recorded_at,
-                &sources,
-                &recorded_by,
-            ],
+            vec![&consent_guests, &channels, &granted, &recorded_at, &sources, &recorded_by],
         ));
     }
     if !stays.ids.is_empty() {
@@ -187,14 +162,7 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
     if !note_guests.is_empty() {
         steps.push((
             sql::INSERT_NOTES,
-            vec![
-                &note_guests,
-                &note_stays,
-                &note_hotels,
-                &bodies,
-                &authors,
-                &note_times,
-            ],
+            vec![&note_guests, &note_stays, &note_hotels, &bodies, &authors, &note_times],
         ));
     }
 
@@ -205,9 +173,7 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
     let pipeline: Vec<Step<'_>> = statements
         .iter()
         .zip(&steps)
-        .map(|(stmt, (_, params))| {
-            Box::pin(tx.execute_raw(stmt, params.iter().copied())) as Pin<Box<_>>
-        })
+        .map(|(stmt, (_, params))| Box::pin(tx.execute_raw(stmt, params.iter().copied())) as Pin<Box<_>>)
         .collect();
     // The only unique index an insert here can hit is a stay's reservation reference.
     in_order(pipeline)
@@ -221,11 +187,7 @@ async fn in_order<'f>(mut futures: Vec<Step<'f>>) -> Result<(), tokio_postgres::
     let mut done = vec![false; futures.len()];
     std::future::poll_fn(|cx| {
         let mut pending = false;
-        for (future, done) in futures
-            .iter_mut()
-            .zip(done.iter_mut())
-            .filter(|(_, d)| !**d)
-        {
+        for (future, done) in futures.iter_mut().zip(done.iter_mut()).filter(|(_, d)| !**d) {
             match future.as_mut().poll(cx) {
                 Poll::Ready(Ok(_)) => *done = true,
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
@@ -264,9 +226,7 @@ struct StayColumns<'a> {
 impl<'a> StayColumns<'a> {
     fn of(rows: &[StayRow<'a>]) -> Self {
         let now = Utc::now();
-        let s = |f: fn(&'a NewStay) -> Option<&'a str>| {
-            rows.iter().map(|r| f(r.stay)).collect::<Vec<_>>()
-        };
+        let s = |f: fn(&'a NewStay) -> Option<&'a str>| rows.iter().map(|r| f(r.stay)).collect::<Vec<_>>();
         Self {
             ids: rows.iter().map(|r| r.id).collect(),
             guests: rows.iter().map(|r| r.guest).collect(),
@@ -276,10 +236,7 @@ impl<'a> StayColumns<'a> {
             departures: rows.iter().map(|r| r.stay.departure).collect(),
             room_types: s(|s| s.room_type.as_deref()),
             rates: rows.iter().map(|r| r.stay.rate.map(|m| m.minor)).collect(),
-            rate_currencies: rows
-                .iter()
-                .map(|r| r.stay.rate.map(|m| m.currency.code()))
-                .collect(),
+            rate_currencies: rows.iter().map(|r| r.stay.rate.map(|m| m.currency.code())).collect(),
             channels: s(|s| s.channel.as_deref()),
             segments: s(|s| s.market_segment.as_deref()),
             adults: rows.iter().map(|r| r.stay.adults).collect(),

@@ -23,19 +23,14 @@ pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Resu
                 }
                 let id: Option<i64> = owner.query_row([&key], |r| r.get(0))?;
                 if let Some(id) = id {
-                    if let std::collections::hash_map::Entry::Vacant(slot) = known.guests.entry(id)
-                    {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = known.guests.entry(id) {
                         slot.insert(guest_doc(tx, id)?.decode()?);
                     }
                     known.identities.insert(key, id);
                 }
             }
             if let Some((hotel, reference)) = row.stay_ref() {
-                if stay_exists
-                    .query_row(params![hotel, reference], |_| Ok(()))
-                    .optional()?
-                    .is_some()
-                {
+                if stay_exists.query_row(params![hotel, reference], |_| Ok(())).optional()?.is_some() {
                     known.stay_refs.insert((hotel, reference));
                 }
             }
@@ -83,17 +78,9 @@ pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Resu
         let guest = resolve(planned.guest);
         let stay = insert_stay(tx, guest, &planned.stay)?;
         for n in &planned.notes {
-            note.query_row(
-                params![
-                    guest,
-                    stay,
-                    planned.stay.hotel_id,
-                    n.body,
-                    n.author,
-                    n.created_at
-                ],
-                |_| Ok(()),
-            )?;
+            note.query_row(params![guest, stay, planned.stay.hotel_id, n.body, n.author, n.created_at], |_| {
+                Ok(())
+            })?;
         }
     }
     Ok(BatchOutcome {

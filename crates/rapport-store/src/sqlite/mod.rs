@@ -46,10 +46,7 @@ fn migrate(tx: &Transaction) -> Result<()> {
         if !applied.contains(version) {
             tracing::info!(version, "applying SQLite migration");
             tx.execute_batch(script)?;
-            tx.execute(
-                &for_sqlite(sql::RECORD_MIGRATION),
-                params![version, Utc::now().to_rfc3339()],
-            )?;
+            tx.execute(&for_sqlite(sql::RECORD_MIGRATION), params![version, Utc::now().to_rfc3339()])?;
         }
     }
     Ok(())
@@ -78,32 +75,25 @@ fn guest_doc(conn: &Connection, id: GuestId) -> Result<GuestDoc> {
 }
 
 fn next_guest_id(tx: &Transaction) -> Result<GuestId> {
-    Ok(
-        tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM guests", [], |r| {
-            r.get(0)
-        })?,
-    )
+    Ok(tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM guests", [], |r| r.get(0))?)
 }
 
 /// Writes a guest document and rewrites its identity and search keys.
 fn put_guest(tx: &Transaction, guest: &Guest, insert: bool) -> Result<()> {
     let doc = crate::guest_json(guest);
     if insert {
-        tx.prepare_cached(&for_sqlite(sql::INSERT_GUEST))?
-            .execute(params![
-                guest.id,
-                doc,
-                guest.version,
-                guest.created_at,
-                guest.updated_at
-            ])?;
+        tx.prepare_cached(&for_sqlite(sql::INSERT_GUEST))?.execute(params![
+            guest.id,
+            doc,
+            guest.version,
+            guest.created_at,
+            guest.updated_at
+        ])?;
     } else {
         tx.prepare_cached(&for_sqlite(sql::UPDATE_GUEST))?
             .execute(params![guest.id, doc, guest.version, guest.updated_at])?;
-        tx.prepare_cached(&for_sqlite(sql::DELETE_IDENTITIES))?
-            .execute([guest.id])?;
-        tx.prepare_cached(&for_sqlite(sql::DELETE_SEARCH_KEYS))?
-            .execute([guest.id])?;
+        tx.prepare_cached(&for_sqlite(sql::DELETE_IDENTITIES))?.execute([guest.id])?;
+        tx.prepare_cached(&for_sqlite(sql::DELETE_SEARCH_KEYS))?.execute([guest.id])?;
     }
     let mut ins = tx.prepare_cached(&for_sqlite(sql::INSERT_IDENTITY))?;
     for key in rapport_domain::identity::identity_keys(&guest.profile) {
@@ -117,15 +107,14 @@ fn put_guest(tx: &Transaction, guest: &Guest, insert: bool) -> Result<()> {
 }
 
 fn insert_consent(tx: &Transaction, guest: GuestId, c: &ConsentRecord) -> Result<()> {
-    tx.prepare_cached(&for_sqlite(sql::INSERT_CONSENT))?
-        .execute(params![
-            guest,
-            c.channel.as_str(),
-            c.granted,
-            c.recorded_at,
-            c.source,
-            c.recorded_by
-        ])?;
+    tx.prepare_cached(&for_sqlite(sql::INSERT_CONSENT))?.execute(params![
+        guest,
+        c.channel.as_str(),
+        c.granted,
+        c.recorded_at,
+        c.source,
+        c.recorded_by
+    ])?;
     Ok(())
 }
 
@@ -173,10 +162,7 @@ fn insert_stay(tx: &Transaction, guest: GuestId, s: &NewStay) -> Result<StayId> 
 }
 
 fn in_scope<T>(items: Vec<T>, scope: &Scope, hotel: impl Fn(&T) -> Option<HotelId>) -> Vec<T> {
-    items
-        .into_iter()
-        .filter(|i| hotel(i).is_none_or(|h| scope.allows(h)))
-        .collect()
+    items.into_iter().filter(|i| hotel(i).is_none_or(|h| scope.allows(h))).collect()
 }
 
 #[async_trait]
@@ -205,13 +191,7 @@ impl Store for SqliteStore {
             .write(move |tx| {
                 let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_HOTEL))?;
                 let mut rows = stmt
-                    .query(params![
-                        h.code,
-                        h.name,
-                        h.country,
-                        h.timezone,
-                        h.currency.code()
-                    ])
+                    .query(params![h.code, h.name, h.country, h.timezone, h.currency.code()])
                     .map_err(|e| conflict(e, &format!("hotel {}", h.code)))?;
                 let row = rows
                     .next()
@@ -250,11 +230,7 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn create_guest(
-        &self,
-        profile: GuestProfile,
-        consents: Vec<ConsentRecord>,
-    ) -> Result<Guest> {
+    async fn create_guest(&self, profile: GuestProfile, consents: Vec<ConsentRecord>) -> Result<Guest> {
         self.pool
             .write(move |tx| {
                 let now = Utc::now();
@@ -283,12 +259,7 @@ impl Store for SqliteStore {
         self.pool.read_now(|c| guest_doc(c, id))
     }
 
-    async fn update_guest(
-        &self,
-        id: GuestId,
-        profile: GuestProfile,
-        expected_version: Option<i64>,
-    ) -> Result<Guest> {
+    async fn update_guest(&self, id: GuestId, profile: GuestProfile, expected_version: Option<i64>) -> Result<Guest> {
         self.pool
             .write(move |tx| {
                 let mut guest = guest_doc(tx, id)?.decode()?;
@@ -336,13 +307,8 @@ impl Store for SqliteStore {
             .read(move |c| {
                 let total: i64 = c.query_row(sql::GUEST_COUNT, [], |r| r.get(0))?;
                 let mut stmt = c.prepare_cached(&for_sqlite(sql::GUEST_PAGE))?;
-                let docs: Vec<String> = stmt
-                    .query_map([limit, offset], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let items = docs
-                    .into_iter()
-                    .map(|d| GuestDoc(d).decode())
-                    .collect::<Result<_>>()?;
+                let docs: Vec<String> = stmt.query_map([limit, offset], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                let items = docs.into_iter().map(|d| GuestDoc(d).decode()).collect::<Result<_>>()?;
                 Ok(Page {
                     items,
                     total,
@@ -360,17 +326,13 @@ impl Store for SqliteStore {
                 let mut hits: Vec<(String, GuestId)> = Vec::new();
                 let mut stmt = c.prepare_cached(&for_sqlite(sql::SEARCH_PREFIX))?;
                 for p in &prefixes {
-                    let rows = stmt.query_map(params![p, sql::prefix_end(p), limit * 4], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })?;
+                    let rows = stmt.query_map(params![p, sql::prefix_end(p), limit * 4], |r| Ok((r.get(0)?, r.get(1)?)))?;
                     for row in rows {
                         hits.push(row?);
                     }
                 }
                 let ids = crate::rank_search_hits(&prefixes, hits, limit as usize);
-                ids.into_iter()
-                    .map(|id| guest_doc(c, id)?.decode())
-                    .collect()
+                ids.into_iter().map(|id| guest_doc(c, id)?.decode()).collect()
             })
             .await
     }
@@ -382,10 +344,7 @@ impl Store for SqliteStore {
                 let id = insert_stay(tx, guest, &stay)?;
                 let mut stmt = tx.prepare_cached(&for_sqlite(&sql::stay_by_id()))?;
                 let mut rows = stmt.query([id])?;
-                rows::stay(
-                    rows.next()?
-                        .ok_or_else(|| StoreError::not_found(format!("stay {id}")))?,
-                )
+                rows::stay(rows.next()?.ok_or_else(|| StoreError::not_found(format!("stay {id}")))?)
             })
             .await
     }
@@ -435,14 +394,7 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn hotel_stays(
-        &self,
-        hotel: HotelId,
-        from: NaiveDate,
-        to: NaiveDate,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Page<Stay>> {
+    async fn hotel_stays(&self, hotel: HotelId, from: NaiveDate, to: NaiveDate, offset: i64, limit: i64) -> Result<Page<Stay>> {
         self.pool
             .read(move |c| {
                 let total: i64 = c
@@ -464,24 +416,14 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn add_note(
-        &self,
-        guest: GuestId,
-        stay: Option<StayId>,
-        hotel: Option<HotelId>,
-        body: &str,
-        author: &str,
-    ) -> Result<Note> {
+    async fn add_note(&self, guest: GuestId, stay: Option<StayId>, hotel: Option<HotelId>, body: &str, author: &str) -> Result<Note> {
         let (body, author) = (body.to_string(), author.to_string());
         self.pool
             .write(move |tx| {
                 guest_doc(tx, guest)?;
                 let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_NOTE))?;
                 let mut rows = stmt.query(params![guest, stay, hotel, body, author, Utc::now()])?;
-                rows::note(
-                    rows.next()?
-                        .ok_or_else(|| StoreError::Task("no row returned".into()))?,
-                )
+                rows::note(rows.next()?.ok_or_else(|| StoreError::Task("no row returned".into()))?)
             })
             .await
     }
@@ -517,9 +459,7 @@ impl Store for SqliteStore {
                         Utc::now()
                     ])
                     .map_err(|e| conflict(e, &format!("user {}", u.login)))?;
-                let row = rows
-                    .next()
-                    .map_err(|e| conflict(e, &format!("user {}", u.login)))?;
+                let row = rows.next().map_err(|e| conflict(e, &format!("user {}", u.login)))?;
                 rows::staff_user(row.ok_or_else(|| StoreError::Task("no row returned".into()))?)
             })
             .await
@@ -587,8 +527,6 @@ impl Store for SqliteStore {
     }
 
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
-        self.pool
-            .write(move |tx| import::import_batch(tx, rows))
-            .await
+        self.pool.write(move |tx| import::import_batch(tx, rows)).await
     }
 }

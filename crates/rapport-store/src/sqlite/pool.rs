@@ -54,8 +54,7 @@ fn configure_writer(conn: &Connection) -> Result<()> {
 impl Pool {
     pub(crate) fn open(path: &Path) -> Result<Arc<Self>> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Task(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Task(format!("cannot create {}: {e}", dir.display())))?;
         }
         let writer = Connection::open(path)?;
         configure_writer(&writer)?;
@@ -70,10 +69,7 @@ impl Pool {
         if let Some(c) = self.readers.lock().expect("reader pool poisoned").pop() {
             return Ok(c);
         }
-        let c = Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let c = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         configure_reader(&c)?;
         Ok(c)
     }
@@ -92,10 +88,7 @@ impl Pool {
     }
 
     /// Runs a read on tokio's blocking pool.
-    pub(crate) async fn read<T: Send + 'static>(
-        self: &Arc<Self>,
-        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
+    pub(crate) async fn read<T: Send + 'static>(self: &Arc<Self>, f: impl FnOnce(&Connection) -> Result<T> + Send + 'static) -> Result<T> {
         let pool = self.clone();
         tokio::task::spawn_blocking(move || pool.read_now(f))
             .await
@@ -104,10 +97,7 @@ impl Pool {
 
     /// Runs `f` in an immediate transaction on the single writer; commits if it succeeds.
     pub(crate) fn write_now<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let mut conn = self
-            .writer
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;

@@ -12,7 +12,11 @@ pub async fn ensure_guests(store: Arc<dyn Store>, guests: u64, seed: u64) -> any
         return Ok(());
     }
     println!("loading {guests} demo guests (this database keeps them for the next run)…");
-    let config = rapport_demo::DemoConfig { guests, seed, ..rapport_demo::DemoConfig::default() };
+    let config = rapport_demo::DemoConfig {
+        guests,
+        seed,
+        ..rapport_demo::DemoConfig::default()
+    };
     let summary = rapport_demo::load(store, &config, true).await?;
     println!("loaded: {summary:?}");
     Ok(())
@@ -43,7 +47,10 @@ pub async fn search_queries(store: &dyn Store, sample: i64) -> anyhow::Result<Ve
         if let Ok(g) = store.guest(id).await {
             let name = &g.profile.name;
             if !name.family.is_empty() && name.native.is_none() {
-                let prefix: String = format!("{} {}", name.family, name.given).chars().take(name.family.chars().count() + 2).collect();
+                let prefix: String = format!("{} {}", name.family, name.given)
+                    .chars()
+                    .take(name.family.chars().count() + 2)
+                    .collect();
                 latin.push(encode(&prefix));
             }
             if let Some(native) = &name.native {
@@ -52,7 +59,11 @@ pub async fn search_queries(store: &dyn Store, sample: i64) -> anyhow::Result<Ve
             if let Some(p) = g.profile.phones.iter().find(|p| p.is_valid()) {
                 if let Ok(parsed) = rapport_domain::contact::Phone::parse(&p.value, Default::default()) {
                     if let Some(national) = parsed.national_digits() {
-                        let spaced: Vec<String> = national.as_bytes().chunks(3).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+                        let spaced: Vec<String> = national
+                            .as_bytes()
+                            .chunks(3)
+                            .map(|c| String::from_utf8_lossy(c).into_owned())
+                            .collect();
                         phone.push(encode(&spaced.join(" ")));
                     }
                 }
@@ -63,5 +74,10 @@ pub async fn search_queries(store: &dyn Store, sample: i64) -> anyhow::Result<Ve
         }
         id += step;
     }
-    Ok(vec![("latin name prefix", latin), ("chinese name", chinese), ("phone", phone), ("email", email)])
+    Ok(vec![
+        ("latin name prefix", latin),
+        ("chinese name", chinese),
+        ("phone", phone),
+        ("email", email),
+    ])
 }

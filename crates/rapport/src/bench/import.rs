@@ -22,7 +22,10 @@ pub struct ImportBench {
 /// Peak resident set size of this process so far (VmHWM), in KiB.
 pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// Resets the peak so the next reading covers only what follows (Linux ≥ 4.0).
@@ -37,7 +40,12 @@ pub fn ensure_csv(path: &Path, rows: u64, seed: u64) -> anyhow::Result<()> {
         return Ok(());
     }
     let guests = (rows as f64 / 2.6).ceil() as u64;
-    let config = rapport_demo::DemoConfig { guests, stays: Some(rows), seed, ..rapport_demo::DemoConfig::default() };
+    let config = rapport_demo::DemoConfig {
+        guests,
+        stays: Some(rows),
+        seed,
+        ..rapport_demo::DemoConfig::default()
+    };
     let file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
     let codes: Vec<String> = rapport_demo::demo_hotels().into_iter().map(|h| h.code).collect();
     let written = rapport_demo::write_stays_csv(&config, &codes, file)?;
@@ -55,9 +63,17 @@ pub async fn run(store: Arc<dyn Store>, csv: PathBuf, rows: u64, seed: u64) -> a
     let mapping = rapport_import::Mapping::resolve("rapport-stays")?;
     reset_peak_rss();
     let started = std::time::Instant::now();
-    let summary = rapport_import::import_file(store.clone(), &csv, &mapping, rapport_import::ImportOptions { progress: false, ..Default::default() })
-        .await
-        .context("import")?;
+    let summary = rapport_import::import_file(
+        store.clone(),
+        &csv,
+        &mapping,
+        rapport_import::ImportOptions {
+            progress: false,
+            ..Default::default()
+        },
+    )
+    .await
+    .context("import")?;
     let seconds = started.elapsed().as_secs_f64();
     let imported_rows = summary.rows;
     Ok(ImportBench {

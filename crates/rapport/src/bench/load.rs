@@ -58,7 +58,15 @@ impl LoadReport {
     pub fn print(&self) {
         println!(
             "{:<28} {:>3} conn {:>9} req {:>10.0} req/s  p50 {:>6.2} ms  p90 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms  errors {}",
-            self.label, self.connections, self.requests, self.requests_per_second, self.p50_ms, self.p90_ms, self.p99_ms, self.max_ms, self.errors
+            self.label,
+            self.connections,
+            self.requests,
+            self.requests_per_second,
+            self.p50_ms,
+            self.p90_ms,
+            self.p99_ms,
+            self.max_ms,
+            self.errors
         );
     }
 }
@@ -93,7 +101,10 @@ pub async fn run(
                 if sent >= end {
                     break;
                 }
-                let req = Request::get(path(n)).header("host", "bench").header("authorization", &auth).body(Empty::<Bytes>::new())?;
+                let req = Request::get(path(n))
+                    .header("host", "bench")
+                    .header("authorization", &auth)
+                    .body(Empty::<Bytes>::new())?;
                 n += 1;
                 sender.ready().await?;
                 let res = sender.send_request(req).await?;
@@ -117,8 +128,16 @@ pub async fn run(
         all.extend(m);
         errors += e;
     }
-    let elapsed = Instant::now().saturating_duration_since(start).min(duration + Duration::from_millis(50));
-    Ok(LoadReport::from_latencies(label, connections, all, errors, elapsed.max(Duration::from_millis(1))))
+    let elapsed = Instant::now()
+        .saturating_duration_since(start)
+        .min(duration + Duration::from_millis(50));
+    Ok(LoadReport::from_latencies(
+        label,
+        connections,
+        all,
+        errors,
+        elapsed.max(Duration::from_millis(1)),
+    ))
 }
 
 #[cfg(test)]

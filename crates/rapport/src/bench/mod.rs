@@ -23,7 +23,12 @@ pub fn start_server(store: Arc<dyn Store>) -> anyhow::Result<SocketAddr> {
     std_listener.set_nonblocking(true)?;
     let addr = std_listener.local_addr()?;
     std::thread::Builder::new().name("bench-server".into()).spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("server").enable_all().build().expect("server runtime");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("server")
+            .enable_all()
+            .build()
+            .expect("server runtime");
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
             let state = rapport_http::AppState::new(store, Region::default());
@@ -34,18 +39,32 @@ pub fn start_server(store: Arc<dyn Store>) -> anyhow::Result<SocketAddr> {
 }
 
 async fn bench_token(store: &dyn Store) -> anyhow::Result<String> {
-    crate::access_cmd::token_create(store, "bench", Role::FrontDesk.as_str(), &[]).await.context("bench token")
+    crate::access_cmd::token_create(store, "bench", Role::FrontDesk.as_str(), &[])
+        .await
+        .context("bench token")
 }
 
 /// Guest reads by id at `connections` concurrent connections.
 pub async fn read(store: Arc<dyn Store>, connections: usize, seconds: u64) -> anyhow::Result<load::LoadReport> {
     let guests = store.counts().await?.guests;
-    anyhow::ensure!(guests > 0, "the database has no guests: run `rapport demo --no-serve --guests N` first or pass --guests");
+    anyhow::ensure!(
+        guests > 0,
+        "the database has no guests: run `rapport demo --no-serve --guests N` first or pass --guests"
+    );
     let token = bench_token(store.as_ref()).await?;
     let addr = start_server(store)?;
     // A multiplicative walk over the ids spreads reads across the whole table.
     let path = Arc::new(move |n: u64| format!("/api/v1/guests/{}", (n.wrapping_mul(2_654_435_761) % guests as u64) + 1));
-    load::run("guest read by id", addr, &token, connections, Duration::from_secs(2), Duration::from_secs(seconds), path).await
+    load::run(
+        "guest read by id",
+        addr,
+        &token,
+        connections,
+        Duration::from_secs(2),
+        Duration::from_secs(seconds),
+        path,
+    )
+    .await
 }
 
 /// Guest search by kind of query, each over queries drawn from stored profiles.
@@ -58,7 +77,18 @@ pub async fn search(store: Arc<dyn Store>, connections: usize, seconds: u64) -> 
         anyhow::ensure!(!list.is_empty(), "no sample queries for {label}");
         let list = Arc::new(list);
         let path = Arc::new(move |n: u64| format!("/api/v1/guests?limit=20&q={}", list[(n as usize) % list.len()]));
-        reports.push(load::run(&format!("search: {label}"), addr, &token, connections, Duration::from_secs(1), Duration::from_secs(seconds), path).await?);
+        reports.push(
+            load::run(
+                &format!("search: {label}"),
+                addr,
+                &token,
+                connections,
+                Duration::from_secs(1),
+                Duration::from_secs(seconds),
+                path,
+            )
+            .await?,
+        );
     }
     Ok(reports)
 }
