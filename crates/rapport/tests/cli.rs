@@ -131,6 +131,7 @@ fn demo_loads_a_group_and_serve_answers_with_the_printed_token() {
         (r.status(), r.json::<Value>().await.unwrap())
     });
     server.kill().unwrap();
+    server.wait().unwrap();
     assert_eq!(status, 200);
     assert_eq!(page["total"], 300);
 }
