@@ -101,6 +101,7 @@ pub fn plan_ingest(rows: Vec<IncomingBooking>, mut known: KnownState) -> IngestP
     let mut batch_keys: HashMap<String, GuestRef> = HashMap::new();
     let mut seen_refs: HashSet<(HotelId, String)> = HashSet::new();
     let mut touched: HashSet<GuestId> = HashSet::new();
+    let mut registered: HashSet<GuestRef> = HashSet::new();
 
     for row in rows {
         let keys = row.identity_keys();
@@ -146,9 +147,17 @@ pub fn plan_ingest(rows: Vec<IncomingBooking>, mut known: KnownState) -> IngestP
                 (GuestRef::New(plan.new_guests.len() - 1), true)
             }
         };
-        let profile_keys = match guest {
-            GuestRef::Existing(id) => identity_keys(&known.guests[&id].profile),
-            GuestRef::New(i) => identity_keys(&plan.new_guests[i].0),
+        // The profile's own keys join later rows too. A new profile's keys are the row's;
+        // a stored one's change only when this row added to it, or are not yet known to
+        // the batch when the profile first appears in it.
+        let profile_keys = if created || (!changed && !registered.insert(guest)) {
+            Vec::new()
+        } else {
+            registered.insert(guest);
+            match guest {
+                GuestRef::Existing(id) => identity_keys(&known.guests[&id].profile),
+                GuestRef::New(i) => identity_keys(&plan.new_guests[i].0),
+            }
         };
         for k in keys.into_iter().chain(profile_keys) {
             batch_keys.entry(k).or_insert(guest);

@@ -527,6 +527,6 @@ impl Store for SqliteStore {
     }
 
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
-        self.pool.write(move |tx| import::import_batch(tx, rows)).await
+        self.pool.write_bulk(move |tx| import::import_batch(tx, rows)).await
     }
 }

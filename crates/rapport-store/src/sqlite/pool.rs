@@ -51,6 +51,14 @@ fn configure_writer(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Runs `f` in an immediate transaction; commits if it succeeds, rolls back otherwise.
+fn in_transaction<T>(conn: &mut Connection, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = f(&tx)?;
+    tx.commit()?;
+    Ok(out)
+}
+
 impl Pool {
     pub(crate) fn open(path: &Path) -> Result<Arc<Self>> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -98,10 +106,29 @@ impl Pool {
     /// Runs `f` in an immediate transaction on the single writer; commits if it succeeds.
     pub(crate) fn write_now<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        in_transaction(&mut conn, f)
+    }
+
+    /// Like [`Pool::write_now`], without foreign-key checks, for bulk loads whose rows
+    /// reference only ids that the same transaction just read or created. SQLite checks
+    /// each reference with an index probe; an import batch makes millions of them.
+    /// (The pragma has no effect inside a transaction, so it is switched around it.)
+    pub(crate) fn write_bulk_now<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let out = in_transaction(&mut conn, f);
+        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        out
+    }
+
+    pub(crate) async fn write_bulk<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Transaction) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let pool = self.clone();
+        tokio::task::spawn_blocking(move || pool.write_bulk_now(f))
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     pub(crate) async fn write<T: Send + 'static>(
