@@ -2,9 +2,27 @@
 
 use std::collections::HashSet;
 
-use rapport_domain::guest::{Guest, GuestId};
+use chrono::{DateTime, Utc};
+use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 
 use crate::{Result, StoreError};
+
+/// A profile about to be stored for the first time, with the current state of each
+/// consent channel taken from its records.
+pub(crate) fn new_guest(id: GuestId, profile: GuestProfile, consents: &[ConsentRecord], now: DateTime<Utc>) -> Guest {
+    let mut guest = Guest {
+        id,
+        profile,
+        consents: vec![],
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    for c in consents {
+        rapport_domain::ingest::set_current_consent(&mut guest.consents, c.clone());
+    }
+    guest
+}
 
 /// The stored document: the JSON the API serves for a guest.
 pub(crate) fn guest_json(guest: &Guest) -> String {

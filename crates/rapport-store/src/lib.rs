@@ -27,7 +27,7 @@ use rapport_domain::stay::{NewStay, Note, SpendLine, Stay, StayId};
 
 pub use auth::{NewToken, NewUser, StaffUser, TokenInfo};
 pub use error::StoreError;
-pub(crate) use guests::{check_version, guest_json, rank_search_hits};
+pub(crate) use guests::{check_version, guest_json, new_guest, rank_search_hits};
 pub use open::open;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::Utc;
 use deadpool_postgres::Transaction;
-use rapport_domain::guest::{Guest, GuestId};
+use rapport_domain::guest::GuestId;
 use rapport_domain::ingest::{plan_ingest, GuestRef, IncomingBooking, KnownState};
 use tokio_postgres::types::ToSql;
 
@@ -33,19 +33,8 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBoo
     let mut writes = Writes::default();
     let mut new_guests = Vec::with_capacity(plan.new_guests.len());
     for ((profile, records), id) in plan.new_guests.iter().zip(&ids) {
-        let mut guest = Guest {
-            id: *id,
-            profile: profile.clone(),
-            consents: vec![],
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        for c in records {
-            writes.consents.push((*id, c));
-            rapport_domain::ingest::set_current_consent(&mut guest.consents, c.clone());
-        }
-        new_guests.push(guest);
+        writes.consents.extend(records.iter().map(|c| (*id, c)));
+        new_guests.push(crate::new_guest(*id, profile.clone(), records, now));
     }
     writes.new_guests = &new_guests;
     writes.consents.extend(plan.new_consents.iter().map(|(id, c)| (*id, c)));

@@ -115,17 +115,7 @@ impl Store for PgStore {
         let tx = c.transaction().await?;
         let now = Utc::now();
         let id = write::next_ids(&tx, 1, 0).await?.0[0];
-        let mut guest = Guest {
-            id,
-            profile,
-            consents: vec![],
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        for record in &consents {
-            rapport_domain::ingest::set_current_consent(&mut guest.consents, record.clone());
-        }
+        let guest = crate::new_guest(id, profile, &consents, now);
         let writes = Writes {
             new_guests: std::slice::from_ref(&guest),
             consents: consents.iter().map(|r| (id, r)).collect(),

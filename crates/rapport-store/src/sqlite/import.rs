@@ -3,11 +3,10 @@
 //! and a concurrent import cannot create the same guest twice.
 
 use chrono::Utc;
-use rapport_domain::guest::Guest;
 use rapport_domain::ingest::{plan_ingest, GuestRef, IncomingBooking, KnownState};
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use super::{guest_doc, insert_consent, insert_stay, next_guest_id, put_guest};
+use super::{guest_doc, insert_consent, insert_new_guest, insert_stay, next_guest_id, put_guest};
 use crate::sql::{self, for_sqlite};
 use crate::{BatchOutcome, Result};
 
@@ -43,22 +42,7 @@ pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Resu
     let mut new_ids = Vec::with_capacity(plan.new_guests.len());
     let first_id = next_guest_id(tx)?;
     for (id, (profile, consents)) in (first_id..).zip(plan.new_guests) {
-        let mut guest = Guest {
-            id,
-            profile,
-            consents: vec![],
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        for c in &consents {
-            rapport_domain::ingest::set_current_consent(&mut guest.consents, c.clone());
-        }
-        // The profile first: consent records refer to it.
-        put_guest(tx, &guest, true)?;
-        for c in &consents {
-            insert_consent(tx, guest.id, c)?;
-        }
+        let guest = insert_new_guest(tx, crate::new_guest(id, profile, &consents, now), &consents)?;
         new_ids.push(guest.id);
     }
     for (id, c) in &plan.new_consents {

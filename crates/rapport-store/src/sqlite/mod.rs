@@ -106,6 +106,26 @@ fn put_guest(tx: &Transaction, guest: &Guest, insert: bool) -> Result<()> {
     Ok(())
 }
 
+/// Stores a new profile and its consent records (the profile first: they refer to it).
+fn insert_new_guest(tx: &Transaction, guest: Guest, consents: &[ConsentRecord]) -> Result<Guest> {
+    put_guest(tx, &guest, true)?;
+    for c in consents {
+        insert_consent(tx, guest.id, c)?;
+    }
+    Ok(guest)
+}
+
+/// Every row of a query, decoded.
+fn query_all<T>(c: &Connection, sql: &str, params: impl rusqlite::Params, decode: impl Fn(&rusqlite::Row) -> Result<T>) -> Result<Vec<T>> {
+    let mut stmt = c.prepare_cached(&for_sqlite(sql))?;
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(decode(r)?);
+    }
+    Ok(out)
+}
+
 fn insert_consent(tx: &Transaction, guest: GuestId, c: &ConsentRecord) -> Result<()> {
     tx.prepare_cached(&for_sqlite(sql::INSERT_CONSENT))?.execute(params![
         guest,
@@ -232,26 +252,7 @@ impl Store for SqliteStore {
 
     async fn create_guest(&self, profile: GuestProfile, consents: Vec<ConsentRecord>) -> Result<Guest> {
         self.pool
-            .write(move |tx| {
-                let now = Utc::now();
-                let mut guest = Guest {
-                    id: next_guest_id(tx)?,
-                    profile,
-                    consents: vec![],
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                };
-                for c in &consents {
-                    rapport_domain::ingest::set_current_consent(&mut guest.consents, c.clone());
-                }
-                // The profile first: consent records refer to it.
-                put_guest(tx, &guest, true)?;
-                for c in &consents {
-                    insert_consent(tx, guest.id, c)?;
-                }
-                Ok(guest)
-            })
+            .write(move |tx| insert_new_guest(tx, crate::new_guest(next_guest_id(tx)?, profile, &consents, Utc::now()), &consents))
             .await
     }
 
@@ -367,12 +368,7 @@ impl Store for SqliteStore {
         self.pool
             .read(move |c| {
                 guest_doc(c, guest)?;
-                let mut stmt = c.prepare_cached(&for_sqlite(&sql::guest_stays()))?;
-                let mut rows = stmt.query([guest])?;
-                let mut out = Vec::new();
-                while let Some(r) = rows.next()? {
-                    out.push(rows::stay(r)?);
-                }
+                let out = query_all(c, &sql::guest_stays(), [guest], |r| rows::stay(r))?;
                 Ok(in_scope(out, &scope, |s| Some(s.hotel_id)))
             })
             .await
@@ -383,12 +379,7 @@ impl Store for SqliteStore {
         self.pool
             .read(move |c| {
                 guest_doc(c, guest)?;
-                let mut stmt = c.prepare_cached(&for_sqlite(&sql::guest_spend()))?;
-                let mut rows = stmt.query([guest])?;
-                let mut out = Vec::new();
-                while let Some(r) = rows.next()? {
-                    out.push(rows::spend_line(r)?);
-                }
+                let out = query_all(c, &sql::guest_spend(), [guest], |r| rows::spend_line(r))?;
                 Ok(in_scope(out, &scope, |s| Some(s.hotel_id)))
             })
             .await
@@ -400,12 +391,7 @@ impl Store for SqliteStore {
                 let total: i64 = c
                     .prepare_cached(&for_sqlite(sql::HOTEL_STAYS_COUNT))?
                     .query_row(params![hotel, from, to], |r| r.get(0))?;
-                let mut stmt = c.prepare_cached(&for_sqlite(&sql::hotel_stays()))?;
-                let mut rows = stmt.query(params![hotel, from, to, limit, offset])?;
-                let mut items = Vec::new();
-                while let Some(r) = rows.next()? {
-                    items.push(rows::stay(r)?);
-                }
+                let items = query_all(c, &sql::hotel_stays(), params![hotel, from, to, limit, offset], |r| rows::stay(r))?;
                 Ok(Page {
                     items,
                     total,
@@ -433,12 +419,7 @@ impl Store for SqliteStore {
         self.pool
             .read(move |c| {
                 guest_doc(c, guest)?;
-                let mut stmt = c.prepare_cached(&for_sqlite(&sql::guest_notes()))?;
-                let mut rows = stmt.query([guest])?;
-                let mut out = Vec::new();
-                while let Some(r) = rows.next()? {
-                    out.push(rows::note(r)?);
-                }
+                let out = query_all(c, &sql::guest_notes(), [guest], |r| rows::note(r))?;
                 Ok(in_scope(out, &scope, |n| n.hotel_id))
             })
             .await
