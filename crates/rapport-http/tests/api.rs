@@ -217,3 +217,21 @@ async fn the_openapi_document_matches_the_snapshot() {
     let doc = serde_json::to_value(<rapport_http::openapi::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
     insta::assert_json_snapshot!("openapi", doc);
 }
+
+backend_tests! {
+    fn concurrent_writers_all_succeed(db) {
+        let app = std::sync::Arc::new(TestApp::start(db).await);
+        let mut tasks = Vec::new();
+        for i in 0..40 {
+            let app = app.clone();
+            tasks.push(tokio::spawn(async move {
+                let r = app.post(&app.admin, "/api/v1/guests", json!({"name": {"given": format!("G{i}"), "family": "Busy"}, "emails": [format!("g{i}@busy.example.com")]})).send().await.unwrap();
+                r.status().as_u16()
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), 201, "no writer fails with a busy database");
+        }
+        assert_eq!(app.store.counts().await.unwrap().guests, 40);
+    }
+}

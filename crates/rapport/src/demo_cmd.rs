@@ -10,6 +10,7 @@ use rapport_store::{NewUser, Store, StoreError};
 
 pub struct DemoArgs {
     pub guests: u64,
+    pub stays: Option<u64>,
     pub seed: u64,
 }
 
@@ -20,6 +21,7 @@ pub async fn prepare(store: Arc<dyn Store>, args: &DemoArgs) -> anyhow::Result<S
     if counts.guests == 0 {
         let config = rapport_demo::DemoConfig {
             guests: args.guests,
+            stays: args.stays,
             seed: args.seed,
             ..rapport_demo::DemoConfig::default()
         };

@@ -42,6 +42,9 @@ enum Command {
         /// Number of guest profiles to generate.
         #[arg(long, default_value_t = 20_000)]
         guests: u64,
+        /// Number of stays (default about 2.6 per guest; at least one per guest).
+        #[arg(long)]
+        stays: Option<u64>,
         /// Seed: the same seed gives the same group.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -184,7 +187,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo {
             guests, seed, no_serve, ..
         } => {
-            demo_cmd::prepare(store.clone(), &demo_cmd::DemoArgs { guests, seed }).await?;
+            demo_cmd::prepare(store.clone(), &demo_cmd::DemoArgs { guests, stays, seed }).await?;
             if no_serve {
                 Ok(())
             } else {
