@@ -185,7 +185,11 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { .. } => serve(store, &config).await,
         Command::Demo {
-            guests, seed, no_serve, ..
+            guests,
+            stays,
+            seed,
+            no_serve,
+            ..
         } => {
             demo_cmd::prepare(store.clone(), &demo_cmd::DemoArgs { guests, stays, seed }).await?;
             if no_serve {
