@@ -1,4 +1,4 @@
-//! The real sample export, `../shared/data/hotel_booking_10k.csv`, through the built-in
+//! The real sample export, `data/hotel_booking_10k.csv`, through the built-in
 //! `hotel-booking-demand` mapping, on both backends.
 
 mod common;

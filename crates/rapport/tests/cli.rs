@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 use rapport_store::backend_tests;
 use serde_json::Value;
 
-const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/hotel_booking_10k.csv");
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/hotel_booking_10k.csv");
 
 fn rapport(db: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rapport"))

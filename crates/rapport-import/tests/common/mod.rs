@@ -14,7 +14,7 @@ use rapport_import::{import_file, ImportOptions, ImportSummary, Mapping};
 use rapport_store::Store;
 
 pub fn sample_file() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/hotel_booking_10k.csv")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/hotel_booking_10k.csv")
 }
 
 pub async fn import(store: &Arc<dyn Store>, path: &Path, mapping: &str) -> ImportSummary {
