@@ -101,6 +101,7 @@ backend_tests! {
         problem(app.get(&app.admin, "/api/v1/stays/999").send().await.unwrap(), 404).await;
         problem(app.get(&app.admin, "/api/v1/guests/abc").send().await.unwrap(), 400).await;
         problem(app.get(&app.admin, "/api/v1/hotels/NOPE/stays?from=2026-01-01&to=2026-02-01").send().await.unwrap(), 404).await;
+        problem(app.get(&app.admin, "/api/v1/no-such-thing").send().await.unwrap(), 404).await;
     }
 
     fn search_finds_guests_in_any_script_and_format(db) {
