@@ -31,7 +31,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the API (and console) over HTTP.
+    /// Serve the REST API over HTTP.
     Serve {
         /// Address to listen on (default 127.0.0.1:8080).
         #[arg(long, env = "RAPPORT_ADDR")]
