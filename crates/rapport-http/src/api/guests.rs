@@ -34,7 +34,7 @@ pub struct ListQuery {
 
 /// Lists profiles by id, or searches them with `q`.
 #[utoipa::path(get, path = "/api/v1/guests", tag = "guests", security(("bearer" = [])), params(ListQuery),
-    responses((status = 200, body = GuestPage), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem)))]
+    responses((status = 200, body = Page<Guest>), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem)))]
 pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Query<ListQuery>) -> ApiResult<axum::Json<Page<Guest>>> {
     caller.require(Action::ReadGuests)?;
     let (offset, limit) = Paging {
@@ -58,16 +58,6 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Q
         }
         None => Ok(axum::Json(state.store.list_guests(offset, limit).await?)),
     }
-}
-
-/// A page of guests, as the schema sees it.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct GuestPage {
-    items: Vec<Guest>,
-    total: i64,
-    offset: i64,
-    limit: i64,
 }
 
 /// Creates a profile. Emails and phones must normalise (E.164 with the server's default

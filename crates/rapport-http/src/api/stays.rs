@@ -68,7 +68,7 @@ pub struct RangeQuery {
 /// Stays arriving at a hotel in `[from, to)`.
 #[utoipa::path(get, path = "/api/v1/hotels/{code}/stays", tag = "stays", security(("bearer" = [])),
     params(("code" = String, Path), RangeQuery),
-    responses((status = 200, body = StayPage), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = Page<Stay>), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn hotel_stays(
     State(state): State<AppState>,
     caller: Caller,
@@ -92,16 +92,6 @@ pub async fn hotel_stays(
     }
     .resolve()?;
     Ok(axum::Json(state.store.hotel_stays(hotel.id, q.from, q.to, offset, limit).await?))
-}
-
-/// A page of stays, as the schema sees it.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct StayPage {
-    items: Vec<Stay>,
-    total: i64,
-    offset: i64,
-    limit: i64,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
