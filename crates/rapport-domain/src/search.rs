@@ -14,17 +14,16 @@ pub fn search_keys(profile: &GuestProfile) -> Vec<String> {
     let mut keys = Vec::new();
     let given = fold_compact(&profile.name.given);
     let family = fold_compact(&profile.name.family);
-    for k in [
-        format!("{given}{family}"),
-        format!("{family}{given}"),
-        given.clone(),
-        family.clone(),
-    ] {
-        keys.push(k);
-    }
-    // Multi-part names ("Maria Luisa") are also found by each part.
-    for part in fold(&profile.name.given).split(' ').chain(fold(&profile.name.family).split(' ')) {
-        keys.push(part.to_string());
+    // Both orders cover a query of the given or the family name alone: it is a prefix of
+    // one of them, so separate one-name keys would only add index rows.
+    keys.push(format!("{given}{family}"));
+    keys.push(format!("{family}{given}"));
+    // Multi-part names ("Maria Luisa", "van der Berg") are also found by each later part.
+    for name in [&profile.name.given, &profile.name.family] {
+        let folded = fold(name);
+        if folded.contains(' ') {
+            keys.extend(folded.split(' ').skip(1).map(str::to_string));
+        }
     }
     if let Some(native) = &profile.name.native {
         let compact: String = native.chars().filter(|c| !c.is_whitespace()).collect();
@@ -140,6 +139,22 @@ mod tests {
         for q in ["+86 138 1234 5678", "13812345678", "138-1234", "0086 138 1234 5678", "(138) 1234"] {
             assert!(found(&g, q), "{q}");
         }
+    }
+
+    #[test]
+    fn every_part_of_a_multi_part_name_finds_the_guest() {
+        let g = GuestProfile {
+            name: GuestName {
+                given: "Maria Luisa".into(),
+                family: "van der Berg".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        for q in ["luisa", "berg", "van der berg", "maria luisa van", "vanderberg maria"] {
+            assert!(found(&g, q), "{q}");
+        }
+        assert!(!found(&g, "der maria"));
     }
 
     #[test]
