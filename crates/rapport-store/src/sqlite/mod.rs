@@ -126,6 +126,18 @@ fn query_all<T>(c: &Connection, sql: &str, params: impl rusqlite::Params, decode
     Ok(out)
 }
 
+/// The first row of a query, decoded; `None` when there is none.
+fn query_one<T>(
+    c: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    decode: impl Fn(&rusqlite::Row) -> Result<T>,
+) -> Result<Option<T>> {
+    let mut stmt = c.prepare_cached(&for_sqlite(sql))?;
+    let mut rows = stmt.query(params)?;
+    rows.next()?.map(decode).transpose()
+}
+
 fn insert_consent(tx: &Transaction, guest: GuestId, c: &ConsentRecord) -> Result<()> {
     tx.prepare_cached(&for_sqlite(sql::INSERT_CONSENT))?.execute(params![
         guest,
@@ -223,29 +235,14 @@ impl Store for SqliteStore {
     }
 
     async fn hotels(&self) -> Result<Vec<Hotel>> {
-        self.pool
-            .read(|c| {
-                let mut stmt = c.prepare_cached(sql::HOTELS)?;
-                let mut rows = stmt.query([])?;
-                let mut out = Vec::new();
-                while let Some(r) = rows.next()? {
-                    out.push(rows::hotel(r)?);
-                }
-                Ok(out)
-            })
-            .await
+        self.pool.read(|c| query_all(c, sql::HOTELS, [], |r| rows::hotel(r))).await
     }
 
     async fn hotel_by_code(&self, code: &str) -> Result<Hotel> {
         let code = code.trim().to_ascii_uppercase();
         self.pool
             .read(move |c| {
-                let mut stmt = c.prepare_cached(&for_sqlite(sql::HOTEL_BY_CODE))?;
-                let mut rows = stmt.query([&code])?;
-                match rows.next()? {
-                    Some(r) => rows::hotel(r),
-                    None => Err(StoreError::not_found(format!("hotel {code}"))),
-                }
+                query_one(c, sql::HOTEL_BY_CODE, [&code], |r| rows::hotel(r))?.ok_or_else(|| StoreError::not_found(format!("hotel {code}")))
             })
             .await
     }
@@ -292,13 +289,7 @@ impl Store for SqliteStore {
         self.pool
             .read(move |c| {
                 guest_doc(c, id)?;
-                let mut stmt = c.prepare_cached(&for_sqlite(sql::CONSENT_HISTORY))?;
-                let mut rows = stmt.query([id])?;
-                let mut out = Vec::new();
-                while let Some(r) = rows.next()? {
-                    out.push(rows::consent(r)?);
-                }
-                Ok(out)
+                query_all(c, sql::CONSENT_HISTORY, [id], |r| rows::consent(r))
             })
             .await
     }
@@ -343,9 +334,7 @@ impl Store for SqliteStore {
             .write(move |tx| {
                 guest_doc(tx, guest)?;
                 let id = insert_stay(tx, guest, &stay)?;
-                let mut stmt = tx.prepare_cached(&for_sqlite(&sql::stay_by_id()))?;
-                let mut rows = stmt.query([id])?;
-                rows::stay(rows.next()?.ok_or_else(|| StoreError::not_found(format!("stay {id}")))?)
+                query_one(tx, &sql::stay_by_id(), [id], |r| rows::stay(r))?.ok_or_else(|| StoreError::not_found(format!("stay {id}")))
             })
             .await
     }
@@ -353,12 +342,7 @@ impl Store for SqliteStore {
     async fn stay(&self, id: StayId) -> Result<Stay> {
         self.pool
             .read(move |c| {
-                let mut stmt = c.prepare_cached(&for_sqlite(&sql::stay_by_id()))?;
-                let mut rows = stmt.query([id])?;
-                match rows.next()? {
-                    Some(r) => rows::stay(r),
-                    None => Err(StoreError::not_found(format!("stay {id}"))),
-                }
+                query_one(c, &sql::stay_by_id(), [id], |r| rows::stay(r))?.ok_or_else(|| StoreError::not_found(format!("stay {id}")))
             })
             .await
     }
@@ -407,9 +391,10 @@ impl Store for SqliteStore {
         self.pool
             .write(move |tx| {
                 guest_doc(tx, guest)?;
-                let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_NOTE))?;
-                let mut rows = stmt.query(params![guest, stay, hotel, body, author, Utc::now()])?;
-                rows::note(rows.next()?.ok_or_else(|| StoreError::Task("no row returned".into()))?)
+                query_one(tx, sql::INSERT_NOTE, params![guest, stay, hotel, body, author, Utc::now()], |r| {
+                    rows::note(r)
+                })?
+                .ok_or_else(|| StoreError::Task("no row returned".into()))
             })
             .await
     }
@@ -450,12 +435,8 @@ impl Store for SqliteStore {
         let login = login.to_string();
         self.pool
             .read(move |c| {
-                let mut stmt = c.prepare_cached(&for_sqlite(sql::USER_BY_LOGIN))?;
-                let mut rows = stmt.query([&login])?;
-                match rows.next()? {
-                    Some(r) => Ok((rows::staff_user(r)?, r.get(8)?)),
-                    None => Err(StoreError::not_found(format!("user {login}"))),
-                }
+                query_one(c, sql::USER_BY_LOGIN, [&login], |r| Ok((rows::staff_user(r)?, r.get(8)?)))?
+                    .ok_or_else(|| StoreError::not_found(format!("user {login}")))
             })
             .await
     }
@@ -464,12 +445,8 @@ impl Store for SqliteStore {
         let login = login.to_string();
         self.pool
             .write(move |tx| {
-                let mut stmt = tx.prepare_cached(&for_sqlite(sql::SET_USER_DISABLED))?;
-                let mut rows = stmt.query(params![login, disabled])?;
-                match rows.next()? {
-                    Some(r) => rows::staff_user(r),
-                    None => Err(StoreError::not_found(format!("user {login}"))),
-                }
+                query_one(tx, sql::SET_USER_DISABLED, params![login, disabled], |r| rows::staff_user(r))?
+                    .ok_or_else(|| StoreError::not_found(format!("user {login}")))
             })
             .await
     }
@@ -497,14 +474,8 @@ impl Store for SqliteStore {
 
     async fn token_by_hash(&self, hash: &str) -> Result<TokenInfo> {
         let hash = hash.to_string();
-        self.pool.read_now(move |c| {
-            let mut stmt = c.prepare_cached(&for_sqlite(sql::TOKEN_BY_HASH))?;
-            let mut rows = stmt.query([&hash])?;
-            match rows.next()? {
-                Some(r) => rows::token(r),
-                None => Err(StoreError::not_found("token")),
-            }
-        })
+        self.pool
+            .read_now(move |c| query_one(c, sql::TOKEN_BY_HASH, [&hash], |r| rows::token(r))?.ok_or_else(|| StoreError::not_found("token")))
     }
 
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
