@@ -278,15 +278,8 @@ async fn run_bench(store: Arc<dyn Store>, command: BenchCommand) -> anyhow::Resu
             seconds,
             json,
         } => {
-            if let Some(n) = guests {
-                bench::ensure_guests(store.clone(), n, 1).await?;
-            }
-            let report = bench::read(store, connections, seconds).await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                report.print();
-            }
+            let store = with_demo_guests(store, guests).await?;
+            print_load_reports(&[bench::read(store, connections, seconds).await?], json)?;
         }
         BenchCommand::Search {
             guests,
@@ -294,16 +287,26 @@ async fn run_bench(store: Arc<dyn Store>, command: BenchCommand) -> anyhow::Resu
             seconds,
             json,
         } => {
-            if let Some(n) = guests {
-                bench::ensure_guests(store.clone(), n, 1).await?;
-            }
-            let reports = bench::search(store, connections, seconds).await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&reports)?);
-            } else {
-                reports.iter().for_each(bench::load::LoadReport::print);
-            }
+            let store = with_demo_guests(store, guests).await?;
+            print_load_reports(&bench::search(store, connections, seconds).await?, json)?;
         }
+    }
+    Ok(())
+}
+
+/// Loads demo guests first when `--guests N` asks for more than the database holds.
+async fn with_demo_guests(store: Arc<dyn Store>, guests: Option<u64>) -> anyhow::Result<Arc<dyn Store>> {
+    if let Some(n) = guests {
+        bench::ensure_guests(store.clone(), n, 1).await?;
+    }
+    Ok(store)
+}
+
+fn print_load_reports(reports: &[bench::load::LoadReport], json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(reports)?);
+    } else {
+        reports.iter().for_each(bench::load::LoadReport::print);
     }
     Ok(())
 }
