@@ -147,25 +147,18 @@ impl ContactPoint {
 
     /// Email as entered: normalised when possible, flagged otherwise.
     pub fn email_lenient(raw: &str) -> Self {
-        match Email::parse(raw) {
-            Ok(e) => Self {
-                value: e.0,
-                invalid: None,
-                label: None,
-            },
-            Err(reason) => Self {
-                value: raw.trim().to_string(),
-                invalid: Some(reason),
-                label: None,
-            },
-        }
+        Self::lenient(raw, Email::parse(raw).map(|e| e.0))
     }
 
     /// Phone as entered: E.164 when possible, flagged otherwise.
     pub fn phone_lenient(raw: &str, region: Region) -> Self {
-        match Phone::parse(raw, region) {
-            Ok(p) => Self {
-                value: p.0,
+        Self::lenient(raw, Phone::parse(raw, region).map(|p| p.0))
+    }
+
+    fn lenient(raw: &str, parsed: Result<String, String>) -> Self {
+        match parsed {
+            Ok(value) => Self {
+                value,
                 invalid: None,
                 label: None,
             },

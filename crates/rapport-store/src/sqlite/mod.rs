@@ -126,6 +126,24 @@ fn query_all<T>(c: &Connection, sql: &str, params: impl rusqlite::Params, decode
     Ok(out)
 }
 
+/// Runs an `INSERT … RETURNING` and decodes the row; a unique clash is a `Conflict`
+/// naming `what`. The insert runs on the first step, so that is where a clash shows.
+fn insert_returning<T>(
+    tx: &Transaction,
+    sql: &str,
+    params: impl rusqlite::Params,
+    what: &str,
+    decode: impl Fn(&rusqlite::Row) -> Result<T>,
+) -> Result<T> {
+    let mut stmt = tx.prepare_cached(&for_sqlite(sql))?;
+    let mut rows = stmt.query(params).map_err(|e| conflict(e, what))?;
+    let row = rows
+        .next()
+        .map_err(|e| conflict(e, what))?
+        .ok_or_else(|| StoreError::Task("no row returned".into()))?;
+    decode(row)
+}
+
 /// The first row of a query, decoded; `None` when there is none.
 fn query_one<T>(
     c: &Connection,
@@ -221,15 +239,14 @@ impl Store for SqliteStore {
     async fn create_hotel(&self, h: NewHotel) -> Result<Hotel> {
         self.pool
             .write(move |tx| {
-                let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_HOTEL))?;
-                let mut rows = stmt
-                    .query(params![h.code, h.name, h.country, h.timezone, h.currency.code()])
-                    .map_err(|e| conflict(e, &format!("hotel {}", h.code)))?;
-                let row = rows
-                    .next()
-                    .map_err(|e| conflict(e, &format!("hotel {}", h.code)))?
-                    .ok_or_else(|| StoreError::Task("no row returned".into()))?;
-                rows::hotel(row)
+                let what = format!("hotel {}", h.code);
+                insert_returning(
+                    tx,
+                    sql::INSERT_HOTEL,
+                    params![h.code, h.name, h.country, h.timezone, h.currency.code()],
+                    &what,
+                    |r| rows::hotel(r),
+                )
             })
             .await
     }
@@ -413,20 +430,17 @@ impl Store for SqliteStore {
     async fn create_user(&self, u: NewUser) -> Result<StaffUser> {
         self.pool
             .write(move |tx| {
-                let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_USER))?;
-                let mut rows = stmt
-                    .query(params![
-                        u.login,
-                        u.display_name,
-                        u.password_hash,
-                        u.role.as_str(),
-                        scope_to_text(&u.scope),
-                        u.language,
-                        Utc::now()
-                    ])
-                    .map_err(|e| conflict(e, &format!("user {}", u.login)))?;
-                let row = rows.next().map_err(|e| conflict(e, &format!("user {}", u.login)))?;
-                rows::staff_user(row.ok_or_else(|| StoreError::Task("no row returned".into()))?)
+                let what = format!("user {}", u.login);
+                let params = params![
+                    u.login,
+                    u.display_name,
+                    u.password_hash,
+                    u.role.as_str(),
+                    scope_to_text(&u.scope),
+                    u.language,
+                    Utc::now()
+                ];
+                insert_returning(tx, sql::INSERT_USER, params, &what, |r| rows::staff_user(r))
             })
             .await
     }
@@ -454,20 +468,15 @@ impl Store for SqliteStore {
     async fn create_token(&self, t: NewToken) -> Result<TokenInfo> {
         self.pool
             .write(move |tx| {
-                let mut stmt = tx.prepare_cached(&for_sqlite(sql::INSERT_TOKEN))?;
-                let mut rows = stmt
-                    .query(params![
-                        t.name,
-                        t.token_hash,
-                        t.role.as_str(),
-                        scope_to_text(&t.scope),
-                        t.created_by,
-                        Utc::now()
-                    ])
-                    .map_err(|e| conflict(e, "token"))?;
-                // The insert runs on the first step, so that is where a duplicate shows.
-                let row = rows.next().map_err(|e| conflict(e, "token"))?;
-                rows::token(row.ok_or_else(|| StoreError::Task("no row returned".into()))?)
+                let params = params![
+                    t.name,
+                    t.token_hash,
+                    t.role.as_str(),
+                    scope_to_text(&t.scope),
+                    t.created_by,
+                    Utc::now()
+                ];
+                insert_returning(tx, sql::INSERT_TOKEN, params, "token", |r| rows::token(r))
             })
             .await
     }
