@@ -77,3 +77,40 @@ impl TokenInfo {
         }
     }
 }
+
+/// A console sign-in as stored: the hash of the session id, never the id itself.
+#[derive(Clone)]
+pub struct NewSession {
+    /// Hex SHA-256 of the session id carried in the browser's cookie.
+    pub id_hash: String,
+    pub user_id: i64,
+    /// The per-session token every state-changing form and request must echo.
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSession")
+            .field("user_id", &self.user_id)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A live console session and the (enabled) user it belongs to.
+#[derive(Clone)]
+pub struct Session {
+    pub user: StaffUser,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user", &self.user.login)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}

@@ -8,6 +8,7 @@
 
 pub mod auth;
 mod error;
+pub mod figures;
 mod guests;
 mod open;
 pub mod postgres;
@@ -18,15 +19,16 @@ pub mod sqlite;
 pub mod testing;
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::access::Scope;
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 use rapport_domain::hotel::{Hotel, HotelId, NewHotel};
 use rapport_domain::ingest::{IncomingBooking, RowOutcome};
 use rapport_domain::stay::{NewStay, Note, SpendLine, Stay, StayId};
 
-pub use auth::{NewToken, NewUser, StaffUser, TokenInfo};
+pub use auth::{NewSession, NewToken, NewUser, Session, StaffUser, TokenInfo};
 pub use error::StoreError;
+pub use figures::{GroupFigures, MonthRevenue, TouchMark, Visits};
 pub(crate) use guests::{check_version, guest_json, new_guest, rank_search_hits};
 pub use open::open;
 
@@ -112,10 +114,34 @@ pub trait Store: Send + Sync + 'static {
     async fn create_user(&self, user: NewUser) -> Result<StaffUser>;
     /// The user and their password hash.
     async fn user_by_login(&self, login: &str) -> Result<(StaffUser, String)>;
+    /// Disabling also ends every console session of the user.
     async fn set_user_disabled(&self, login: &str, disabled: bool) -> Result<StaffUser>;
     async fn create_token(&self, token: NewToken) -> Result<TokenInfo>;
     /// The live (not revoked) token with this SHA-256 hash.
     async fn token_by_hash(&self, hash: &str) -> Result<TokenInfo>;
+
+    /// Stores the user's interface language (`en` or `zh-CN`).
+    async fn set_user_language(&self, user_id: i64, language: &str) -> Result<()>;
+
+    // Console sessions
+    /// Starts a session (and sweeps expired ones).
+    async fn create_session(&self, session: NewSession) -> Result<()>;
+    /// The live session with this id hash; `NotFound` once it has expired or ended, or
+    /// its user was disabled.
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Session>;
+    /// Ends a session; ending one that is already gone is not an error.
+    async fn end_session(&self, id_hash: &str) -> Result<()>;
+
+    // Arrivals brief
+    /// Stays arriving at a hotel on a day, cancelled and no-shows left out.
+    async fn arrivals(&self, hotel: HotelId, date: NaiveDate) -> Result<Vec<Stay>>;
+    /// What has been ticked for those arrivals.
+    async fn arrival_touches(&self, hotel: HotelId, date: NaiveDate) -> Result<Vec<TouchMark>>;
+    /// Ticks (`done_by` set) or unticks one touch of a stay.
+    async fn set_touch(&self, stay: StayId, touch: &str, done_by: Option<&str>) -> Result<()>;
+
+    /// Guests, stays, returning guests and revenue by month, per hotel and for the group.
+    async fn figures(&self) -> Result<GroupFigures>;
 
     /// Resolves and writes one import batch atomically (see `rapport_domain::ingest`).
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome>;

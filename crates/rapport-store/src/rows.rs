@@ -10,7 +10,8 @@ use rapport_domain::hotel::Hotel;
 use rapport_domain::money::{Currency, Money};
 use rapport_domain::stay::{Note, SpendCategory, SpendLine, Stay, StayStatus};
 
-use crate::auth::{StaffUser, TokenInfo};
+use crate::auth::{Session, StaffUser, TokenInfo};
+use crate::figures::{MonthRevenue, TouchMark, Visits};
 use crate::{Result, StoreError};
 
 /// A value both drivers can decode.
@@ -157,5 +158,43 @@ pub(crate) fn consent(r: &impl Cols) -> Result<rapport_domain::guest::ConsentRec
         recorded_at: r.col(2)?,
         source: r.col(3)?,
         recorded_by: r.col(4)?,
+    })
+}
+
+/// Columns: the user's (see [`staff_user`]), then csrf_token, expires_at.
+pub(crate) fn session(r: &impl Cols) -> Result<Session> {
+    Ok(Session {
+        user: staff_user(r)?,
+        csrf_token: r.col(8)?,
+        expires_at: r.col(9)?,
+    })
+}
+
+/// Columns: stay_id, touch, done_by, done_at.
+pub(crate) fn touch(r: &impl Cols) -> Result<TouchMark> {
+    Ok(TouchMark {
+        stay_id: r.col(0)?,
+        touch: r.col(1)?,
+        done_by: r.col(2)?,
+        done_at: r.col(3)?,
+    })
+}
+
+/// Columns: guests, stays, returning guests, from `offset` on.
+pub(crate) fn visits(r: &impl Cols, offset: usize) -> Result<Visits> {
+    Ok(Visits {
+        guests: r.col(offset)?,
+        stays: r.col(offset + 1)?,
+        returning_guests: r.col(offset + 2)?,
+    })
+}
+
+/// Columns: hotel_id, month, currency, minor.
+pub(crate) fn month_revenue(r: &impl Cols) -> Result<MonthRevenue> {
+    Ok(MonthRevenue {
+        hotel_id: r.col(0)?,
+        month: r.col(1)?,
+        currency: r.col(2)?,
+        minor: r.col(3)?,
     })
 }

@@ -2,8 +2,14 @@
 //! the same text with `?n` (see [`for_sqlite`]).
 
 /// Migrations per backend, in order. A new migration is appended, never edited.
-pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
-pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_foundation.sql"))];
+pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
+    (2, include_str!("../migrations/sqlite/0002_console.sql")),
+];
+pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_foundation.sql")),
+    (2, include_str!("../migrations/postgres/0002_console.sql")),
+];
 
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
@@ -65,6 +71,49 @@ pub(crate) const INSERT_TOKEN: &str = "INSERT INTO api_tokens (name, token_hash,
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, name, role, scope, created_at";
 pub(crate) const TOKEN_BY_HASH: &str =
     "SELECT id, name, role, scope, created_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
+
+pub(crate) const SET_USER_LANGUAGE: &str = "UPDATE staff_users SET language = $2 WHERE id = $1";
+
+pub(crate) const INSERT_SESSION: &str =
+    "INSERT INTO staff_sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+pub(crate) const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM staff_sessions WHERE expires_at <= $1";
+pub(crate) const DELETE_SESSION: &str = "DELETE FROM staff_sessions WHERE id_hash = $1";
+pub(crate) const DELETE_USER_SESSIONS: &str = "DELETE FROM staff_sessions WHERE user_id = (SELECT id FROM staff_users WHERE login = $1)";
+/// A live session of an enabled user (disabling also deletes the sessions; this is the
+/// second line of defence).
+pub(crate) const SESSION: &str = "SELECT u.id, u.login, u.display_name, u.role, u.scope, u.language, u.disabled, u.created_at, \
+     s.csrf_token, s.expires_at FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id \
+     WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled = FALSE";
+
+/// Who arrives at a hotel on a day: every stay but the cancelled and no-shows.
+pub(crate) fn arrivals() -> String {
+    format!(
+        "SELECT {STAY_COLUMNS} FROM stays WHERE hotel_id = $1 AND arrival = $2 \
+         AND status NOT IN ('cancelled', 'no_show') ORDER BY id"
+    )
+}
+pub(crate) const ARRIVAL_TOUCHES: &str = "SELECT t.stay_id, t.touch, t.done_by, t.done_at FROM arrival_touches t \
+     JOIN stays s ON s.id = t.stay_id WHERE s.hotel_id = $1 AND s.arrival = $2 ORDER BY t.stay_id, t.touch";
+pub(crate) const MARK_TOUCH: &str = "INSERT INTO arrival_touches (stay_id, touch, done_by, done_at) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (stay_id, touch) DO UPDATE SET done_by = excluded.done_by, done_at = excluded.done_at";
+pub(crate) const UNMARK_TOUCH: &str = "DELETE FROM arrival_touches WHERE stay_id = $1 AND touch = $2";
+
+/// Guests, visits and returning guests per hotel, counting only stays that happened.
+pub(crate) const HOTEL_VISITS: &str = "SELECT hotel_id, count(*), CAST(sum(n) AS BIGINT), \
+     CAST(sum(CASE WHEN n >= 2 THEN 1 ELSE 0 END) AS BIGINT) \
+     FROM (SELECT hotel_id, guest_id, count(*) AS n FROM stays WHERE status IN ('in_house', 'checked_out') \
+     GROUP BY hotel_id, guest_id) v GROUP BY hotel_id ORDER BY hotel_id";
+/// The same for the whole group: a guest who stayed at two hotels is one returning guest.
+pub(crate) const GROUP_VISITS: &str = "SELECT count(*), CAST(coalesce(sum(n), 0) AS BIGINT), \
+     CAST(coalesce(sum(CASE WHEN n >= 2 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+     FROM (SELECT guest_id, count(*) AS n FROM stays WHERE status IN ('in_house', 'checked_out') GROUP BY guest_id) v";
+/// Revenue per hotel, month and currency; `month` is the dialect's `YYYY-MM` of `posted_on`.
+pub(crate) fn monthly_revenue(month: &str) -> String {
+    format!(
+        "SELECT hotel_id, {month} AS month, currency, CAST(sum(amount_minor) AS BIGINT) FROM spend_lines \
+         GROUP BY hotel_id, {month}, currency ORDER BY hotel_id, month"
+    )
+}
 
 /// Stays of a guest, optionally limited to a set of hotels passed as text (`1,3,7`);
 /// the scope is applied in Rust for SQLite and with `= ANY` for PostgreSQL.

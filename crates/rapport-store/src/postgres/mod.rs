@@ -4,6 +4,7 @@
 //! [`write`]'s array-parameter statements, so a single edit and an import batch of
 //! thousands of rows take the same path; ids come from the tables' sequences.
 
+mod console;
 mod import;
 mod migrate;
 mod reads;
@@ -16,7 +17,7 @@ use write::{StayRow, Writes};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::{Client, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use rapport_domain::access::Scope;
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
@@ -28,7 +29,7 @@ use tokio_postgres::NoTls;
 use crate::auth::{NewToken, NewUser, StaffUser, TokenInfo};
 use crate::rows::{self, scope_to_text};
 use crate::sql as shared;
-use crate::{BatchOutcome, Counts, GuestDoc, Page, Result, Store, StoreError};
+use crate::{BatchOutcome, Counts, GroupFigures, GuestDoc, NewSession, Page, Result, Session, Store, StoreError, TouchMark};
 
 /// Connections per server. Several stateless servers share one database, so this stays
 /// well below PostgreSQL's default `max_connections` of 100.
@@ -316,11 +317,17 @@ impl Store for PgStore {
     }
 
     async fn set_user_disabled(&self, login: &str, disabled: bool) -> Result<StaffUser> {
-        let c = self.client().await?;
-        match query_opt(&c, shared::SET_USER_DISABLED, &[&login, &disabled]).await? {
-            Some(r) => rows::staff_user(&r),
-            None => Err(StoreError::not_found(format!("user {login}"))),
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let user = match tx.query_opt(shared::SET_USER_DISABLED, &[&login, &disabled]).await? {
+            Some(r) => rows::staff_user(&r)?,
+            None => return Err(StoreError::not_found(format!("user {login}"))),
+        };
+        if disabled {
+            tx.execute(shared::DELETE_USER_SESSIONS, &[&login]).await?;
         }
+        tx.commit().await?;
+        Ok(user)
     }
 
     async fn create_token(&self, t: NewToken) -> Result<TokenInfo> {
@@ -343,6 +350,43 @@ impl Store for PgStore {
             Some(r) => rows::token(&r),
             None => Err(StoreError::not_found("token")),
         }
+    }
+
+    async fn set_user_language(&self, user_id: i64, language: &str) -> Result<()> {
+        let c = self.client().await?;
+        match c.execute(shared::SET_USER_LANGUAGE, &[&user_id, &language]).await? {
+            0 => Err(StoreError::not_found(format!("user {user_id}"))),
+            _ => Ok(()),
+        }
+    }
+
+    async fn create_session(&self, session: NewSession) -> Result<()> {
+        console::create_session(&mut self.client().await?, &session).await
+    }
+
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Session> {
+        console::session(&self.client().await?, id_hash, now).await
+    }
+
+    async fn end_session(&self, id_hash: &str) -> Result<()> {
+        self.client().await?.execute(shared::DELETE_SESSION, &[&id_hash]).await?;
+        Ok(())
+    }
+
+    async fn arrivals(&self, hotel: HotelId, date: NaiveDate) -> Result<Vec<Stay>> {
+        console::arrivals(&self.client().await?, hotel, date).await
+    }
+
+    async fn arrival_touches(&self, hotel: HotelId, date: NaiveDate) -> Result<Vec<TouchMark>> {
+        console::arrival_touches(&self.client().await?, hotel, date).await
+    }
+
+    async fn set_touch(&self, stay: StayId, touch: &str, done_by: Option<&str>) -> Result<()> {
+        console::set_touch(&self.client().await?, stay, touch, done_by).await
+    }
+
+    async fn figures(&self) -> Result<GroupFigures> {
+        console::figures(&self.client().await?).await
     }
 
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {

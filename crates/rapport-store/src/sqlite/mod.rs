@@ -1,5 +1,6 @@
 //! The embedded backend: SQLite through rusqlite.
 
+mod console;
 mod import;
 mod pool;
 
@@ -7,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::access::Scope;
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 use rapport_domain::hotel::{Hotel, HotelId, NewHotel};
@@ -18,7 +19,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::auth::{NewToken, NewUser, StaffUser, TokenInfo};
 use crate::rows::{self, scope_to_text};
 use crate::sql::{self, for_sqlite};
-use crate::{BatchOutcome, Counts, GuestDoc, Page, Result, Store, StoreError};
+use crate::{BatchOutcome, Counts, GroupFigures, GuestDoc, NewSession, Page, Result, Session, Store, StoreError, TouchMark};
 
 use pool::Pool;
 
@@ -459,8 +460,12 @@ impl Store for SqliteStore {
         let login = login.to_string();
         self.pool
             .write(move |tx| {
-                query_one(tx, sql::SET_USER_DISABLED, params![login, disabled], |r| rows::staff_user(r))?
-                    .ok_or_else(|| StoreError::not_found(format!("user {login}")))
+                let user = query_one(tx, sql::SET_USER_DISABLED, params![login, disabled], |r| rows::staff_user(r))?
+                    .ok_or_else(|| StoreError::not_found(format!("user {login}")))?;
+                if disabled {
+                    tx.prepare_cached(&for_sqlite(sql::DELETE_USER_SESSIONS))?.execute([&login])?;
+                }
+                Ok(user)
             })
             .await
     }
@@ -485,6 +490,58 @@ impl Store for SqliteStore {
         let hash = hash.to_string();
         self.pool
             .read_now(move |c| query_one(c, sql::TOKEN_BY_HASH, [&hash], |r| rows::token(r))?.ok_or_else(|| StoreError::not_found("token")))
+    }
+
+    async fn set_user_language(&self, user_id: i64, language: &str) -> Result<()> {
+        let language = language.to_string();
+        self.pool
+            .write(move |tx| {
+                match tx
+                    .prepare_cached(&for_sqlite(sql::SET_USER_LANGUAGE))?
+                    .execute(params![user_id, language])?
+                {
+                    0 => Err(StoreError::not_found(format!("user {user_id}"))),
+                    _ => Ok(()),
+                }
+            })
+            .await
+    }
+
+    async fn create_session(&self, session: NewSession) -> Result<()> {
+        self.pool.write(move |tx| console::create_session(tx, &session)).await
+    }
+
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Session> {
+        self.pool.read_now(|c| console::session(c, id_hash, now))
+    }
+
+    async fn end_session(&self, id_hash: &str) -> Result<()> {
+        let id_hash = id_hash.to_string();
+        self.pool
+            .write(move |tx| {
+                tx.prepare_cached(&for_sqlite(sql::DELETE_SESSION))?.execute([id_hash])?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn arrivals(&self, hotel: HotelId, date: NaiveDate) -> Result<Vec<Stay>> {
+        self.pool.read(move |c| console::arrivals(c, hotel, date)).await
+    }
+
+    async fn arrival_touches(&self, hotel: HotelId, date: NaiveDate) -> Result<Vec<TouchMark>> {
+        self.pool.read(move |c| console::arrival_touches(c, hotel, date)).await
+    }
+
+    async fn set_touch(&self, stay: StayId, touch: &str, done_by: Option<&str>) -> Result<()> {
+        let (touch, done_by) = (touch.to_string(), done_by.map(str::to_string));
+        self.pool
+            .write(move |tx| console::set_touch(tx, stay, &touch, done_by.as_deref()))
+            .await
+    }
+
+    async fn figures(&self) -> Result<GroupFigures> {
+        self.pool.read(console::figures).await
     }
 
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
