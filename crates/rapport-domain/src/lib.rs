@@ -6,6 +6,7 @@
 //! no SQL: storage, HTTP and the CLI are adapters around these types.
 
 pub mod access;
+pub mod arrival;
 pub mod contact;
 pub mod error;
 pub mod guest;
@@ -14,6 +15,7 @@ pub mod identity;
 pub mod ingest;
 pub mod money;
 pub mod names;
+pub mod occasions;
 pub mod search;
 pub mod stay;
 

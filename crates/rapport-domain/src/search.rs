@@ -87,7 +87,7 @@ pub fn query_prefixes(q: &str) -> Vec<String> {
     if has_non_latin(q) {
         out.push(q.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase());
     }
-    let folded = fold_compact(q);
+    let folded = fold_compact(&without_tone_numbers(q));
     if !folded.is_empty() && !out.contains(&folded) {
         out.push(folded);
     }
@@ -95,6 +95,23 @@ pub fn query_prefixes(q: &str) -> Vec<String> {
     let raw = q.to_lowercase();
     if !out.contains(&raw) && !raw.contains(' ') {
         out.push(raw);
+    }
+    out
+}
+
+/// Pinyin typed with tone numbers (`zhang1 wei3`) reads as plain pinyin: a digit 1–5
+/// right after a letter and not followed by another digit is a tone, not part of an id.
+fn without_tone_numbers(q: &str) -> String {
+    let chars: Vec<char> = q.chars().collect();
+    let mut out = String::with_capacity(q.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let tone = ('1'..='5').contains(&c)
+            && i > 0
+            && chars[i - 1].is_alphabetic()
+            && !chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if !tone {
+            out.push(c);
+        }
     }
     out
 }
@@ -127,7 +144,7 @@ mod tests {
     #[test]
     fn chinese_names_are_found_by_characters_and_pinyin() {
         let g = zhang_wei();
-        for q in ["张伟", "张", "zhangwei", "zhang wei", "Zhāng Wěi", "zhang", "wei zhang", "伟"] {
+        for q in ["张伟", "张", "zhangwei", "zhang wei", "Zhāng Wěi", "zhang1 wei3", "zhang1wei3", "zhang", "wei zhang", "伟"] {
             assert!(found(&g, q), "{q}");
         }
         assert!(!found(&g, "wang"));
