@@ -92,18 +92,29 @@ pub fn prepare(stay: &Stay, profile: &GuestProfile, history: &[Stay], notes: &[N
             PreferenceKind::Service => TouchKind::ServicePreference,
         };
         touches.push(Touch {
-            key: format!("pref:{}:{}={}", kind_key(kind), p.key.trim().to_lowercase(), p.value.trim().to_lowercase()),
+            key: format!(
+                "pref:{}:{}={}",
+                kind_key(kind),
+                p.key.trim().to_lowercase(),
+                p.value.trim().to_lowercase()
+            ),
             kind,
             detail: format!("{}: {}", p.key, p.value),
         });
     }
     let occasions = occasions_during(stay, profile);
     for o in &occasions {
-        let who = o.family_member.as_ref().map_or("guest".to_string(), |(name, _)| name.to_lowercase());
+        let who = o
+            .family_member
+            .as_ref()
+            .map_or("guest".to_string(), |(name, _)| name.to_lowercase());
         touches.push(Touch {
             key: format!("occasion:{}:{}:{}", kind_key(o.kind), who, o.on),
             kind: o.kind,
-            detail: o.family_member.as_ref().map_or_else(String::new, |(name, relation)| format!("{name} ({relation})")),
+            detail: o
+                .family_member
+                .as_ref()
+                .map_or_else(String::new, |(name, relation)| format!("{name} ({relation})")),
         });
     }
     if let Some(req) = stay.special_requests.as_deref().map(str::trim).filter(|r| !r.is_empty()) {

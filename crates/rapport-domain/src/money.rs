@@ -20,6 +20,18 @@ impl Currency {
         self.0.code()
     }
 
+    /// What to print before an amount: the currency's own sign where it is unambiguous
+    /// (`€`, `£`, `¥`, `$` for USD), the code otherwise (`SGD `, `CHF `).
+    pub fn symbol(&self) -> String {
+        let sign = self.0.symbol().symbol;
+        let ambiguous = sign == "$" && self.code() != "USD" || sign.chars().all(|c| c.is_ascii_alphabetic());
+        if ambiguous {
+            format!("{} ", self.code())
+        } else {
+            sign
+        }
+    }
+
     /// Number of minor-unit digits: 2 for EUR, 0 for JPY.
     pub fn exponent(&self) -> u32 {
         self.0.exponent().map(u32::from).unwrap_or(0)
@@ -104,6 +116,16 @@ pub struct Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn symbols_are_unambiguous() {
+        let sym = |c: &str| Currency::parse(c).unwrap().symbol();
+        assert_eq!(sym("EUR"), "€");
+        assert_eq!(sym("GBP"), "£");
+        assert_eq!(sym("CNY"), "¥");
+        assert_eq!(sym("USD"), "$");
+        assert_eq!(sym("SGD"), "S$");
+    }
 
     #[test]
     fn decimal_amounts_become_minor_units() {

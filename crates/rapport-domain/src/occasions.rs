@@ -32,6 +32,16 @@ pub fn years_at(date: NaiveDate, on: NaiveDate) -> i32 {
     on.year() - date.year()
 }
 
+/// Completed years on `day` (an age).
+pub fn age_on(born: NaiveDate, day: NaiveDate) -> i32 {
+    let years = day.year() - born.year();
+    if in_year(born, day.year()) > day {
+        years - 1
+    } else {
+        years
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,7 +61,10 @@ mod tests {
 
     #[test]
     fn a_stay_over_new_year_finds_a_january_birthday() {
-        assert_eq!(occurrence_within(d(1990, 1, 2), d(2026, 12, 30), d(2027, 1, 3)), Some(d(2027, 1, 2)));
+        assert_eq!(
+            occurrence_within(d(1990, 1, 2), d(2026, 12, 30), d(2027, 1, 3)),
+            Some(d(2027, 1, 2))
+        );
     }
 
     #[test]
@@ -60,5 +73,12 @@ mod tests {
         assert_eq!(next_occurrence(born, d(2026, 2, 1)), d(2026, 2, 28));
         assert_eq!(next_occurrence(born, d(2028, 2, 1)), d(2028, 2, 29));
         assert_eq!(years_at(born, d(2026, 2, 28)), 26);
+    }
+
+    #[test]
+    fn an_age_counts_completed_years() {
+        assert_eq!(age_on(d(1980, 11, 24), d(2026, 11, 23)), 45);
+        assert_eq!(age_on(d(1980, 11, 24), d(2026, 11, 24)), 46);
+        assert_eq!(age_on(d(2000, 2, 29), d(2026, 2, 28)), 26);
     }
 }

@@ -201,3 +201,13 @@ pub struct Note {
     pub author: String,
     pub created_at: DateTime<Utc>,
 }
+
+/// A note's text as staff typed it, trimmed; 1 to 4,000 characters.
+pub fn note_body(raw: &str) -> Result<&str, crate::FieldError> {
+    let body = raw.trim();
+    if body.is_empty() || body.chars().count() > 4000 {
+        Err(crate::FieldError::new("body", "a note has 1 to 4000 characters"))
+    } else {
+        Ok(body)
+    }
+}

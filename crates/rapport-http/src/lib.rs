@@ -35,14 +35,20 @@ impl AppState {
     }
 }
 
-/// The whole application.
+/// The API on its own.
 pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// The API and `extra` routes (the staff console), under one fallback and request span.
+pub fn router_with(state: AppState, extra: Router) -> Router {
     Router::new()
         .merge(api::router())
         .merge(openapi::router())
+        .with_state(state)
+        .merge(extra)
         .fallback(|| async { error::ApiError::NotFound("no such route".into()) })
         .layer(axum::middleware::from_fn(request_span))
-        .with_state(state)
 }
 
 /// Every request runs in a span naming it; a debug event records status and duration.
@@ -63,9 +69,16 @@ async fn request_span(req: axum::extract::Request, next: axum::middleware::Next)
     response
 }
 
-/// Serves on an already bound listener (tests bind port 0) until the process is stopped.
+/// Serves the API on an already bound listener (tests bind port 0) until the process is stopped.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+    serve_app(listener, router(state)).await
+}
+
+/// Serves a whole application (see [`router_with`]) until the process is stopped.
+pub async fn serve_app(listener: TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

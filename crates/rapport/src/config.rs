@@ -15,6 +15,9 @@ pub struct FileConfig {
     pub addr: Option<String>,
     /// ISO 3166-1 alpha-2 region for phone numbers typed without a country code.
     pub phone_region: Option<String>,
+    /// Mark console cookies `Secure` (set when Rapport is reached over HTTPS through a proxy
+    /// that does not send `X-Forwarded-Proto`).
+    pub secure_cookies: Option<bool>,
 }
 
 /// Resolved settings. Debug hides the database URL's password.
@@ -22,6 +25,7 @@ pub struct Config {
     pub database_url: String,
     pub addr: String,
     pub phone_region: String,
+    pub secure_cookies: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -30,6 +34,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &redact_url(&self.database_url))
             .field("addr", &self.addr)
             .field("phone_region", &self.phone_region)
+            .field("secure_cookies", &self.secure_cookies)
             .finish()
     }
 }
@@ -62,6 +67,7 @@ impl Config {
             database_url: db_flag.or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             addr: addr_flag.or(file.addr).unwrap_or_else(|| DEFAULT_ADDR.to_string()),
             phone_region: file.phone_region.unwrap_or_else(|| "US".to_string()),
+            secure_cookies: file.secure_cookies.unwrap_or(false),
         }
     }
 }
@@ -76,6 +82,7 @@ mod tests {
             database_url: "postgres://app:s3cret@db:5432/rapport".into(),
             addr: DEFAULT_ADDR.into(),
             phone_region: "US".into(),
+            secure_cookies: false,
         };
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
@@ -88,6 +95,7 @@ mod tests {
             database_url: Some("sqlite://file.db".into()),
             addr: None,
             phone_region: Some("CN".into()),
+            secure_cookies: None,
         };
         let c = Config::resolve(file, Some("sqlite://flag.db".into()), None);
         assert_eq!(c.database_url, "sqlite://flag.db");

@@ -254,8 +254,10 @@ async fn serve(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
-    println!("Rapport is serving on http://{addr}/ (API under http://{addr}/api/v1, OpenAPI at http://{addr}/api/openapi.json)");
-    rapport_http::serve(listener, rapport_http::AppState::new(store, region)).await?;
+    println!("Rapport is serving on http://{addr}/ (staff console at http://{addr}/, API under http://{addr}/api/v1, OpenAPI at http://{addr}/api/openapi.json)");
+    let mut console = rapport_web::ConsoleState::new(rapport_http::AppState::new(store, region));
+    console.secure_cookies = config.secure_cookies;
+    rapport_web::serve(listener, console).await?;
     Ok(())
 }
 

@@ -45,13 +45,7 @@ pub async fn add(
     Json(input): Json<NoteInput>,
 ) -> ApiResult<(StatusCode, axum::Json<Note>)> {
     let p = caller.require(Action::WriteNotes)?;
-    let body = input.body.trim();
-    if body.is_empty() || body.chars().count() > 4000 {
-        return Err(ApiError::Validation(vec![rapport_domain::FieldError::new(
-            "body",
-            "a note has 1 to 4000 characters",
-        )]));
-    }
+    let body = rapport_domain::stay::note_body(&input.body).map_err(|e| ApiError::Validation(vec![e]))?;
     let hotel = match input.stay_id {
         Some(stay_id) => {
             let stay = state.store.stay(stay_id).await?;
