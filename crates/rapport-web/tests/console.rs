@@ -1,0 +1,287 @@
+//! The staff console through a real server and database (SQLite and PostgreSQL): sign-in
+//! and sessions, CSRF, roles and hotel scope on every screen, the guest page, editing,
+//! notes, the arrivals brief, the dashboard, both languages, and escaping.
+
+mod common;
+
+use common::{hidden, Client, Console, PASSWORD};
+use rapport_store::backend_tests;
+
+backend_tests! {
+    fn an_unauthenticated_visit_leads_to_the_sign_in_form(db) {
+        let app = Console::start(db).await;
+        let mut c = Client::new(&app.base);
+        for path in ["/", "/arrivals", "/guests?q=zhang", &format!("/guests/{}", app.seed.zhang_wei)] {
+            let r = c.get(path).await;
+            assert_eq!(r.status, 303, "{path}");
+            assert!(r.location.as_deref().unwrap().starts_with("/login?next="), "{path}: {:?}", r.location);
+        }
+        let form = c.get("/login").await;
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains(r#"action="/login""#) && form.body.contains(r#"name="password""#));
+    }
+
+    fn sign_in_gives_a_fresh_session_with_safe_cookies_and_sign_out_ends_it_on_the_server(db) {
+        let app = Console::start(db).await;
+        let mut c = Client::new(&app.base);
+        c.cookies.insert("rapport_session".into(), "planted-by-an-attacker".into());
+        let r = c.sign_in("anna", PASSWORD).await;
+        assert_eq!((r.status, r.location.as_deref()), (303, Some("/")));
+        let session = r.set_cookies.iter().find(|c| c.starts_with("rapport_session=")).expect("a session cookie");
+        assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"), "{session}");
+        assert!(!session.contains("Secure"), "plain HTTP: not Secure");
+        let first = c.cookies["rapport_session"].clone();
+        assert_ne!(first, "planted-by-an-attacker");
+        assert_eq!(c.get("/").await.status, 200);
+
+        // Signing in again gives another id.
+        let mut again = Client::new(&app.base);
+        again.sign_in("anna", PASSWORD).await;
+        assert_ne!(again.cookies["rapport_session"], first);
+
+        // Sign-out ends the session in the database: the old cookie is worth nothing.
+        let csrf = c.csrf().await;
+        let out = c.post("/logout", &[("csrf", &csrf)]).await;
+        assert_eq!((out.status, out.location.as_deref()), (303, Some("/login")));
+        let mut replay = Client::new(&app.base);
+        replay.cookies.insert("rapport_session".into(), first);
+        assert_eq!(replay.get("/").await.status, 303, "the ended session does not come back");
+        assert_eq!(again.get("/").await.status, 200, "the other session goes on");
+    }
+
+    fn cookies_are_secure_behind_tls(db) {
+        let app = Console::start(db).await;
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let r = http.get(app.url("/login")).header("x-forwarded-proto", "https").send().await.unwrap();
+        let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+        assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    }
+
+    fn wrong_password_and_unknown_user_get_the_same_answer_then_throttling(db) {
+        let app = Console::start(db).await;
+        let mut c = Client::new(&app.base);
+        let wrong = c.sign_in("anna", "not it").await;
+        let unknown = c.sign_in("nobody", "not it").await;
+        assert_eq!(wrong.status, 401);
+        assert_eq!(unknown.status, 401);
+        let msg = |b: &str| b[b.find("login-error").unwrap()..].split('<').nth(0).unwrap().to_string();
+        assert_eq!(msg(&wrong.body), msg(&unknown.body));
+        assert!(wrong.body.contains("Wrong login or password."));
+        assert!(!c.cookies.contains_key("rapport_session"));
+        for _ in 0..4 {
+            c.sign_in("anna", "still not it").await;
+        }
+        // Five failures: now even the right password is refused for a while.
+        let locked = c.sign_in("anna", PASSWORD).await;
+        assert_eq!(locked.status, 429, "{}", locked.body);
+        assert!(locked.body.contains("Too many failed attempts"));
+        assert!(!c.cookies.contains_key("rapport_session"));
+        // A colleague at the same desk is not locked out.
+        assert_eq!(Client::new(&app.base).sign_in("mark", PASSWORD).await.status, 303);
+    }
+
+    fn a_sign_in_form_from_elsewhere_is_refused(db) {
+        let app = Console::start(db).await;
+        let mut c = Client::new(&app.base);
+        let r = c.post("/login", &[("login", "anna"), ("password", PASSWORD), ("csrf", "guessed")]).await;
+        assert_eq!(r.status, 403);
+        assert!(!c.cookies.contains_key("rapport_session"));
+    }
+
+    fn state_changes_need_the_session_csrf_token_and_get_changes_nothing(db) {
+        let app = Console::start(db).await;
+        let mut c = app.signed_in("anna").await;
+        let id = app.seed.zhang_wei;
+        let before = app.store.guest_notes(id, &rapport_domain::access::Scope::Group).await.unwrap().len();
+        for token in ["", "0123456789abcdef"] {
+            let r = c.post(&format!("/guests/{id}/notes"), &[("body", "forged"), ("csrf", token)]).await;
+            assert_eq!(r.status, 403, "token {token:?}");
+            assert!(r.body.contains("This form has expired"));
+        }
+        let r = c.post_with_headers("/arrivals/touch", &[("stay", &app.seed.arriving_stay.to_string()), ("touch", "x"), ("done", "1")], &[("x-csrf-token", "wrong")]).await;
+        assert_eq!(r.status, 403);
+        let r = c.post("/logout", &[]).await;
+        assert_eq!(r.status, 403, "even sign-out needs the token");
+        // A GET with the same parameters changes nothing either.
+        let r = c.get(&format!("/guests/{id}/notes?body=forged")).await;
+        assert_eq!(r.status, 405);
+        assert_eq!(app.store.guest_notes(id, &rapport_domain::access::Scope::Group).await.unwrap().len(), before);
+        assert!(app.store.arrival_touches(app.seed.shanghai, app.seed.today_sha).await.unwrap().is_empty());
+        // With the token it works.
+        let csrf = c.csrf().await;
+        let r = c.post(&format!("/guests/{id}/notes"), &[("body", "Real note"), ("csrf", &csrf)]).await;
+        assert_eq!(r.status, 303);
+        assert_eq!(app.store.guest_notes(id, &rapport_domain::access::Scope::Group).await.unwrap().len(), before + 1);
+    }
+
+    fn disabling_a_user_ends_all_their_sessions(db) {
+        let app = Console::start(db).await;
+        let mut one = app.signed_in("anna").await;
+        let mut two = app.signed_in("anna").await;
+        assert_eq!(one.get("/").await.status, 200);
+        app.store.set_user_disabled("anna", true).await.unwrap();
+        assert_eq!(one.get("/").await.status, 303);
+        assert_eq!(two.get("/arrivals").await.status, 303);
+        assert_eq!(Client::new(&app.base).sign_in("anna", PASSWORD).await.status, 401, "and cannot sign in");
+    }
+
+    fn the_guest_page_shows_everything_in_scope_and_nothing_outside(db) {
+        let app = Console::start(db).await;
+        let id = app.seed.zhang_wei;
+        let mut anna = app.signed_in("anna").await;
+        let page = anna.get(&format!("/guests/{id}")).await;
+        assert_eq!(page.status, 200);
+        let b = &page.body;
+        assert!(b.find("张伟").unwrap() < b.find("Wei Zhang").unwrap(), "own script first");
+        for text in ["VIP GOLD", "peanuts", "floor", "high", "Lily", "daughter", "+8613812345678", "zhang.wei@example.cn",
+                     "Aurelia SHA", "Aurelia LIS", "¥8,888.00", "€450.00", "Prefers green tea on arrival", "ming", "WeChat"] {
+            assert!(b.contains(text), "guest page shows {text}");
+        }
+        assert!(b.contains("id=\"upcoming\""), "the birthday tomorrow is flagged");
+        // A Lisbon-only desk sees the profile but not Shanghai's stays, spend or notes.
+        let mut lis = app.signed_in("lis-desk").await;
+        let b = lis.get(&format!("/guests/{id}")).await.body;
+        assert!(b.contains("张伟") && b.contains("peanuts"));
+        assert!(b.contains("Aurelia LIS") && b.contains("€450.00"));
+        assert!(!b.contains("Aurelia SHA") && !b.contains("¥") && !b.contains("green tea"), "nothing from Shanghai leaks");
+        assert_eq!(lis.get("/guests/999999").await.status, 404);
+    }
+
+    fn search_finds_guests_by_pinyin_characters_and_phone(db) {
+        let app = Console::start(db).await;
+        let mut c = app.signed_in("anna").await;
+        let link = format!("/guests/{}", app.seed.zhang_wei);
+        for q in ["zhangwei", "zhang%20wei", "zhang1%20wei3", "%E5%BC%A0%E4%BC%9F", "138%201234%205678", "%2B86-138-1234-5678", "ZHANG.WEI%40example.cn"] {
+            let r = c.get(&format!("/search?q={q}")).await;
+            assert_eq!(r.status, 200);
+            assert!(r.body.contains(&link), "{q} finds Zhang Wei: {}", r.body);
+        }
+        let none = c.get("/search?q=nobody-by-this-name").await;
+        assert!(none.body.contains("No guest found"));
+        let page = c.get("/guests?q=zhang").await;
+        assert!(page.body.contains(&link) && page.body.contains("One guest found"));
+    }
+
+    fn hostile_names_are_shown_as_text(db) {
+        let app = Console::start(db).await;
+        let mut c = app.signed_in("anna").await;
+        let page = c.get(&format!("/guests/{}", app.seed.hostile)).await.body;
+        assert!(!page.contains("<script>window"), "never raw");
+        // askama escapes with numeric entities: the browser shows the characters as text.
+        assert!(page.contains("&#60;script&#62;window.__pwned=1&#60;/script&#62;"));
+        assert!(page.contains("O&#39;Brien &#60;b&#62;bold&#60;/b&#62;"));
+        assert!(!page.contains("<b>bold"));
+        let found = c.get("/search?q=brien").await.body;
+        assert!(!found.contains("<script>") && found.contains("&#60;script&#62;"));
+    }
+
+    fn editing_shows_each_problem_at_its_field_and_stores_nothing_until_all_are_right(db) {
+        let app = Console::start(db).await;
+        let id = app.seed.zhang_wei;
+        let mut c = app.signed_in("anna").await;
+        let form = c.get(&format!("/guests/{id}/edit")).await.body;
+        let csrf = hidden(&form, "csrf");
+        let version = hidden(&form, "version");
+        let before = app.store.guest(id).await.unwrap();
+        let bad = c.post(&format!("/guests/{id}"), &[("csrf", &csrf), ("version", &version), ("given", "Wei"), ("family", "Zhang"),
+            ("native", "张伟"), ("emails", "not-an-email"), ("phones", "+86 138 1234 5678"), ("birthday", "1984-13-45"),
+            ("preferences", "room floor high")]).await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains(r#"id="e-emails""#) && bad.body.contains(r#"id="e-birthday""#) && bad.body.contains(r#"id="e-preferences""#));
+        assert!(bad.body.contains("not-an-email"), "what was typed is kept in the form");
+        assert_eq!(app.store.guest(id).await.unwrap(), before, "nothing stored");
+
+        let good = c.post(&format!("/guests/{id}"), &[("csrf", &csrf), ("version", &version), ("given", "Wei"), ("family", "Zhang"),
+            ("native", "张伟"), ("emails", "wei@example.cn\nzhang.wei@example.cn"), ("phones", "+86 138 1234 5678"),
+            ("birthday", &before.profile.birthday.unwrap().to_string()), ("preferences", "room: floor = high\nfood: tea = green"),
+            ("taboos", "allergy: peanuts"), ("family_members", "Lily; daughter; 2018-03-03"), ("vip_code", "GOLD")]).await;
+        assert_eq!(good.status, 303, "{}", good.body);
+        let after = app.store.guest(id).await.unwrap();
+        assert_eq!(after.profile.emails.len(), 2);
+        assert_eq!(after.profile.preferences.len(), 2);
+        assert_eq!(after.version, before.version + 1);
+
+        // A second save from the stale form is refused, not merged over the colleague's edit.
+        let stale = c.post(&format!("/guests/{id}"), &[("csrf", &csrf), ("version", &version), ("given", "Overwrite"), ("family", "Zhang")]).await;
+        assert_eq!(stale.status, 409);
+        assert_eq!(app.store.guest(id).await.unwrap().profile.name.given, "Wei");
+    }
+
+    fn marketing_reads_but_cannot_edit_or_tick(db) {
+        let app = Console::start(db).await;
+        let mut m = app.signed_in("mark").await;
+        let id = app.seed.zhang_wei;
+        assert_eq!(m.get(&format!("/guests/{id}")).await.status, 200);
+        assert_eq!(m.get(&format!("/guests/{id}/edit")).await.status, 403);
+        let csrf = m.csrf().await;
+        let r = m.post(&format!("/guests/{id}/notes"), &[("csrf", &csrf), ("body", "x")]).await;
+        assert_eq!(r.status, 403);
+    }
+
+    fn the_arrivals_brief_lists_what_to_prepare_and_keeps_ticks(db) {
+        let app = Console::start(db).await;
+        let mut c = app.signed_in("anna").await;
+        let page = c.get("/arrivals?hotel=SHA").await;
+        assert_eq!(page.status, 200);
+        let b = &page.body;
+        for text in ["张伟 (Wei Zhang)", "VIP GOLD", "peanuts", "floor: high", "Birthday: turns", "Returning guest", "2 earlier stays",
+                     "Prefers green tea on arrival", "One arrival"] {
+            assert!(b.contains(text), "brief shows {text}");
+        }
+        assert!(b.find("peanuts").unwrap() < b.find("floor: high").unwrap(), "allergies first");
+        let csrf = hidden(b, "csrf");
+        let stay = app.seed.arriving_stay.to_string();
+        let r = c.post_with_headers("/arrivals/touch", &[("stay", &stay), ("touch", "taboo:allergy:peanuts"), ("done", "1")],
+            &[("x-csrf-token", &csrf), ("x-requested-with", "fetch")]).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("anna"));
+        let again = c.get("/arrivals?hotel=SHA").await.body;
+        assert!(again.contains("✓ anna"), "the tick is stored with who");
+        let marks = app.store.arrival_touches(app.seed.shanghai, app.seed.today_sha).await.unwrap();
+        assert_eq!(marks.len(), 1);
+        assert_eq!(marks[0].done_by, "anna");
+        // Another day, and another hotel outside a Lisbon desk's scope.
+        let tomorrow = (app.seed.today_sha + chrono::Duration::days(1)).to_string();
+        assert!(c.get(&format!("/arrivals?hotel=SHA&date={tomorrow}")).await.body.contains("No arrivals on this day."));
+        let mut lis = app.signed_in("lis-desk").await;
+        assert_eq!(lis.get("/arrivals?hotel=SHA").await.status, 404);
+        let csrf = lis.csrf().await;
+        let r = lis.post("/arrivals/touch", &[("csrf", &csrf), ("stay", &stay), ("touch", "x"), ("done", "1")]).await;
+        assert_eq!(r.status, 404, "cannot tick another hotel's arrival");
+    }
+
+    fn the_dashboard_shows_each_hotel_and_the_group(db) {
+        let app = Console::start(db).await;
+        let mut c = app.signed_in("anna").await;
+        let b = c.get("/").await.body;
+        assert!(b.contains(r#"data-hotel="SHA""#) && b.contains(r#"data-hotel="LIS""#) && b.contains(r#"data-hotel="group""#));
+        assert!(b.contains("¥8,888") && b.contains("€450"), "revenue in each hotel's currency");
+        assert!(b.contains("100.0%"), "Zhang Wei came back to the group");
+        assert!(b.contains("<svg") && b.contains("<rect"), "a chart drawn on the server");
+        let mut lis = app.signed_in("lis-desk").await;
+        let b = lis.get("/").await.body;
+        assert!(!b.contains(r#"data-hotel="SHA""#) && !b.contains(r#"data-hotel="group""#));
+    }
+
+    fn chinese_is_chosen_per_user_and_formats_dates_and_money(db) {
+        let app = Console::start(db).await;
+        let mut c = app.signed_in("anna").await;
+        let csrf = c.csrf().await;
+        let r = c.post("/language", &[("csrf", &csrf), ("lang", "zh-CN"), ("back", "/arrivals?hotel=SHA")]).await;
+        assert_eq!((r.status, r.location.as_deref()), (303, Some("/arrivals?hotel=SHA")));
+        let b = c.get("/arrivals?hotel=SHA").await.body;
+        assert!(b.contains(r#"<html lang="zh-CN">"#));
+        assert!(b.contains("到店简报") && b.contains("过敏") && b.contains("回头客"), "{b}");
+        assert!(b.contains("年") && b.contains("月"));
+        let g = c.get(&format!("/guests/{}", app.seed.zhang_wei)).await.body;
+        assert!(g.contains("入住记录") && g.contains("¥8,888.00"));
+        assert!(!g.contains(">Stays<") && !g.contains("Sign out"), "no English left on the page");
+        // It sticks to the user, on another browser too.
+        let mut other = app.signed_in("anna").await;
+        assert!(other.get("/").await.body.contains("概览"));
+        // Before signing in, the browser's language decides.
+        let http = reqwest::Client::new();
+        let login = http.get(app.url("/login")).header("accept-language", "zh-CN,zh;q=0.9").send().await.unwrap().text().await.unwrap();
+        assert!(login.contains("登录"));
+    }
+}
