@@ -137,7 +137,7 @@ pub fn prepare(stay: &Stay, profile: &GuestProfile, history: &[Stay], notes: &[N
         last_hotel: last.hotel_id,
     });
     let mut earlier_notes: Vec<Note> = notes.iter().filter(|n| n.stay_id != Some(stay.id)).cloned().collect();
-    earlier_notes.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    earlier_notes.sort_by_key(|n| std::cmp::Reverse(n.created_at));
 
     ArrivalPrep {
         touches,

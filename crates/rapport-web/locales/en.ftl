@@ -214,7 +214,7 @@ earlier-stays = { $count ->
    *[other] { $n } earlier stays
 }
 last-visit = last visit { $when }
-earlier-notes = From earlier stays
+earlier-notes = Staff notes
 touch-allergy = Allergy
 touch-taboo = Taboo
 touch-dislike = Dislikes

@@ -11,9 +11,12 @@ use rapport_store::{GroupFigures, Store, StoreError};
 
 pub const FRESH_FOR: Duration = Duration::minutes(5);
 
+/// Figures and when they were computed.
+type Snapshot = (Arc<GroupFigures>, DateTime<Utc>);
+
 #[derive(Clone, Default)]
 pub struct FiguresCache {
-    current: Arc<RwLock<Option<(Arc<GroupFigures>, DateTime<Utc>)>>>,
+    current: Arc<RwLock<Option<Snapshot>>>,
     refreshing: Arc<AtomicBool>,
     first: Arc<tokio::sync::Mutex<()>>,
 }
@@ -24,7 +27,7 @@ impl FiguresCache {
         self.refresh_in_background(store);
     }
 
-    fn cached(&self) -> Option<(Arc<GroupFigures>, DateTime<Utc>)> {
+    fn cached(&self) -> Option<Snapshot> {
         self.current.read().expect("figures cache poisoned").clone()
     }
 
@@ -43,7 +46,7 @@ impl FiguresCache {
     }
 
     /// The figures and when they were computed.
-    pub async fn get(&self, store: &Arc<dyn Store>) -> Result<(Arc<GroupFigures>, DateTime<Utc>), StoreError> {
+    pub async fn get(&self, store: &Arc<dyn Store>) -> Result<Snapshot, StoreError> {
         if let Some((f, at)) = self.cached() {
             if Utc::now() - at > FRESH_FOR {
                 self.refresh_in_background(store.clone());

@@ -64,7 +64,7 @@ backend_tests! {
         let unknown = c.sign_in("nobody", "not it").await;
         assert_eq!(wrong.status, 401);
         assert_eq!(unknown.status, 401);
-        let msg = |b: &str| b[b.find("login-error").unwrap()..].split('<').nth(0).unwrap().to_string();
+        let msg = |b: &str| b[b.find("login-error").unwrap()..].split('<').next().unwrap().to_string();
         assert_eq!(msg(&wrong.body), msg(&unknown.body));
         assert!(wrong.body.contains("Wrong login or password."));
         assert!(!c.cookies.contains_key("rapport_session"));
