@@ -124,6 +124,18 @@ enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Server time of the staff console's pages (search, guest page, arrivals brief, dashboard).
+    Console {
+        /// Load demo guests first until the database holds this many.
+        #[arg(long)]
+        guests: Option<u64>,
+        #[arg(long, default_value_t = 4)]
+        connections: usize,
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -291,6 +303,22 @@ async fn run_bench(store: Arc<dyn Store>, command: BenchCommand) -> anyhow::Resu
         } => {
             let store = with_demo_guests(store, guests).await?;
             print_load_reports(&bench::search(store, connections, seconds).await?, json)?;
+        }
+        BenchCommand::Console {
+            guests,
+            connections,
+            seconds,
+            json,
+        } => {
+            let store = with_demo_guests(store, guests).await?;
+            let report = bench::console::run(store, connections, seconds).await?;
+            if !json {
+                println!(
+                    "dashboard figures computed from scratch in {:.2} s (then served from memory)",
+                    report.figures.as_secs_f64()
+                );
+            }
+            print_load_reports(&report.pages, json)?;
         }
     }
     Ok(())

@@ -71,12 +71,28 @@ impl LoadReport {
     }
 }
 
-/// Sends GET requests for `path(n)` (n counts up per connection) with a bearer token on
+/// How a benchmark request proves who it is: an API token or a console session.
+#[derive(Clone)]
+pub enum Credentials {
+    Bearer(String),
+    Session(String),
+}
+
+impl Credentials {
+    fn header(&self) -> (&'static str, String) {
+        match self {
+            Credentials::Bearer(token) => ("authorization", format!("Bearer {token}")),
+            Credentials::Session(id) => ("cookie", format!("{}={id}", rapport_web::SESSION_COOKIE)),
+        }
+    }
+}
+
+/// Sends GET requests for `path(n)` (n counts up per connection) with `credentials` on
 /// `connections` connections for `duration`, after `warmup` whose requests are not counted.
 pub async fn run(
     label: &str,
     addr: SocketAddr,
-    token: &str,
+    credentials: &Credentials,
     connections: usize,
     warmup: Duration,
     duration: Duration,
@@ -84,7 +100,7 @@ pub async fn run(
 ) -> anyhow::Result<LoadReport> {
     let start = Instant::now() + warmup;
     let end = start + duration;
-    let auth = format!("Bearer {token}");
+    let (auth_name, auth) = credentials.header();
     let mut tasks = Vec::with_capacity(connections);
     for c in 0..connections {
         let (path, auth) = (path.clone(), auth.clone());
@@ -103,7 +119,7 @@ pub async fn run(
                 }
                 let req = Request::get(path(n))
                     .header("host", "bench")
-                    .header("authorization", &auth)
+                    .header(auth_name, &auth)
                     .body(Empty::<Bytes>::new())?;
                 n += 1;
                 sender.ready().await?;

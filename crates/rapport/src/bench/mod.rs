@@ -1,6 +1,7 @@
 //! `rapport bench …`: whole-workload benchmarks on data from the demo generator.
 //! Each prints one line per measurement and, with `--json`, a JSON document.
 
+pub mod console;
 mod dataset;
 pub mod import;
 pub mod load;
@@ -16,7 +17,7 @@ use rapport_store::Store;
 
 pub use dataset::ensure_guests;
 
-/// Starts `rapport serve`'s application on its own two-thread runtime, as a separate
+/// Starts `rapport serve`'s application (API and console) on its own two-thread runtime, as a separate
 /// server process would run, and returns its address.
 pub fn start_server(store: Arc<dyn Store>) -> anyhow::Result<SocketAddr> {
     let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
@@ -31,17 +32,18 @@ pub fn start_server(store: Arc<dyn Store>) -> anyhow::Result<SocketAddr> {
             .expect("server runtime");
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
-            let state = rapport_http::AppState::new(store, Region::default());
-            rapport_http::serve(listener, state).await.expect("server");
+            let state = rapport_web::ConsoleState::new(rapport_http::AppState::new(store, Region::default()));
+            rapport_web::serve(listener, state).await.expect("server");
         });
     })?;
     Ok(addr)
 }
 
-async fn bench_token(store: &dyn Store) -> anyhow::Result<String> {
-    crate::access_cmd::token_create(store, "bench", Role::FrontDesk.as_str(), &[])
+async fn bench_token(store: &dyn Store) -> anyhow::Result<load::Credentials> {
+    let token = crate::access_cmd::token_create(store, "bench", Role::FrontDesk.as_str(), &[])
         .await
-        .context("bench token")
+        .context("bench token")?;
+    Ok(load::Credentials::Bearer(token))
 }
 
 /// Guest reads by id at `connections` concurrent connections.
