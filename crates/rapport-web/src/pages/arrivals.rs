@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
+use futures_util::{stream, StreamExt, TryStreamExt};
 use rapport_domain::access::Action;
 use rapport_domain::arrival::{prepare, TouchKind};
 use rapport_domain::hotel::Hotel;
@@ -24,6 +25,8 @@ use crate::ConsoleState;
 
 /// Notes from earlier stays shown per guest; the guest page has them all.
 const EARLIER_NOTES: usize = 3;
+/// Arrivals whose history is read at the same time.
+const PARALLEL_READS: usize = 8;
 
 #[derive(Deserialize)]
 pub struct BriefQuery {
@@ -103,14 +106,25 @@ pub async fn show(State(state): State<ConsoleState>, staff: Staff, uri: Uri, Que
     let marks: HashMap<(StayId, String), (String, chrono::DateTime<Utc>)> =
         marks.into_iter().map(|m| ((m.stay_id, m.touch), (m.done_by, m.done_at))).collect();
 
-    let mut arrivals = Vec::with_capacity(stays.len());
-    for stay in &stays {
-        let (guest, history, notes) = tokio::try_join!(
-            store.guest(stay.guest_id),
-            store.guest_stays(stay.guest_id, &scope),
-            store.guest_notes(stay.guest_id, &scope)
-        )
+    // A busy day has hundreds of arrivals; their histories are read a few at a time in
+    // parallel (both of SQLite's reader threads, or several PostgreSQL connections).
+    let histories: Vec<_> = stream::iter(stays.iter().map(|s| s.guest_id).collect::<Vec<_>>())
+        .map(|guest| {
+            let (store, scope) = (store.clone(), scope.clone());
+            async move {
+                tokio::try_join!(
+                    store.guest(guest),
+                    store.guest_stays(guest, &scope),
+                    store.guest_notes(guest, &scope)
+                )
+            }
+        })
+        .buffered(PARALLEL_READS)
+        .try_collect()
+        .await
         .page(t)?;
+    let mut arrivals = Vec::with_capacity(stays.len());
+    for (stay, (guest, history, notes)) in stays.iter().zip(histories) {
         let prep = prepare(stay, &guest.profile, &history, &notes);
         let mut party = vec![t.count("adults-count", i64::from(stay.adults))];
         if stay.children > 0 {
