@@ -9,7 +9,7 @@ use chrono::Utc;
 use rapport_domain::access::{Role, Scope};
 use rapport_store::{NewSession, NewUser, Store, StoreError};
 
-use super::load::{self, Credentials, LoadReport};
+use super::load::{self, Credentials, LoadReport, PathFn};
 use super::{dataset, start_server};
 
 const LOGIN: &str = "bench-console";
@@ -86,7 +86,7 @@ pub async fn run(store: Arc<dyn Store>, connections: usize, seconds: u64) -> any
     let addr = start_server(store)?;
     let spread = move |n: u64| (n.wrapping_mul(2_654_435_761) % guests) + 1;
 
-    let mut runs: Vec<(String, Arc<dyn Fn(u64) -> String + Send + Sync>)> = Vec::new();
+    let mut runs: Vec<(String, PathFn)> = Vec::new();
     for (label, list) in queries {
         let list = Arc::new(list);
         runs.push((

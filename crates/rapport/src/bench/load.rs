@@ -71,6 +71,9 @@ impl LoadReport {
     }
 }
 
+/// The path of the n-th request.
+pub type PathFn = Arc<dyn Fn(u64) -> String + Send + Sync>;
+
 /// How a benchmark request proves who it is: an API token or a console session.
 #[derive(Clone)]
 pub enum Credentials {
@@ -96,7 +99,7 @@ pub async fn run(
     connections: usize,
     warmup: Duration,
     duration: Duration,
-    path: Arc<dyn Fn(u64) -> String + Send + Sync>,
+    path: PathFn,
 ) -> anyhow::Result<LoadReport> {
     let start = Instant::now() + warmup;
     let end = start + duration;
