@@ -113,29 +113,23 @@ enum BenchCommand {
         json: bool,
     },
     /// Guest search through the HTTP API: name prefixes (Latin, Chinese), phone, email.
-    Search {
-        /// Load demo guests first until the database holds this many.
-        #[arg(long)]
-        guests: Option<u64>,
-        #[arg(long, default_value_t = 4)]
-        connections: usize,
-        #[arg(long, default_value_t = 5)]
-        seconds: u64,
-        #[arg(long)]
-        json: bool,
-    },
+    Search(PageLoad),
     /// Server time of the staff console's pages (search, guest page, arrivals brief, dashboard).
-    Console {
-        /// Load demo guests first until the database holds this many.
-        #[arg(long)]
-        guests: Option<u64>,
-        #[arg(long, default_value_t = 4)]
-        connections: usize,
-        #[arg(long, default_value_t = 5)]
-        seconds: u64,
-        #[arg(long)]
-        json: bool,
-    },
+    Console(PageLoad),
+}
+
+/// A load run over several kinds of page, each for `seconds`.
+#[derive(clap::Args)]
+struct PageLoad {
+    /// Load demo guests first until the database holds this many.
+    #[arg(long)]
+    guests: Option<u64>,
+    #[arg(long, default_value_t = 4)]
+    connections: usize,
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -295,21 +289,21 @@ async fn run_bench(store: Arc<dyn Store>, command: BenchCommand) -> anyhow::Resu
             let store = with_demo_guests(store, guests).await?;
             print_load_reports(&[bench::read(store, connections, seconds).await?], json)?;
         }
-        BenchCommand::Search {
+        BenchCommand::Search(PageLoad {
             guests,
             connections,
             seconds,
             json,
-        } => {
+        }) => {
             let store = with_demo_guests(store, guests).await?;
             print_load_reports(&bench::search(store, connections, seconds).await?, json)?;
         }
-        BenchCommand::Console {
+        BenchCommand::Console(PageLoad {
             guests,
             connections,
             seconds,
             json,
-        } => {
+        }) => {
             let store = with_demo_guests(store, guests).await?;
             let report = bench::console::run(store, connections, seconds).await?;
             if !json {
