@@ -20,6 +20,8 @@ pub struct TransactionLog {
 pub fn read(path: &Path) -> anyhow::Result<TransactionLog> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
+        // Short rows get our own message with the line number and the missing column.
+        .flexible(true)
         .from_path(path)
         .with_context(|| format!("cannot open {}", path.display()))?;
     let headers = reader
