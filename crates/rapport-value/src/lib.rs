@@ -9,8 +9,12 @@
 //! - [`gamma_gamma`]: the Gamma-Gamma spend model (Fader & Hardie 2013).
 //! - [`lifetime_value`]: discounted lifetime value and churn-risk bands.
 //! - [`valuation`]: all of it for a whole log, with the holdout check of the fit.
+//! - [`concentration`]: the 80/20 view: top-k% revenue share, Lorenz curve, Gini coefficient.
+//! - [`tiers`]: VIP / major / ordinary / small by cumulative revenue share.
+//! - [`rfm`]: recency, frequency and monetary quintile scores and named segments.
 
 pub mod bgnbd;
+pub mod concentration;
 pub mod error;
 pub mod gamma_gamma;
 pub mod history;
@@ -19,8 +23,10 @@ pub mod hypergeometric;
 pub mod lifetime_value;
 pub mod optimize;
 pub mod patterns;
+pub mod rfm;
 pub mod simulate;
 pub mod special;
+pub mod tiers;
 pub mod valuation;
 
 pub use bgnbd::{BgNbd, BgNbdFit};
@@ -29,4 +35,6 @@ pub use gamma_gamma::{GammaGamma, GammaGammaFit, SpendHistory};
 pub use history::{summarize, CustomerHistory, Histories, Period, Transaction, Window};
 pub use holdout::HoldoutCheck;
 pub use lifetime_value::{ChurnBands, ChurnRisk, ValueHorizon};
+pub use rfm::{rfm_scores, RfmInput, RfmScore, RfmSegment};
+pub use tiers::{value_tiers, TierThresholds, ValueTier};
 pub use valuation::{value_customers, GuestValue, Valuation, ValueSettings};
