@@ -2,6 +2,8 @@
 
 mod access_cmd;
 mod bench;
+mod clv_cmd;
+mod clv_log;
 mod config;
 mod demo_cmd;
 mod import_cmd;
@@ -74,6 +76,11 @@ enum Command {
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
+    },
+    /// Lifetime value and churn risk from a transaction log (BG/NBD and Gamma-Gamma models).
+    Clv {
+        #[command(subcommand)]
+        command: clv_cmd::ClvCommand,
     },
     /// Staff accounts.
     User {
@@ -177,6 +184,10 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if let Command::Clv { command } = &cli.command {
+        // Works on files alone: no configuration or database.
+        return clv_cmd::run(command);
+    }
     let file = FileConfig::load(cli.config.as_deref().unwrap_or("rapport.toml".as_ref()), cli.config.is_some())?;
     let addr_flag = match &cli.command {
         Command::Serve { addr } | Command::Demo { addr, .. } => addr.clone(),
@@ -217,6 +228,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench { command } => run_bench(store, command).await,
+        Command::Clv { .. } => unreachable!("handled before the database is opened"),
         Command::Migrate => {
             println!("database {} is up to date", config::redact_url(&config.database_url));
             Ok(())
