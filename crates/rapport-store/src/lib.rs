@@ -17,6 +17,7 @@ mod sql;
 pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod value;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -31,6 +32,7 @@ pub use error::StoreError;
 pub use figures::{GroupFigures, MonthRevenue, TouchMark, Visits};
 pub(crate) use guests::{check_version, guest_json, new_guest, rank_search_hits};
 pub use open::open;
+pub use value::{StoredValue, TierChange};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -142,6 +144,16 @@ pub trait Store: Send + Sync + 'static {
 
     /// Guests, stays, returning guests and revenue by month, per hotel and for the group.
     async fn figures(&self) -> Result<GroupFigures>;
+
+    // Value analysis
+    /// Every stay that happened (in house or checked out) with the revenue posted to it.
+    async fn stay_facts(&self) -> Result<Vec<rapport_value::analysis::StayFact>>;
+    /// Replaces the latest scores and reports with `analysis`, and records tier changes.
+    async fn save_analysis(&self, as_of: NaiveDate, analysis: rapport_value::analysis::Analysis) -> Result<()>;
+    /// The guest's latest scores per scope (group and each hotel they stayed at) and tier history.
+    async fn guest_values(&self, guest: GuestId) -> Result<(Vec<StoredValue>, Vec<TierChange>)>;
+    /// The latest report of each scope, as stored JSON.
+    async fn value_reports(&self) -> Result<Vec<serde_json::Value>>;
 
     /// Resolves and writes one import batch atomically (see `rapport_domain::ingest`).
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome>;

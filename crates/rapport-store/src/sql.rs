@@ -5,10 +5,12 @@
 pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, include_str!("../migrations/sqlite/0002_console.sql")),
+    (4, include_str!("../migrations/sqlite/0004_value.sql")),
 ];
 pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, include_str!("../migrations/postgres/0002_console.sql")),
+    (4, include_str!("../migrations/postgres/0004_value.sql")),
 ];
 
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
@@ -114,6 +116,26 @@ pub(crate) fn monthly_revenue(month: &str) -> String {
          GROUP BY hotel_id, {month}, currency ORDER BY hotel_id, month"
     )
 }
+
+/// Value analysis: what each stay that happened brought, in two scans joined in memory
+/// (a per-stay subquery would probe the spend index ten million times).
+pub(crate) const MAX_STAY_ID: &str = "SELECT coalesce(max(id), 0) FROM stays";
+pub(crate) const SPEND_PER_STAY: &str = "SELECT stay_id, CAST(sum(amount_minor) AS BIGINT) FROM spend_lines GROUP BY stay_id";
+pub(crate) const REALISED_STAYS: &str = "SELECT id, guest_id, hotel_id, arrival FROM stays WHERE status IN ('in_house', 'checked_out')";
+pub(crate) const CURRENT_TIERS: &str = "SELECT guest_id, scope_hotel, tier FROM guest_values";
+pub(crate) const CLEAR_GUEST_VALUES: &str = "DELETE FROM guest_values";
+pub(crate) const INSERT_GUEST_VALUE: &str = "INSERT INTO guest_values (guest_id, scope_hotel, stays, last_stay, revenue, currency, \
+     tier, rfm_recency, rfm_frequency, rfm_monetary, rfm_segment, probability_alive, expected_stays, expected_spend, lifetime_value, \
+     churn_risk, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+pub(crate) const INSERT_TIER_CHANGE: &str =
+    "INSERT INTO tier_history (guest_id, scope_hotel, tier, since) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+pub(crate) const UPSERT_VALUE_REPORT: &str = "INSERT INTO value_reports (scope_hotel, as_of, computed_at, report) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (scope_hotel) DO UPDATE SET as_of = excluded.as_of, computed_at = excluded.computed_at, report = excluded.report";
+pub(crate) const GUEST_VALUES: &str = "SELECT scope_hotel, stays, last_stay, revenue, currency, tier, rfm_recency, rfm_frequency, \
+     rfm_monetary, rfm_segment, probability_alive, expected_stays, expected_spend, lifetime_value, churn_risk, computed_at \
+     FROM guest_values WHERE guest_id = $1 ORDER BY scope_hotel";
+pub(crate) const TIER_HISTORY: &str = "SELECT scope_hotel, tier, since FROM tier_history WHERE guest_id = $1 ORDER BY scope_hotel, since";
+pub(crate) const VALUE_REPORTS: &str = "SELECT report FROM value_reports ORDER BY scope_hotel";
 
 /// Stays of a guest, optionally limited to a set of hotels passed as text (`1,3,7`);
 /// the scope is applied in Rust for SQLite and with `= ANY` for PostgreSQL.

@@ -13,6 +13,7 @@
 //! - [`tiers`]: VIP / major / ordinary / small by cumulative revenue share.
 //! - [`rfm`]: recency, frequency and monetary quintile scores and named segments.
 
+pub mod analysis;
 pub mod bgnbd;
 pub mod concentration;
 pub mod error;

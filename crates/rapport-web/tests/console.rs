@@ -285,3 +285,32 @@ backend_tests! {
         assert!(login.contains("登录"));
     }
 }
+
+backend_tests! {
+    fn the_guest_page_shows_value_tier_rfm_and_churn_once_analysed(db) {
+        use rapport_value::analysis::{analyse, AnalysisSettings, HotelInfo};
+        let app = Console::start(db).await;
+        let mut c = app.signed_in("anna").await;
+        let page = c.get(&format!("/guests/{}", app.seed.zhang_wei)).await.body;
+        assert!(page.contains("Not analysed yet"));
+        let hotels: Vec<HotelInfo> = app
+            .store
+            .hotels()
+            .await
+            .unwrap()
+            .iter()
+            .map(|h| HotelInfo { id: h.id, currency: h.currency.code().into(), exponent: h.currency.exponent() })
+            .collect();
+        let today = chrono::Utc::now().date_naive();
+        let analysis = analyse(&app.store.stay_facts().await.unwrap(), &hotels, &AnalysisSettings::new(today, "EUR", 2));
+        app.store.save_analysis(today, analysis).await.unwrap();
+        let page = c.get(&format!("/guests/{}", app.seed.zhang_wei)).await.body;
+        assert!(page.contains(r#"class="badge tier-vip""#), "the only paying guest is a VIP");
+        assert!(page.contains("Aurelia SHA") && page.contains("Whole group"));
+        // A Lisbon desk sees the Lisbon and group lines, not Shanghai's.
+        let mut lis = app.signed_in("lis-desk").await;
+        let b = lis.get(&format!("/guests/{}", app.seed.zhang_wei)).await.body;
+        let value = &b[b.find(r#"id="value""#).unwrap()..b.find(r#"id="stays-h""#).unwrap()];
+        assert!(value.contains("Aurelia LIS") && !value.contains("Aurelia SHA"), "{value}");
+    }
+}

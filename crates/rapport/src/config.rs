@@ -18,6 +18,9 @@ pub struct FileConfig {
     /// Mark console cookies `Secure` (set when Rapport is reached over HTTPS through a proxy
     /// that does not send `X-Forwarded-Proto`).
     pub secure_cookies: Option<bool>,
+    /// Value analysis settings (`[value]`: group currency, exchange rates, tier thresholds).
+    #[serde(default)]
+    pub value: crate::analyze_cmd::ValueConfig,
 }
 
 /// Resolved settings. Debug hides the database URL's password.
@@ -26,6 +29,7 @@ pub struct Config {
     pub addr: String,
     pub phone_region: String,
     pub secure_cookies: bool,
+    pub value: crate::analyze_cmd::ValueConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -35,6 +39,7 @@ impl std::fmt::Debug for Config {
             .field("addr", &self.addr)
             .field("phone_region", &self.phone_region)
             .field("secure_cookies", &self.secure_cookies)
+            .field("value", &self.value)
             .finish()
     }
 }
@@ -68,6 +73,7 @@ impl Config {
             addr: addr_flag.or(file.addr).unwrap_or_else(|| DEFAULT_ADDR.to_string()),
             phone_region: file.phone_region.unwrap_or_else(|| "US".to_string()),
             secure_cookies: file.secure_cookies.unwrap_or(false),
+            value: file.value,
         }
     }
 }
@@ -83,6 +89,7 @@ mod tests {
             addr: DEFAULT_ADDR.into(),
             phone_region: "US".into(),
             secure_cookies: false,
+            value: Default::default(),
         };
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
@@ -96,6 +103,7 @@ mod tests {
             addr: None,
             phone_region: Some("CN".into()),
             secure_cookies: None,
+            value: Default::default(),
         };
         let c = Config::resolve(file, Some("sqlite://flag.db".into()), None);
         assert_eq!(c.database_url, "sqlite://flag.db");

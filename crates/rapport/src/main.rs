@@ -1,6 +1,7 @@
 //! `rapport`: the command line. Parses arguments and calls the library crates.
 
 mod access_cmd;
+mod analyze_cmd;
 mod bench;
 mod clv_cmd;
 mod clv_log;
@@ -67,6 +68,16 @@ enum Command {
         #[arg(long)]
         rejects: Option<PathBuf>,
         /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Guest value analysis: 80/20, value tiers, RFM, lifetime value and churn risk, per hotel
+    /// and for the group, stored for the console and the API (also run nightly by `serve`).
+    Analyze {
+        /// The day to analyse as of (default today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Print the summary and reports as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -229,6 +240,15 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench { command } => run_bench(store, command).await,
         Command::Clv { .. } => unreachable!("handled before the database is opened"),
+        Command::Analyze { as_of, json } => {
+            let summary = analyze_cmd::run(store.clone(), &config.value, as_of).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                analyze_cmd::print(&summary, &store.hotels().await?);
+            }
+            Ok(())
+        }
         Command::Migrate => {
             println!("database {} is up to date", config::redact_url(&config.database_url));
             Ok(())
@@ -273,6 +293,7 @@ async fn serve(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
     println!("Rapport is serving on http://{addr}/ (staff console at http://{addr}/, API under http://{addr}/api/v1, OpenAPI at http://{addr}/api/openapi.json)");
+    analyze_cmd::schedule_nightly(store.clone(), config.value.clone());
     let mut console = rapport_web::ConsoleState::new(rapport_http::AppState::new(store, region));
     console.secure_cookies = config.secure_cookies;
     rapport_web::serve(listener, console).await?;

@@ -9,6 +9,7 @@ mod import;
 mod migrate;
 mod reads;
 mod sql;
+mod value;
 mod write;
 
 use reads::{conflict, consent_time, count, decode_all, guest_doc, guest_for_update, query, query_opt, require_guest, scoped};
@@ -387,6 +388,22 @@ impl Store for PgStore {
 
     async fn figures(&self) -> Result<GroupFigures> {
         console::figures(&self.client().await?).await
+    }
+
+    async fn stay_facts(&self) -> Result<Vec<rapport_value::analysis::StayFact>> {
+        value::stay_facts(&self.client().await?).await
+    }
+
+    async fn save_analysis(&self, as_of: NaiveDate, analysis: rapport_value::analysis::Analysis) -> Result<()> {
+        value::save_analysis(&mut self.client().await?, as_of, &analysis).await
+    }
+
+    async fn guest_values(&self, guest: GuestId) -> Result<(Vec<crate::StoredValue>, Vec<crate::TierChange>)> {
+        value::guest_values(&self.client().await?, guest).await
+    }
+
+    async fn value_reports(&self) -> Result<Vec<serde_json::Value>> {
+        value::value_reports(&self.client().await?).await
     }
 
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {

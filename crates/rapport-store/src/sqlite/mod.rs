@@ -3,6 +3,7 @@
 mod console;
 mod import;
 mod pool;
+mod value;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -542,6 +543,22 @@ impl Store for SqliteStore {
 
     async fn figures(&self) -> Result<GroupFigures> {
         self.pool.read(console::figures).await
+    }
+
+    async fn stay_facts(&self) -> Result<Vec<rapport_value::analysis::StayFact>> {
+        self.pool.read(value::stay_facts).await
+    }
+
+    async fn save_analysis(&self, as_of: NaiveDate, analysis: rapport_value::analysis::Analysis) -> Result<()> {
+        self.pool.write_bulk(move |tx| value::save_analysis(tx, as_of, &analysis)).await
+    }
+
+    async fn guest_values(&self, guest: GuestId) -> Result<(Vec<crate::StoredValue>, Vec<crate::TierChange>)> {
+        self.pool.read(move |c| value::guest_values(c, guest)).await
+    }
+
+    async fn value_reports(&self) -> Result<Vec<serde_json::Value>> {
+        self.pool.read(value::value_reports).await
     }
 
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {

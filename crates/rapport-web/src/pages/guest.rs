@@ -80,6 +80,19 @@ pub struct NoteRow {
     pub about: String,
 }
 
+pub struct ValueRow {
+    pub scope: String,
+    pub tier: String,
+    pub tier_key: String,
+    pub rfm: String,
+    pub revenue: String,
+    pub p_alive: String,
+    pub expected_stays: String,
+    pub lifetime_value: String,
+    pub churn: String,
+    pub churn_key: String,
+}
+
 pub struct ConsentRow {
     pub channel: String,
     pub status: String,
@@ -110,6 +123,8 @@ struct GuestPage {
     spend: Vec<SpendRow>,
     notes: Vec<NoteRow>,
     consents: Vec<ConsentRow>,
+    values: Vec<ValueRow>,
+    tier_history: Vec<String>,
     note_stays: Vec<(StayId, String)>,
     note_error: Option<String>,
     can_edit: bool,
@@ -135,11 +150,12 @@ pub async fn show(
     let store = &state.app.store;
     let scope = staff.principal().scope;
     let guest = store.guest(id).await.page(t)?;
-    let (stays, spend, notes, hotels) = tokio::try_join!(
+    let (stays, spend, notes, hotels, (values, tier_history)) = tokio::try_join!(
         store.guest_stays(id, &scope),
         store.guest_spend(id, &scope),
         store.guest_notes(id, &scope),
-        store.hotels()
+        store.hotels(),
+        store.guest_values(id)
     )
     .page(t)?;
     let hotels: HashMap<i64, Hotel> = hotels.into_iter().map(|h| (h.id, h)).collect();
@@ -183,6 +199,19 @@ pub async fn show(
         spend: spend_rows(t, &spend),
         notes: note_rows(t, &notes, &stays, &hotels),
         consents: consent_rows(t, &guest),
+        values: values
+            .iter()
+            .filter(|v| v.hotel_id.is_none_or(|h| scope.allows(h)))
+            .map(|v| value_row(t, v, &hotels))
+            .collect(),
+        tier_history: tier_history
+            .iter()
+            .filter(|c| c.hotel_id.is_none_or(|h| scope.allows(h)))
+            .map(|c| {
+                let scope = c.hotel_id.map_or_else(|| t.t("dashboard-group"), |h| hotel_name(&hotels, h));
+                format!("{} · {scope} · {}", t.date(&c.since), t.t(&format!("tier-{}", c.tier)))
+            })
+            .collect(),
         note_stays: stays
             .iter()
             .map(|s| (s.id, format!("{} · {}", hotel_name(&hotels, s.hotel_id), t.date(&s.arrival))))
@@ -364,6 +393,33 @@ fn note_rows(t: Tr, notes: &[Note], stays: &[Stay], hotels: &HashMap<i64, Hotel>
 
 fn hotel_tz(hotel: Option<i64>, hotels: &HashMap<i64, Hotel>) -> Option<chrono_tz::Tz> {
     hotel.and_then(|h| hotels.get(&h)).and_then(|h| h.timezone.parse().ok())
+}
+
+fn value_row(t: Tr, v: &rapport_store::StoredValue, hotels: &HashMap<i64, Hotel>) -> ValueRow {
+    let currency = Currency::parse(&v.currency).ok();
+    let money = |minor: f64| currency.map(|c| t.money_whole(minor.round() as i64, &c)).unwrap_or_default();
+    ValueRow {
+        scope: v.hotel_id.map_or_else(|| t.t("dashboard-group"), |h| hotel_name(hotels, h)),
+        tier: t.t(&format!("tier-{}", v.tier)),
+        tier_key: v.tier.clone(),
+        rfm: format!(
+            "{} ({}-{}-{})",
+            t.t(&format!("rfm-{}", v.rfm_segment.replace('_', "-"))),
+            v.rfm_recency,
+            v.rfm_frequency,
+            v.rfm_monetary
+        ),
+        revenue: money(v.revenue as f64),
+        p_alive: v.probability_alive.map(|p| t.percent(p)).unwrap_or_else(|| "—".into()),
+        expected_stays: v.expected_stays.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into()),
+        lifetime_value: v.lifetime_value.map(money).unwrap_or_else(|| "—".into()),
+        churn: v
+            .churn_risk
+            .as_deref()
+            .map(|c| t.t(&format!("churn-{c}")))
+            .unwrap_or_else(|| "—".into()),
+        churn_key: v.churn_risk.clone().unwrap_or_default(),
+    }
 }
 
 fn consent_rows(t: Tr, g: &Guest) -> Vec<ConsentRow> {

@@ -1,0 +1,111 @@
+//! The value analysis's reads and writes on PostgreSQL.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use deadpool_postgres::Client;
+use futures_util::{pin_mut, TryStreamExt};
+use rapport_domain::guest::GuestId;
+use rapport_value::analysis::{Analysis, StayFact};
+
+use super::reads::{decode_all, query};
+use crate::sql as shared;
+use crate::value::{self, StoredValue, TierChange, ValueRow};
+use crate::Result;
+
+pub(super) async fn stay_facts(c: &Client) -> Result<Vec<StayFact>> {
+    let max: i64 = c.query_one(shared::MAX_STAY_ID, &[]).await?.try_get(0)?;
+    let mut revenue = vec![0i64; max as usize + 1];
+    let none: [i64; 0] = [];
+    // Streamed: ten million rows must not sit in the client as row objects.
+    let spend = c.query_raw(shared::SPEND_PER_STAY, none.iter()).await?;
+    pin_mut!(spend);
+    while let Some(r) = spend.try_next().await? {
+        let stay: i64 = r.try_get(0)?;
+        if let Some(slot) = revenue.get_mut(stay as usize) {
+            *slot = r.try_get(1)?;
+        }
+    }
+    let mut out = Vec::new();
+    let stays = c.query_raw(shared::REALISED_STAYS, none.iter()).await?;
+    pin_mut!(stays);
+    while let Some(r) = stays.try_next().await? {
+        let stay: i64 = r.try_get(0)?;
+        out.push(StayFact {
+            guest: r.try_get(1)?,
+            hotel: r.try_get(2)?,
+            arrival: r.try_get(3)?,
+            revenue: revenue.get(stay as usize).copied().unwrap_or(0),
+        });
+    }
+    Ok(out)
+}
+
+pub(super) async fn save_analysis(c: &mut Client, as_of: NaiveDate, analysis: &Analysis) -> Result<()> {
+    let now = Utc::now();
+    let tx = c.transaction().await?;
+    let current: HashMap<(i64, i64), String> = tx
+        .query(shared::CURRENT_TIERS, &[])
+        .await?
+        .iter()
+        .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
+        .collect::<Result<_>>()?;
+    let reports = value::reports(analysis);
+    let currency: HashMap<i64, &str> = reports.iter().map(|(k, c, _)| (*k, c.as_str())).collect();
+    let rows: Vec<ValueRow> = analysis.guests.iter().map(ValueRow::of).collect();
+    let history = tx.prepare(shared::INSERT_TIER_CHANGE).await?;
+    for r in value::tier_changes(&rows, &current) {
+        tx.execute(&history, &[&r.guest, &r.scope, &r.tier, &as_of]).await?;
+    }
+    tx.execute(shared::CLEAR_GUEST_VALUES, &[]).await?;
+    let insert = tx.prepare(shared::INSERT_GUEST_VALUE).await?;
+    for r in &rows {
+        let cur = currency.get(&r.scope).copied().unwrap_or("");
+        tx.execute(
+            &insert,
+            &[
+                &r.guest,
+                &r.scope,
+                &r.stays,
+                &r.last_stay,
+                &r.revenue,
+                &cur,
+                &r.tier,
+                &r.rfm.0,
+                &r.rfm.1,
+                &r.rfm.2,
+                &r.rfm.3,
+                &r.model.0,
+                &r.model.1,
+                &r.model.2,
+                &r.model.3,
+                &r.model.4,
+                &now,
+            ],
+        )
+        .await?;
+    }
+    let report = tx.prepare(shared::UPSERT_VALUE_REPORT).await?;
+    for (scope, _, json) in &reports {
+        tx.execute(&report, &[scope, &as_of, &now, json]).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn guest_values(c: &Client, guest: GuestId) -> Result<(Vec<StoredValue>, Vec<TierChange>)> {
+    let values = query(c, shared::GUEST_VALUES, &[&guest]).await?;
+    let history = query(c, shared::TIER_HISTORY, &[&guest]).await?;
+    Ok((decode_all(values, value::stored_value)?, decode_all(history, value::tier_change)?))
+}
+
+pub(super) async fn value_reports(c: &Client) -> Result<Vec<serde_json::Value>> {
+    query(c, shared::VALUE_REPORTS, &[])
+        .await?
+        .iter()
+        .map(|r| {
+            let text: String = r.try_get(0)?;
+            serde_json::from_str(&text).map_err(|e| crate::StoreError::Corrupt(format!("value report: {e}")))
+        })
+        .collect()
+}

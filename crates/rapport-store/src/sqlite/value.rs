@@ -1,0 +1,95 @@
+//! The value analysis's reads and writes on SQLite.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use rapport_domain::guest::GuestId;
+use rapport_value::analysis::{Analysis, StayFact};
+use rusqlite::{params, Connection, Transaction};
+
+use super::query_all;
+use crate::sql::{self, for_sqlite};
+use crate::value::{self, StoredValue, TierChange, ValueRow};
+use crate::Result;
+
+pub(super) fn stay_facts(c: &Connection) -> Result<Vec<StayFact>> {
+    let max: i64 = c.query_row(sql::MAX_STAY_ID, [], |r| r.get(0))?;
+    let mut revenue = vec![0i64; max as usize + 1];
+    let mut stmt = c.prepare(sql::SPEND_PER_STAY)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let stay: i64 = r.get(0)?;
+        if let Some(slot) = revenue.get_mut(stay as usize) {
+            *slot = r.get(1)?;
+        }
+    }
+    let mut out = Vec::new();
+    let mut stmt = c.prepare(sql::REALISED_STAYS)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let stay: i64 = r.get(0)?;
+        out.push(StayFact {
+            guest: r.get(1)?,
+            hotel: r.get(2)?,
+            arrival: r.get(3)?,
+            revenue: revenue.get(stay as usize).copied().unwrap_or(0),
+        });
+    }
+    Ok(out)
+}
+
+pub(super) fn save_analysis(tx: &Transaction, as_of: NaiveDate, analysis: &Analysis) -> Result<()> {
+    let now = Utc::now();
+    let current: HashMap<(i64, i64), String> = query_all(tx, sql::CURRENT_TIERS, [], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+        .into_iter()
+        .collect();
+    let reports = value::reports(analysis);
+    let currency: HashMap<i64, &str> = reports.iter().map(|(k, c, _)| (*k, c.as_str())).collect();
+    let rows: Vec<ValueRow> = analysis.guests.iter().map(ValueRow::of).collect();
+    let mut history = tx.prepare_cached(&for_sqlite(sql::INSERT_TIER_CHANGE))?;
+    for r in value::tier_changes(&rows, &current) {
+        history.execute(params![r.guest, r.scope, r.tier, as_of])?;
+    }
+    tx.execute(sql::CLEAR_GUEST_VALUES, [])?;
+    let mut insert = tx.prepare_cached(&for_sqlite(sql::INSERT_GUEST_VALUE))?;
+    for r in &rows {
+        insert.execute(params![
+            r.guest,
+            r.scope,
+            r.stays,
+            r.last_stay,
+            r.revenue,
+            currency.get(&r.scope).copied().unwrap_or(""),
+            r.tier,
+            r.rfm.0,
+            r.rfm.1,
+            r.rfm.2,
+            r.rfm.3,
+            r.model.0,
+            r.model.1,
+            r.model.2,
+            r.model.3,
+            r.model.4,
+            now
+        ])?;
+    }
+    let mut report = tx.prepare_cached(&for_sqlite(sql::UPSERT_VALUE_REPORT))?;
+    for (scope, _, json) in &reports {
+        report.execute(params![scope, as_of, now, json])?;
+    }
+    Ok(())
+}
+
+pub(super) fn guest_values(c: &Connection, guest: GuestId) -> Result<(Vec<StoredValue>, Vec<TierChange>)> {
+    Ok((
+        query_all(c, sql::GUEST_VALUES, [guest], |r| value::stored_value(r))?,
+        query_all(c, sql::TIER_HISTORY, [guest], |r| value::tier_change(r))?,
+    ))
+}
+
+pub(super) fn value_reports(c: &Connection) -> Result<Vec<serde_json::Value>> {
+    query_all(c, sql::VALUE_REPORTS, [], |r| {
+        let text: String = r.get(0)?;
+        serde_json::from_str(&text).map_err(|e| crate::StoreError::Corrupt(format!("value report: {e}")))
+    })
+}

@@ -1,0 +1,104 @@
+//! The value analysis's storage on a fresh SQLite and PostgreSQL database: what it reads
+//! (stays that happened, with their revenue) and what it keeps (latest scores, tier history).
+
+use chrono::{Duration, NaiveDate};
+use rapport_domain::guest::GuestProfile;
+use rapport_domain::hotel::NewHotel;
+use rapport_domain::money::{Currency, Money};
+use rapport_domain::names::GuestName;
+use rapport_domain::stay::{NewSpendLine, NewStay, SpendCategory, StayStatus};
+use rapport_store::{backend_tests, Store};
+use rapport_value::analysis::{analyse, AnalysisSettings, HotelInfo, Scope};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn stay(hotel: i64, arrival: NaiveDate, status: StayStatus, lines: &[i64]) -> NewStay {
+    let eur = Currency::parse("EUR").unwrap();
+    NewStay {
+        hotel_id: hotel,
+        external_ref: None,
+        arrival,
+        departure: arrival + Duration::days(2),
+        room_type: None,
+        rate: None,
+        channel: None,
+        market_segment: None,
+        adults: 1,
+        children: 0,
+        special_requests: None,
+        status,
+        booked_at: None,
+        spend: lines
+            .iter()
+            .map(|m| NewSpendLine {
+                category: SpendCategory::Room,
+                amount: Money { minor: *m, currency: eur },
+                posted_on: arrival,
+                description: None,
+            })
+            .collect(),
+    }
+}
+
+async fn guest(store: &dyn Store, given: &str) -> i64 {
+    let p = GuestProfile {
+        name: GuestName {
+            given: given.into(),
+            family: "Test".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    store.create_guest(p, vec![]).await.unwrap().id
+}
+
+backend_tests! {
+    fn the_analysis_reads_realised_stays_and_keeps_scores_and_tier_changes(db) {
+        let store = db.store.as_ref();
+        let h = store
+            .create_hotel(NewHotel {
+                code: "LIS".into(),
+                name: "Lisbon".into(),
+                country: "PT".into(),
+                timezone: "Europe/Lisbon".into(),
+                currency: Currency::parse("EUR").unwrap(),
+            })
+            .await
+            .unwrap();
+        let (ana, bea) = (guest(store, "Ana").await, guest(store, "Bea").await);
+        store.add_stay(ana, stay(h.id, day(2026, 1, 10), StayStatus::CheckedOut, &[30_000, 4_500])).await.unwrap();
+        store.add_stay(ana, stay(h.id, day(2026, 3, 10), StayStatus::CheckedOut, &[20_000])).await.unwrap();
+        store.add_stay(bea, stay(h.id, day(2026, 2, 1), StayStatus::CheckedOut, &[10_000])).await.unwrap();
+        store.add_stay(bea, stay(h.id, day(2026, 4, 1), StayStatus::Cancelled, &[])).await.unwrap();
+
+        let mut facts = store.stay_facts().await.unwrap();
+        facts.sort_by_key(|f| f.arrival);
+        assert_eq!(facts.len(), 3, "the cancelled stay is not a visit");
+        assert_eq!(facts[0].revenue, 34_500, "every line of the stay counts");
+        assert_eq!((facts[1].guest, facts[1].revenue), (bea, 10_000));
+
+        let hotels = vec![HotelInfo { id: h.id, currency: "EUR".into(), exponent: 2 }];
+        let first = analyse(&facts, &hotels, &AnalysisSettings::new(day(2026, 5, 1), "EUR", 2));
+        store.save_analysis(day(2026, 5, 1), first).await.unwrap();
+        let (values, history) = store.guest_values(ana).await.unwrap();
+        assert_eq!(values.len(), 2, "the group and the hotel");
+        let hotel_row = values.iter().find(|v| v.hotel_id == Some(h.id)).unwrap();
+        assert_eq!((hotel_row.stays, hotel_row.revenue, hotel_row.tier.as_str(), hotel_row.currency.as_str()), (2, 54_500, "vip", "EUR"));
+        assert_eq!(history.len(), 2, "a first tier is a change");
+        assert_eq!(store.value_reports().await.unwrap().len(), 2);
+
+        // Bea spends big: the next run moves her up and Ana down, and history keeps both.
+        store.add_stay(bea, stay(h.id, day(2026, 5, 2), StayStatus::CheckedOut, &[500_000])).await.unwrap();
+        let facts = store.stay_facts().await.unwrap();
+        let second = analyse(&facts, &hotels, &AnalysisSettings::new(day(2026, 6, 1), "EUR", 2));
+        assert!(second.guests.iter().any(|g| g.guest == bea && g.scope == Scope::Group));
+        store.save_analysis(day(2026, 6, 1), second).await.unwrap();
+        let (values, history) = store.guest_values(ana).await.unwrap();
+        assert!(values.iter().all(|v| v.tier != "vip"), "Ana is no longer the top guest");
+        assert_eq!(history.len(), 4, "both moves recorded, per scope");
+        let (bea_values, _) = store.guest_values(bea).await.unwrap();
+        assert!(bea_values.iter().all(|v| v.tier == "vip"));
+    }
+}
