@@ -147,7 +147,7 @@ pub trait Store: Send + Sync + 'static {
 
     // Value analysis
     /// Every stay that happened (in house or checked out) with the revenue posted to it.
-    async fn stay_facts(&self) -> Result<Vec<rapport_value::analysis::StayFact>>;
+    async fn stay_facts(&self) -> Result<rapport_value::facts::StayFacts>;
     /// Replaces the latest scores and reports with `analysis`, and records tier changes.
     async fn save_analysis(&self, as_of: NaiveDate, analysis: rapport_value::analysis::Analysis) -> Result<()>;
     /// The guest's latest scores per scope (group and each hotel they stayed at) and tier history.

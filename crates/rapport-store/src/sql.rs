@@ -120,8 +120,10 @@ pub(crate) fn monthly_revenue(month: &str) -> String {
 /// Value analysis: what each stay that happened brought, in two scans joined in memory
 /// (a per-stay subquery would probe the spend index ten million times).
 pub(crate) const MAX_STAY_ID: &str = "SELECT coalesce(max(id), 0) FROM stays";
-pub(crate) const SPEND_PER_STAY: &str = "SELECT stay_id, CAST(sum(amount_minor) AS BIGINT) FROM spend_lines GROUP BY stay_id";
-pub(crate) const REALISED_STAYS: &str = "SELECT id, guest_id, hotel_id, arrival FROM stays WHERE status IN ('in_house', 'checked_out')";
+pub(crate) const SPEND_LINES: &str = "SELECT stay_id, category, amount_minor FROM spend_lines";
+pub(crate) const REALISED_STAYS: &str = "SELECT id, guest_id, hotel_id, arrival, departure, booked_at, channel, market_segment, \
+     room_type, CAST(CASE WHEN coalesce(special_requests, '') <> '' THEN 1 ELSE 0 END AS BIGINT) \
+     FROM stays WHERE status IN ('in_house', 'checked_out')";
 pub(crate) const CURRENT_TIERS: &str = "SELECT guest_id, scope_hotel, tier FROM guest_values";
 pub(crate) const CLEAR_GUEST_VALUES: &str = "DELETE FROM guest_values";
 pub(crate) const INSERT_GUEST_VALUE: &str = "INSERT INTO guest_values (guest_id, scope_hotel, stays, last_stay, revenue, currency, \

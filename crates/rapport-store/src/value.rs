@@ -3,11 +3,77 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::hotel::HotelId;
+use rapport_domain::stay::SpendCategory;
 use rapport_value::analysis::{GuestScore, Scope};
+use rapport_value::facts::{Interner, StayFact, StayFacts, SPEND_CATEGORIES};
 use serde::Serialize;
 
 use crate::rows::Cols;
 use crate::Result;
+
+/// One row of `sql::REALISED_STAYS`, as both backends decode it.
+pub(crate) struct RealisedStay {
+    pub id: i64,
+    pub guest: i64,
+    pub hotel: i64,
+    pub arrival: NaiveDate,
+    pub departure: NaiveDate,
+    pub booked_at: Option<NaiveDate>,
+    pub channel: Option<String>,
+    pub market: Option<String>,
+    pub room_type: Option<String>,
+    pub special_requests: bool,
+}
+
+/// Builds the analysis's stay facts from the two scans both backends make (spend lines, then
+/// stays), joined in memory by stay id: a per-stay subquery would probe the spend index ten
+/// million times.
+pub(crate) struct FactsReader {
+    spend: Vec<[i64; SPEND_CATEGORIES]>,
+    interner: Interner,
+    stays: Vec<StayFact>,
+}
+
+impl FactsReader {
+    pub fn new(max_stay_id: i64) -> Self {
+        Self {
+            spend: vec![[0; SPEND_CATEGORIES]; max_stay_id.max(0) as usize + 1],
+            interner: Interner::new(),
+            stays: Vec::new(),
+        }
+    }
+
+    pub fn spend_line(&mut self, stay: i64, category: &str, amount: i64) {
+        // Stored categories were validated on the way in; an unknown one counts as other.
+        let i = SpendCategory::parse(category)
+            .ok()
+            .and_then(|c| SpendCategory::ALL.iter().position(|x| *x == c))
+            .unwrap_or(SPEND_CATEGORIES - 1);
+        if let Some(slot) = self.spend.get_mut(stay.max(0) as usize) {
+            slot[i] += amount;
+        }
+    }
+
+    pub fn stay(&mut self, s: RealisedStay) {
+        let clamp = |days: i64| days.clamp(0, i64::from(u16::MAX)) as u16;
+        self.stays.push(StayFact {
+            guest: s.guest,
+            hotel: s.hotel,
+            arrival: s.arrival,
+            nights: clamp((s.departure - s.arrival).num_days()),
+            lead_days: s.booked_at.map(|b| clamp((s.arrival - b).num_days())),
+            channel: self.interner.intern(s.channel.as_deref()),
+            market: self.interner.intern(s.market.as_deref()),
+            room_type: self.interner.intern(s.room_type.as_deref()),
+            special_requests: s.special_requests,
+            spend: self.spend.get(s.id.max(0) as usize).copied().unwrap_or_default(),
+        });
+    }
+
+    pub fn finish(self) -> StayFacts {
+        self.interner.finish(self.stays)
+    }
+}
 
 /// `0` stands for the group in the `scope_hotel` columns.
 pub(crate) fn scope_key(scope: Scope) -> i64 {

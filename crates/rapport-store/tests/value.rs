@@ -21,19 +21,21 @@ fn stay(hotel: i64, arrival: NaiveDate, status: StayStatus, lines: &[i64]) -> Ne
         external_ref: None,
         arrival,
         departure: arrival + Duration::days(2),
-        room_type: None,
+        room_type: Some("Deluxe".into()),
         rate: None,
-        channel: None,
+        channel: Some("Direct".into()),
         market_segment: None,
         adults: 1,
         children: 0,
-        special_requests: None,
+        special_requests: (lines.len() > 1).then(|| "late check-in".into()),
         status,
-        booked_at: None,
+        booked_at: Some(arrival - Duration::days(14)),
         spend: lines
             .iter()
-            .map(|m| NewSpendLine {
-                category: SpendCategory::Room,
+            .enumerate()
+            .map(|(i, m)| NewSpendLine {
+                // The first line is the room, any further one food and drink.
+                category: if i == 0 { SpendCategory::Room } else { SpendCategory::FoodBeverage },
                 amount: Money { minor: *m, currency: eur },
                 posted_on: arrival,
                 description: None,
@@ -74,10 +76,16 @@ backend_tests! {
         store.add_stay(bea, stay(h.id, day(2026, 4, 1), StayStatus::Cancelled, &[])).await.unwrap();
 
         let mut facts = store.stay_facts().await.unwrap();
-        facts.sort_by_key(|f| f.arrival);
-        assert_eq!(facts.len(), 3, "the cancelled stay is not a visit");
-        assert_eq!(facts[0].revenue, 34_500, "every line of the stay counts");
-        assert_eq!((facts[1].guest, facts[1].revenue), (bea, 10_000));
+        facts.stays.sort_by_key(|f| f.arrival);
+        let first = facts.stays[0];
+        assert_eq!(facts.stays.len(), 3, "the cancelled stay is not a visit");
+        assert_eq!(first.revenue(), 34_500, "every line of the stay counts");
+        assert_eq!(first.spend[..2], [30_000, 4_500], "room, then food and drink");
+        assert_eq!((first.nights, first.lead_days, first.special_requests), (2, Some(14), true));
+        assert_eq!(facts.labels[first.channel as usize], "Direct");
+        assert_eq!(facts.labels[first.room_type as usize], "Deluxe");
+        assert_eq!(first.market, 0, "no market segment recorded");
+        assert_eq!((facts.stays[1].guest, facts.stays[1].revenue()), (bea, 10_000));
 
         let hotels = vec![HotelInfo { id: h.id, currency: "EUR".into(), exponent: 2 }];
         let first = analyse(&facts, &hotels, &AnalysisSettings::new(day(2026, 5, 1), "EUR", 2));

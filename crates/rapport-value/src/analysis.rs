@@ -10,26 +10,19 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::cohorts::{cohort_retention, Cohort};
 use crate::concentration::{gini, lorenz_curve, top_share, LorenzPoint};
+use crate::facts::{StayFact, StayFacts};
 use crate::history::{summarize, Transaction, Window};
 use crate::holdout::HoldoutCheck;
 use crate::lifetime_value::ChurnRisk;
+use crate::profiles::{segment_profiles, ScopedStay, SegmentProfile};
 use crate::rfm::{rfm_scores, RfmInput, RfmScore, RfmSegment};
 use crate::tiers::{value_tiers, TierThresholds, ValueTier};
 use crate::valuation::{value_customers, ValueSettings};
 use crate::{BgNbdFit, GammaGammaFit, Period};
-
-/// A stay that happened (in house or checked out), with everything posted to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StayFact {
-    pub guest: i64,
-    pub hotel: i64,
-    pub arrival: NaiveDate,
-    /// In the hotel's currency, minor units.
-    pub revenue: i64,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HotelInfo {
@@ -51,10 +44,13 @@ pub struct AnalysisSettings {
     pub group_currency: String,
     pub group_exponent: u32,
     pub rates: BTreeMap<String, f64>,
+    /// Windows (days before `as_of`) the 80/20 view is also given for, besides all history.
+    pub pareto_windows: Vec<u32>,
 }
 
 impl AnalysisSettings {
-    /// Weekly periods (stays are rare events), a 26-week holdout, default tiers and bands.
+    /// Weekly periods (stays are rare events), a 26-week holdout, default tiers and bands,
+    /// the 80/20 view over all history, the last year and the last three years.
     pub fn new(as_of: NaiveDate, group_currency: &str, group_exponent: u32) -> Self {
         Self {
             as_of,
@@ -64,38 +60,77 @@ impl AnalysisSettings {
             group_currency: group_currency.to_string(),
             group_exponent,
             rates: BTreeMap::from([(group_currency.to_string(), 1.0)]),
+            pareto_windows: vec![365, 1095],
         }
     }
 }
 
 /// Whose figures: one hotel, or the whole group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "hotel", rename_all = "snake_case")]
 pub enum Scope {
     Group,
     Hotel(i64),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TierRow {
     pub tier: ValueTier,
     pub guests: usize,
     pub revenue_share: f64,
 }
 
-/// The 80/20 view and the models' fit for one scope.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Guests ranked by their revenue over a window: how concentrated it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParetoView {
+    /// Days before the analysis date; `None` for all history.
+    pub window_days: Option<u32>,
+    /// Guests with a stay in the window.
+    pub guests: usize,
+    pub revenue: i64,
+    pub top_20_share: f64,
+    pub gini: f64,
+    /// 101 points, so the share of any top k% can be read off: `1 - lorenz[100 - k]`.
+    pub lorenz: Vec<LorenzPoint>,
+}
+
+impl ParetoView {
+    fn of(window_days: Option<u32>, revenues: &[i64]) -> Self {
+        Self {
+            window_days,
+            guests: revenues.len(),
+            revenue: revenues.iter().sum(),
+            top_20_share: top_share(revenues, 0.2),
+            gini: gini(revenues),
+            lorenz: lorenz_curve(revenues, 100),
+        }
+    }
+
+    /// Share of the window's revenue brought by the top `percent`% of its guests.
+    pub fn top_share(&self, percent: u32) -> f64 {
+        let k = percent.min(100) as usize;
+        1.0 - self.lorenz.get(100 - k).map_or(1.0, |p| p.revenue)
+    }
+}
+
+/// The 80/20 view, segment profiles, cohorts and the models' fit for one scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScopeReport {
     pub scope: Scope,
     pub currency: String,
     pub guests: usize,
     pub stays: usize,
     pub revenue: i64,
+    /// Over all history (as `pareto[0]`).
     pub top_20_share: f64,
     pub gini: f64,
-    pub lorenz: Vec<LorenzPoint>,
+    /// All history first, then each configured window.
+    pub pareto: Vec<ParetoView>,
     pub tiers: Vec<TierRow>,
     pub rfm: Vec<(RfmSegment, usize)>,
+    /// Each tier's and each RFM segment's profile.
+    pub profiles: Vec<SegmentProfile>,
+    pub cohorts: Vec<Cohort>,
     pub purchases: Option<BgNbdFit>,
     pub spend: Option<GammaGammaFit>,
     /// Predicted vs actual repeat stays over the held-out weeks.
@@ -134,16 +169,24 @@ pub struct Analysis {
 }
 
 /// Analyses every hotel and the group.
-pub fn analyse(facts: &[StayFact], hotels: &[HotelInfo], settings: &AnalysisSettings) -> Analysis {
+pub fn analyse(facts: &StayFacts, hotels: &[HotelInfo], settings: &AnalysisSettings) -> Analysis {
     let mut out = Analysis::default();
-    let facts: Vec<StayFact> = facts.iter().copied().filter(|f| f.arrival <= settings.as_of).collect();
+    let happened: Vec<&StayFact> = facts.stays.iter().filter(|f| f.arrival <= settings.as_of).collect();
+    // Guest ids to dense customer numbers go through a table indexed by id (ids are dense in
+    // practice; a map would cost a hash per stay at ten million stays).
+    let slots = happened.iter().map(|f| f.guest.max(0) as usize + 1).max().unwrap_or(0);
     for h in hotels {
-        let mine: Vec<(i64, NaiveDate, i64)> = facts
-            .iter()
-            .filter(|f| f.hotel == h.id)
-            .map(|f| (f.guest, f.arrival, f.revenue))
-            .collect();
-        scope(&mut out, Scope::Hotel(h.id), &h.currency, &mine, settings, Vec::new());
+        let mine: Vec<(&StayFact, f64)> = happened.iter().filter(|f| f.hotel == h.id).map(|f| (*f, 1.0)).collect();
+        scope(
+            &mut out,
+            Scope::Hotel(h.id),
+            &h.currency,
+            &mine,
+            slots,
+            &facts.labels,
+            settings,
+            Vec::new(),
+        );
     }
     let mut left_out = Vec::new();
     let factor: HashMap<i64, f64> = hotels
@@ -156,55 +199,62 @@ pub fn analyse(facts: &[StayFact], hotels: &[HotelInfo], settings: &AnalysisSett
             }
         })
         .collect();
-    let group: Vec<(i64, NaiveDate, i64)> = facts
-        .iter()
-        .filter_map(|f| {
-            factor
-                .get(&f.hotel)
-                .map(|k| (f.guest, f.arrival, (f.revenue as f64 * k).round() as i64))
-        })
-        .collect();
-    scope(&mut out, Scope::Group, &settings.group_currency, &group, settings, left_out);
+    let group: Vec<(&StayFact, f64)> = happened.iter().filter_map(|f| factor.get(&f.hotel).map(|k| (*f, *k))).collect();
+    scope(
+        &mut out,
+        Scope::Group,
+        &settings.group_currency,
+        &group,
+        slots,
+        &facts.labels,
+        settings,
+        left_out,
+    );
     out
 }
 
+#[allow(clippy::too_many_arguments)] // one scope's inputs, called from one place
 fn scope(
     out: &mut Analysis,
     scope: Scope,
     currency: &str,
-    stays: &[(i64, NaiveDate, i64)],
+    stays: &[(&StayFact, f64)],
+    slots: usize,
+    labels: &[String],
     settings: &AnalysisSettings,
     left_out: Vec<i64>,
 ) {
-    // Dense customer numbers for the models, in guest-id order.
-    let mut index: BTreeMap<i64, u32> = BTreeMap::new();
-    for (g, _, _) in stays {
-        let next = index.len() as u32;
-        index.entry(*g).or_insert(next);
-    }
-    let ids: Vec<i64> = {
-        let mut v = vec![0; index.len()];
-        for (g, i) in &index {
-            v[*i as usize] = *g;
-        }
-        v
-    };
+    // Dense customer numbers for the models, in order of first appearance.
+    let mut slot_of = vec![u32::MAX; slots];
+    let mut ids: Vec<i64> = Vec::new();
+    let customer: Vec<u32> = stays
+        .iter()
+        .map(|(f, _)| {
+            let slot = &mut slot_of[f.guest.max(0) as usize];
+            if *slot == u32::MAX {
+                *slot = ids.len() as u32;
+                ids.push(f.guest);
+            }
+            *slot
+        })
+        .collect();
     let n = ids.len();
     let mut revenue = vec![0i64; n];
     let mut count = vec![0u32; n];
     let mut last = vec![NaiveDate::MIN; n];
     let transactions: Vec<Transaction> = stays
         .iter()
-        .map(|(g, day, amount)| {
-            let c = index[g];
+        .zip(&customer)
+        .map(|((f, factor), &c)| {
             let i = c as usize;
+            let amount = (f.revenue() as f64 * factor).round() as i64;
             revenue[i] += amount;
             count[i] += 1;
-            last[i] = last[i].max(*day);
+            last[i] = last[i].max(f.arrival);
             Transaction {
                 customer: c,
-                date: *day,
-                amount: *amount,
+                date: f.arrival,
+                amount,
             }
         })
         .collect();
@@ -222,29 +272,17 @@ fn scope(
 
     // Fit quality: calibrate before the holdout and compare with what happened in it.
     let calibration_end = settings.as_of - chrono::Duration::days(i64::from(settings.holdout_days));
-    let checked = value_customers(
-        &summarize(
-            &transactions,
-            n,
-            Window {
-                calibration_end,
-                observation_end: settings.as_of,
-            },
-        )
-        .customers,
-        &Window {
-            calibration_end,
-            observation_end: settings.as_of,
-        },
-        &settings.value,
-    );
+    let holdout = Window {
+        calibration_end,
+        observation_end: settings.as_of,
+    };
+    let checked = value_customers(&summarize(&transactions, n, holdout).customers, &holdout, &settings.value);
     // Predictions: calibrate on everything up to today.
     let today = Window {
         calibration_end: settings.as_of,
         observation_end: settings.as_of,
     };
-    let histories = summarize(&transactions, n, today).customers;
-    let predicted = value_customers(&histories, &today, &settings.value);
+    let predicted = value_customers(&summarize(&transactions, n, today).customers, &today, &settings.value);
 
     let total: i64 = revenue.iter().sum();
     let mut tier_rows: BTreeMap<ValueTier, (usize, i64)> = BTreeMap::new();
@@ -253,10 +291,32 @@ fn scope(
         e.0 += 1;
         e.1 += r;
     }
-    let mut rfm_rows: BTreeMap<&'static str, (RfmSegment, usize)> = BTreeMap::new();
+    let mut rfm_rows: BTreeMap<RfmSegment, usize> = BTreeMap::new();
     for s in &rfm {
-        rfm_rows.entry(segment_key(s.segment)).or_insert((s.segment, 0)).1 += 1;
+        *rfm_rows.entry(s.segment).or_default() += 1;
     }
+    let mut pareto = vec![ParetoView::of(None, &revenue)];
+    for &days in &settings.pareto_windows {
+        let from = settings.as_of - chrono::Duration::days(i64::from(days));
+        let mut windowed: HashMap<u32, i64> = HashMap::new();
+        for t in transactions.iter().filter(|t| t.date > from) {
+            *windowed.entry(t.customer).or_default() += t.amount;
+        }
+        pareto.push(ParetoView::of(Some(days), &windowed.into_values().collect::<Vec<_>>()));
+    }
+    let scoped: Vec<ScopedStay> = stays
+        .iter()
+        .zip(&customer)
+        .map(|((fact, factor), &guest)| ScopedStay {
+            fact,
+            guest,
+            factor: *factor,
+        })
+        .collect();
+    let segments: Vec<(ValueTier, RfmSegment, u32)> = (0..n).map(|i| (tiers[i], rfm[i].segment, count[i])).collect();
+    let profiles = segment_profiles(&scoped, &segments, labels);
+    let cohorts = cohort_retention(transactions.iter().map(|t| (t.customer, t.date)), n, settings.as_of);
+
     let model_note = predicted.as_ref().err().map(|e| e.to_string());
     let (purchases, spend) = match &predicted {
         Ok(v) => (Some(v.purchases), Some(v.spend)),
@@ -268,9 +328,9 @@ fn scope(
         guests: n,
         stays: stays.len(),
         revenue: total,
-        top_20_share: top_share(&revenue, 0.2),
-        gini: gini(&revenue),
-        lorenz: lorenz_curve(&revenue, 20),
+        top_20_share: pareto[0].top_20_share,
+        gini: pareto[0].gini,
+        pareto,
         tiers: tier_rows
             .into_iter()
             .map(|(tier, (guests, r))| TierRow {
@@ -279,7 +339,9 @@ fn scope(
                 revenue_share: if total > 0 { r as f64 / total as f64 } else { 0.0 },
             })
             .collect(),
-        rfm: rfm_rows.into_values().collect(),
+        rfm: rfm_rows.into_iter().collect(),
+        profiles,
+        cohorts,
         purchases,
         spend,
         holdout: checked.ok().and_then(|v| v.holdout),
@@ -287,13 +349,15 @@ fn scope(
         left_out,
     });
 
-    // Per guest, in the order of the histories (customer index order).
-    let values: HashMap<u32, crate::GuestValue> = match predicted {
-        Ok(v) => v.guests.into_iter().map(|g| (g.customer, g)).collect(),
-        Err(_) => HashMap::new(),
-    };
+    // Per guest, in customer-number order.
+    let mut values: Vec<Option<crate::GuestValue>> = vec![None; n];
+    if let Ok(v) = predicted {
+        for g in v.guests {
+            values[g.customer as usize] = Some(g);
+        }
+    }
     for i in 0..n {
-        let v = values.get(&(i as u32));
+        let v = values[i].as_ref();
         out.guests.push(GuestScore {
             scope,
             guest: ids[i],
@@ -309,18 +373,6 @@ fn scope(
             lifetime_value: v.map(|v| v.lifetime_value * 100.0),
             churn_risk: v.map(|v| v.churn_risk),
         });
-    }
-}
-
-fn segment_key(s: RfmSegment) -> &'static str {
-    match s {
-        RfmSegment::Champions => "1",
-        RfmSegment::Loyal => "2",
-        RfmSegment::CannotLose => "3",
-        RfmSegment::AtRisk => "4",
-        RfmSegment::NewOrPromising => "5",
-        RfmSegment::NeedsAttention => "6",
-        RfmSegment::Lapsed => "7",
     }
 }
 
@@ -353,31 +405,12 @@ mod tests {
             },
         ];
         let facts = vec![
-            StayFact {
-                guest: 10,
-                hotel: 1,
-                arrival: d(2026, 1, 5),
-                revenue: 100_00,
-            },
-            StayFact {
-                guest: 10,
-                hotel: 2,
-                arrival: d(2026, 2, 5),
-                revenue: 1_000_00,
-            },
-            StayFact {
-                guest: 11,
-                hotel: 3,
-                arrival: d(2026, 3, 5),
-                revenue: 5_000,
-            },
-            StayFact {
-                guest: 12,
-                hotel: 1,
-                arrival: d(2027, 3, 5),
-                revenue: 1,
-            }, // after as_of: ignored
+            StayFact::simple(10, 1, d(2026, 1, 5), 100_00),
+            StayFact::simple(10, 2, d(2026, 2, 5), 1_000_00),
+            StayFact::simple(11, 3, d(2026, 3, 5), 5_000),
+            StayFact::simple(12, 1, d(2027, 3, 5), 1), // after as_of: ignored
         ];
+        let facts = StayFacts::from_stays(facts);
         let mut s = AnalysisSettings::new(d(2026, 6, 1), "EUR", 2);
         s.rates.insert("CNY".into(), 0.13);
         let a = analyse(&facts, &hotels, &s);
@@ -420,13 +453,9 @@ mod tests {
         );
         let facts: Vec<StayFact> = log
             .iter()
-            .map(|t| StayFact {
-                guest: i64::from(t.customer) + 1,
-                hotel: 1,
-                arrival: t.date,
-                revenue: t.amount,
-            })
+            .map(|t| StayFact::simple(i64::from(t.customer) + 1, 1, t.date, t.amount))
             .collect();
+        let facts = StayFacts::from_stays(facts);
         let hotels = vec![HotelInfo {
             id: 1,
             currency: "EUR".into(),
@@ -439,6 +468,18 @@ mod tests {
         let ratio = h.predicted_repeat_purchases / h.actual_repeat_purchases.max(1) as f64;
         assert!((0.7..1.3).contains(&ratio), "predicted vs actual repeat stays: {ratio}");
         assert!(r.top_20_share > 0.2 && r.gini > 0.0);
+        assert_eq!(r.pareto.len(), 3, "all history, one year, three years");
+        assert!((r.pareto[0].top_share(20) - r.top_20_share).abs() < 1e-9);
+        assert!(r.pareto[1].guests < r.guests && r.pareto[1].window_days == Some(365));
+        let tier_guests: usize = r
+            .profiles
+            .iter()
+            .filter(|p| matches!(p.segment, crate::profiles::SegmentKey::Tier(_)))
+            .map(|p| p.guests)
+            .sum();
+        assert_eq!(tier_guests, r.guests);
+        assert_eq!(r.cohorts.iter().map(|c| c.guests).sum::<usize>(), r.guests);
+        assert!(r.cohorts.iter().all(|c| c.retained[0] == 1.0));
         assert_eq!(r.tiers.iter().map(|t| t.guests).sum::<usize>(), r.guests);
         let scored = a.guests.iter().filter(|g| g.scope == Scope::Hotel(1)).count();
         assert_eq!(scored, r.guests);

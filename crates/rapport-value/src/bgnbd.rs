@@ -2,7 +2,7 @@
 //! while alive a customer buys at a Poisson rate λ ~ Gamma(r, α); after each repeat purchase
 //! they drop out with probability p ~ Beta(a, b).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::FitError;
 use crate::hypergeometric::{series_from, SeriesError};
@@ -10,7 +10,7 @@ use crate::optimize::{minimize, MinimizeError, Settings};
 use crate::patterns::PurchasePattern;
 use crate::special::{digamma, expm1_over, ln_add_exp, ln_gamma, logistic};
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BgNbd {
     pub r: f64,
     pub alpha: f64,
@@ -18,7 +18,7 @@ pub struct BgNbd {
     pub b: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BgNbdFit {
     #[serde(flatten)]
     pub model: BgNbd,

@@ -4,7 +4,7 @@
 //! Negative revenues (a guest whose refunds exceed their spend) count as zero: concentration
 //! is about who brings the revenue.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Revenues in ascending order, negatives as zero, with their running totals.
 struct Sorted {
@@ -56,7 +56,7 @@ pub fn top_share(revenues: &[i64], fraction: f64) -> f64 {
 
 /// One point of the Lorenz curve: the poorest `population` share of guests bring `revenue`
 /// share of revenue.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LorenzPoint {
     pub population: f64,
     pub revenue: f64,

@@ -3,20 +3,20 @@
 //! customers, independent of how often they buy. Fitted on the customers with repeat purchases
 //! and their mean repeat spend.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::FitError;
 use crate::optimize::{minimize, MinimizeError, Settings};
 use crate::special::{digamma, ln_gamma};
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GammaGamma {
     pub p: f64,
     pub q: f64,
     pub gamma: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GammaGammaFit {
     #[serde(flatten)]
     pub model: GammaGamma,

@@ -2,11 +2,11 @@
 //! predicted against actual repeat purchases per customer, overall and by calibration
 //! frequency (the paper's figure 3 as a table).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::history::CustomerHistory;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HoldoutCheck {
     /// Length of the holdout in periods.
     pub periods: f64,
@@ -19,7 +19,7 @@ pub struct HoldoutCheck {
     pub by_frequency: Vec<FrequencyRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FrequencyRow {
     /// The calibration frequency; the last row holds this many and more.
     pub frequency: u32,

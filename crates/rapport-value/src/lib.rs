@@ -15,8 +15,10 @@
 
 pub mod analysis;
 pub mod bgnbd;
+pub mod cohorts;
 pub mod concentration;
 pub mod error;
+pub mod facts;
 pub mod gamma_gamma;
 pub mod history;
 pub mod holdout;
@@ -24,6 +26,7 @@ pub mod hypergeometric;
 pub mod lifetime_value;
 pub mod optimize;
 pub mod patterns;
+pub mod profiles;
 pub mod rfm;
 pub mod simulate;
 pub mod special;

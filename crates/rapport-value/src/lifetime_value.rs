@@ -1,6 +1,6 @@
 //! Discounted lifetime value and churn-risk bands.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::bgnbd::BgNbd;
 use crate::hypergeometric::SeriesError;
@@ -33,7 +33,7 @@ pub fn discounted_purchases(model: &BgNbd, horizon: &ValueHorizon, p: &PurchaseP
 }
 
 /// A guest's risk of having lapsed, from the probability that they are still active.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChurnRisk {
     Low,

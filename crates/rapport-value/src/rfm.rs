@@ -1,7 +1,7 @@
 //! RFM: recency, frequency and monetary value scored 1–5 by quintile within the guest base,
 //! and the named segments a CRM manager acts on.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What RFM needs of a guest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +33,7 @@ pub struct RfmScore {
 /// | new or promising | 4–5 | < 3 |
 /// | needs attention | 3 | < 3 |
 /// | lapsed | 1–2 | < 3 |
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RfmSegment {
     Champions,

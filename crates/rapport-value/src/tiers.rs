@@ -1,10 +1,10 @@
 //! Value tiers by cumulative revenue share: rank guests by revenue, walk down the list adding
 //! up their share of the total, and cut where the running share crosses each threshold.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// VIP / major / ordinary / small guest (VIP客户 / 主要客户 / 普通客户 / 小客户).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ValueTier {
     Vip,

@@ -58,7 +58,7 @@ pub async fn run(store: Arc<dyn Store>, config: &ValueConfig, as_of: Option<Naiv
         })
         .collect();
     let facts = store.stay_facts().await?;
-    let stays = facts.len();
+    let stays = facts.stays.len();
     // The models are CPU work: keep them off the async workers that answer requests.
     let analysis = tokio::task::spawn_blocking(move || analyse(&facts, &infos, &settings)).await?;
     let guest_scores = analysis.guests.len();

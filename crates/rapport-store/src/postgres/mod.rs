@@ -390,7 +390,7 @@ impl Store for PgStore {
         console::figures(&self.client().await?).await
     }
 
-    async fn stay_facts(&self) -> Result<Vec<rapport_value::analysis::StayFact>> {
+    async fn stay_facts(&self) -> Result<rapport_value::facts::StayFacts> {
         value::stay_facts(&self.client().await?).await
     }
 

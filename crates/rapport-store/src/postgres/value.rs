@@ -6,39 +6,41 @@ use chrono::{NaiveDate, Utc};
 use deadpool_postgres::Client;
 use futures_util::{pin_mut, TryStreamExt};
 use rapport_domain::guest::GuestId;
-use rapport_value::analysis::{Analysis, StayFact};
+use rapport_value::analysis::Analysis;
+use rapport_value::facts::StayFacts;
 
 use super::reads::{decode_all, query};
 use crate::sql as shared;
-use crate::value::{self, StoredValue, TierChange, ValueRow};
+use crate::value::{self, FactsReader, RealisedStay, StoredValue, TierChange, ValueRow};
 use crate::Result;
 
-pub(super) async fn stay_facts(c: &Client) -> Result<Vec<StayFact>> {
+pub(super) async fn stay_facts(c: &Client) -> Result<StayFacts> {
     let max: i64 = c.query_one(shared::MAX_STAY_ID, &[]).await?.try_get(0)?;
-    let mut revenue = vec![0i64; max as usize + 1];
+    let mut reader = FactsReader::new(max);
     let none: [i64; 0] = [];
     // Streamed: ten million rows must not sit in the client as row objects.
-    let spend = c.query_raw(shared::SPEND_PER_STAY, none.iter()).await?;
+    let spend = c.query_raw(shared::SPEND_LINES, none.iter()).await?;
     pin_mut!(spend);
     while let Some(r) = spend.try_next().await? {
-        let stay: i64 = r.try_get(0)?;
-        if let Some(slot) = revenue.get_mut(stay as usize) {
-            *slot = r.try_get(1)?;
-        }
+        reader.spend_line(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
     }
-    let mut out = Vec::new();
     let stays = c.query_raw(shared::REALISED_STAYS, none.iter()).await?;
     pin_mut!(stays);
     while let Some(r) = stays.try_next().await? {
-        let stay: i64 = r.try_get(0)?;
-        out.push(StayFact {
+        reader.stay(RealisedStay {
+            id: r.try_get(0)?,
             guest: r.try_get(1)?,
             hotel: r.try_get(2)?,
             arrival: r.try_get(3)?,
-            revenue: revenue.get(stay as usize).copied().unwrap_or(0),
+            departure: r.try_get(4)?,
+            booked_at: r.try_get(5)?,
+            channel: r.try_get(6)?,
+            market: r.try_get(7)?,
+            room_type: r.try_get(8)?,
+            special_requests: r.try_get::<_, i64>(9)? != 0,
         });
     }
-    Ok(out)
+    Ok(reader.finish())
 }
 
 pub(super) async fn save_analysis(c: &mut Client, as_of: NaiveDate, analysis: &Analysis) -> Result<()> {

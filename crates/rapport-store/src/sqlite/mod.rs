@@ -545,7 +545,7 @@ impl Store for SqliteStore {
         self.pool.read(console::figures).await
     }
 
-    async fn stay_facts(&self) -> Result<Vec<rapport_value::analysis::StayFact>> {
+    async fn stay_facts(&self) -> Result<rapport_value::facts::StayFacts> {
         self.pool.read(value::stay_facts).await
     }
 

@@ -4,38 +4,41 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use rapport_domain::guest::GuestId;
-use rapport_value::analysis::{Analysis, StayFact};
+use rapport_value::analysis::Analysis;
+use rapport_value::facts::StayFacts;
 use rusqlite::{params, Connection, Transaction};
 
 use super::query_all;
 use crate::sql::{self, for_sqlite};
-use crate::value::{self, StoredValue, TierChange, ValueRow};
+use crate::value::{self, FactsReader, RealisedStay, StoredValue, TierChange, ValueRow};
 use crate::Result;
 
-pub(super) fn stay_facts(c: &Connection) -> Result<Vec<StayFact>> {
+pub(super) fn stay_facts(c: &Connection) -> Result<StayFacts> {
     let max: i64 = c.query_row(sql::MAX_STAY_ID, [], |r| r.get(0))?;
-    let mut revenue = vec![0i64; max as usize + 1];
-    let mut stmt = c.prepare(sql::SPEND_PER_STAY)?;
+    let mut reader = FactsReader::new(max);
+    let mut stmt = c.prepare(sql::SPEND_LINES)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let stay: i64 = r.get(0)?;
-        if let Some(slot) = revenue.get_mut(stay as usize) {
-            *slot = r.get(1)?;
-        }
+        let category: String = r.get(1)?;
+        reader.spend_line(r.get(0)?, &category, r.get(2)?);
     }
-    let mut out = Vec::new();
     let mut stmt = c.prepare(sql::REALISED_STAYS)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let stay: i64 = r.get(0)?;
-        out.push(StayFact {
+        reader.stay(RealisedStay {
+            id: r.get(0)?,
             guest: r.get(1)?,
             hotel: r.get(2)?,
             arrival: r.get(3)?,
-            revenue: revenue.get(stay as usize).copied().unwrap_or(0),
+            departure: r.get(4)?,
+            booked_at: r.get(5)?,
+            channel: r.get(6)?,
+            market: r.get(7)?,
+            room_type: r.get(8)?,
+            special_requests: r.get::<_, i64>(9)? != 0,
         });
     }
-    Ok(out)
+    Ok(reader.finish())
 }
 
 pub(super) fn save_analysis(tx: &Transaction, as_of: NaiveDate, analysis: &Analysis) -> Result<()> {
