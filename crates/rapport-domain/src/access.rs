@@ -44,6 +44,9 @@ impl Role {
             ReadGuests | ReadStays => true,
             WriteGuests | WriteNotes => !matches!(self, Self::Marketing),
             WriteStays => matches!(self, Self::FrontDesk | Self::Manager | Self::Admin),
+            // The front desk sees a guest's tier and benefits on their page, not lists of guests.
+            ReadAnalysis => !matches!(self, Self::FrontDesk),
+            ManageSegments => matches!(self, Self::Marketing | Self::Manager | Self::Admin),
             ImportData => matches!(self, Self::Manager | Self::Admin),
             ManageHotels | ManageUsers => matches!(self, Self::Admin),
         }
@@ -57,6 +60,10 @@ pub enum Action {
     WriteGuests,
     WriteNotes,
     ReadStays,
+    /// The value analysis: tiers, segments, at-risk lists across guests.
+    ReadAnalysis,
+    /// Saved guest segments and the benefits attached to them.
+    ManageSegments,
     WriteStays,
     ImportData,
     ManageHotels,
@@ -115,6 +122,9 @@ mod tests {
         assert!(!Role::Marketing.may(Action::WriteGuests));
         assert!(Role::FrontDesk.may(Action::WriteGuests));
         assert!(!Role::Manager.may(Action::ManageUsers));
+        assert!(!Role::FrontDesk.may(Action::ReadAnalysis));
+        assert!(Role::Marketing.may(Action::ManageSegments));
+        assert!(!Role::GuestRelations.may(Action::ManageSegments));
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub use error::StoreError;
 pub use figures::{GroupFigures, MonthRevenue, TouchMark, Visits};
 pub(crate) use guests::{check_version, guest_json, new_guest, rank_search_hits};
 pub use open::open;
-pub use value::{StoredValue, TierChange};
+pub use value::{StoredReport, StoredValue, TierChange};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -153,7 +153,7 @@ pub trait Store: Send + Sync + 'static {
     /// The guest's latest scores per scope (group and each hotel they stayed at) and tier history.
     async fn guest_values(&self, guest: GuestId) -> Result<(Vec<StoredValue>, Vec<TierChange>)>;
     /// The latest report of each scope, as stored JSON.
-    async fn value_reports(&self) -> Result<Vec<serde_json::Value>>;
+    async fn value_reports(&self) -> Result<Vec<crate::value::StoredReport>>;
 
     /// Resolves and writes one import batch atomically (see `rapport_domain::ingest`).
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome>;

@@ -137,7 +137,7 @@ pub(crate) const GUEST_VALUES: &str = "SELECT scope_hotel, stays, last_stay, rev
      rfm_monetary, rfm_segment, probability_alive, expected_stays, expected_spend, lifetime_value, churn_risk, computed_at \
      FROM guest_values WHERE guest_id = $1 ORDER BY scope_hotel";
 pub(crate) const TIER_HISTORY: &str = "SELECT scope_hotel, tier, since FROM tier_history WHERE guest_id = $1 ORDER BY scope_hotel, since";
-pub(crate) const VALUE_REPORTS: &str = "SELECT report FROM value_reports ORDER BY scope_hotel";
+pub(crate) const VALUE_REPORTS: &str = "SELECT as_of, computed_at, report FROM value_reports ORDER BY scope_hotel";
 
 /// Stays of a guest, optionally limited to a set of hotels passed as text (`1,3,7`);
 /// the scope is applied in Rust for SQLite and with `= ANY` for PostgreSQL.

@@ -75,6 +75,25 @@ impl FactsReader {
     }
 }
 
+/// The latest analysis's report for one scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReport {
+    pub as_of: NaiveDate,
+    pub computed_at: DateTime<Utc>,
+    pub report: rapport_value::analysis::ScopeReport,
+}
+
+impl StoredReport {
+    pub(crate) fn decode(as_of: NaiveDate, computed_at: DateTime<Utc>, json: &str) -> Result<Self> {
+        let report = serde_json::from_str(json).map_err(|e| crate::StoreError::Corrupt(format!("value report: {e}")))?;
+        Ok(Self {
+            as_of,
+            computed_at,
+            report,
+        })
+    }
+}
+
 /// `0` stands for the group in the `scope_hotel` columns.
 pub(crate) fn scope_key(scope: Scope) -> i64 {
     match scope {
@@ -170,8 +189,15 @@ pub(crate) struct ValueRow {
     pub last_stay: NaiveDate,
     pub revenue: i64,
     pub tier: String,
-    pub rfm: (i64, i64, i64, String),
-    pub model: (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<String>),
+    pub rfm_recency: i64,
+    pub rfm_frequency: i64,
+    pub rfm_monetary: i64,
+    pub rfm_segment: String,
+    pub probability_alive: Option<f64>,
+    pub expected_stays: Option<f64>,
+    pub expected_spend: Option<f64>,
+    pub lifetime_value: Option<f64>,
+    pub churn_risk: Option<String>,
 }
 
 impl ValueRow {
@@ -183,19 +209,15 @@ impl ValueRow {
             last_stay: g.last_stay,
             revenue: g.revenue,
             tier: label(&g.tier),
-            rfm: (
-                i64::from(g.rfm.recency),
-                i64::from(g.rfm.frequency),
-                i64::from(g.rfm.monetary),
-                label(&g.rfm.segment),
-            ),
-            model: (
-                g.probability_alive,
-                g.expected_stays,
-                g.expected_spend,
-                g.lifetime_value,
-                g.churn_risk.map(|c| label(&c)),
-            ),
+            rfm_recency: i64::from(g.rfm.recency),
+            rfm_frequency: i64::from(g.rfm.frequency),
+            rfm_monetary: i64::from(g.rfm.monetary),
+            rfm_segment: label(&g.rfm.segment),
+            probability_alive: g.probability_alive,
+            expected_stays: g.expected_stays,
+            expected_spend: g.expected_spend,
+            lifetime_value: g.lifetime_value,
+            churn_risk: g.churn_risk.map(|c| c.as_str().to_string()),
         }
     }
 }

@@ -131,6 +131,9 @@ pub struct ScopeReport {
     /// Each tier's and each RFM segment's profile.
     pub profiles: Vec<SegmentProfile>,
     pub cohorts: Vec<Cohort>,
+    /// Valuable guests (VIP and major) the models or RFM say are slipping away, most
+    /// revenue first (at most [`AT_RISK_LISTED`]).
+    pub at_risk: Vec<AtRiskGuest>,
     pub purchases: Option<BgNbdFit>,
     pub spend: Option<GammaGammaFit>,
     /// Predicted vs actual repeat stays over the held-out weeks.
@@ -139,6 +142,32 @@ pub struct ScopeReport {
     pub model_note: Option<String>,
     /// Hotels left out of the group scope for want of an exchange rate.
     pub left_out: Vec<i64>,
+}
+
+/// How many at-risk valuable guests a report lists.
+pub const AT_RISK_LISTED: usize = 100;
+
+/// A valuable guest at risk of being lost: who to call first.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AtRiskGuest {
+    pub guest: i64,
+    pub tier: ValueTier,
+    pub segment: RfmSegment,
+    pub revenue: i64,
+    pub stays: u32,
+    pub last_stay: NaiveDate,
+    pub probability_alive: Option<f64>,
+    /// Discounted, minor units.
+    pub lifetime_value: Option<f64>,
+}
+
+impl GuestScore {
+    /// VIP or major, and either the model gives them a high churn risk or their RFM scores
+    /// say they used to come often and have stopped.
+    pub fn is_valuable_at_risk(&self) -> bool {
+        matches!(self.tier, ValueTier::Vip | ValueTier::Major)
+            && (self.churn_risk == Some(ChurnRisk::High) || matches!(self.rfm.segment, RfmSegment::AtRisk | RfmSegment::CannotLose))
+    }
 }
 
 /// What the analysis says about one guest in one scope.
@@ -322,6 +351,7 @@ fn scope(
         Ok(v) => (Some(v.purchases), Some(v.spend)),
         Err(_) => (None, None),
     };
+    let first_guest = out.guests.len();
     out.reports.push(ScopeReport {
         scope,
         currency: currency.to_string(),
@@ -342,6 +372,7 @@ fn scope(
         rfm: rfm_rows.into_iter().collect(),
         profiles,
         cohorts,
+        at_risk: Vec::new(),
         purchases,
         spend,
         holdout: checked.ok().and_then(|v| v.holdout),
@@ -374,6 +405,23 @@ fn scope(
             churn_risk: v.map(|v| v.churn_risk),
         });
     }
+    let mut at_risk: Vec<AtRiskGuest> = out.guests[first_guest..]
+        .iter()
+        .filter(|g| g.is_valuable_at_risk())
+        .map(|g| AtRiskGuest {
+            guest: g.guest,
+            tier: g.tier,
+            segment: g.rfm.segment,
+            revenue: g.revenue,
+            stays: g.stays,
+            last_stay: g.last_stay,
+            probability_alive: g.probability_alive,
+            lifetime_value: g.lifetime_value,
+        })
+        .collect();
+    at_risk.sort_by(|a, b| b.revenue.cmp(&a.revenue).then(a.guest.cmp(&b.guest)));
+    at_risk.truncate(AT_RISK_LISTED);
+    out.reports.last_mut().expect("pushed above").at_risk = at_risk;
 }
 
 #[cfg(test)]
@@ -405,8 +453,8 @@ mod tests {
             },
         ];
         let facts = vec![
-            StayFact::simple(10, 1, d(2026, 1, 5), 100_00),
-            StayFact::simple(10, 2, d(2026, 2, 5), 1_000_00),
+            StayFact::simple(10, 1, d(2026, 1, 5), 10_000),
+            StayFact::simple(10, 2, d(2026, 2, 5), 100_000),
             StayFact::simple(11, 3, d(2026, 3, 5), 5_000),
             StayFact::simple(12, 1, d(2027, 3, 5), 1), // after as_of: ignored
         ];
@@ -415,10 +463,10 @@ mod tests {
         s.rates.insert("CNY".into(), 0.13);
         let a = analyse(&facts, &hotels, &s);
         let group = a.reports.iter().find(|r| r.scope == Scope::Group).unwrap();
-        assert_eq!(group.revenue, 100_00 + 130_00, "CNY 1,000 at 0.13; JPY left out");
+        assert_eq!(group.revenue, 10_000 + 13_000, "CNY 1,000 at 0.13; JPY left out");
         assert_eq!(group.left_out, vec![3]);
         let lis = a.reports.iter().find(|r| r.scope == Scope::Hotel(1)).unwrap();
-        assert_eq!((lis.guests, lis.revenue, lis.currency.as_str()), (1, 100_00, "EUR"));
+        assert_eq!((lis.guests, lis.revenue, lis.currency.as_str()), (1, 10_000, "EUR"));
         let g10 = a.guests.iter().find(|g| g.scope == Scope::Group && g.guest == 10).unwrap();
         assert_eq!((g10.stays, g10.last_stay), (2, d(2026, 2, 5)));
         assert_eq!(g10.tier, ValueTier::Vip);
@@ -480,6 +528,14 @@ mod tests {
         assert_eq!(tier_guests, r.guests);
         assert_eq!(r.cohorts.iter().map(|c| c.guests).sum::<usize>(), r.guests);
         assert!(r.cohorts.iter().all(|c| c.retained[0] == 1.0));
+        assert!(!r.at_risk.is_empty(), "two years of simulated guests include lapsed good ones");
+        assert!(r.at_risk.windows(2).all(|w| w[0].revenue >= w[1].revenue));
+        let listed = a
+            .guests
+            .iter()
+            .find(|g| g.scope == r.scope && g.guest == r.at_risk[0].guest)
+            .unwrap();
+        assert!(listed.is_valuable_at_risk());
         assert_eq!(r.tiers.iter().map(|t| t.guests).sum::<usize>(), r.guests);
         let scored = a.guests.iter().filter(|g| g.scope == Scope::Hotel(1)).count();
         assert_eq!(scored, r.guests);

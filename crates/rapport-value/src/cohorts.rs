@@ -95,7 +95,7 @@ mod tests {
 
     #[test]
     fn each_cohort_counts_its_guests_back_in_later_quarters() {
-        let stays = vec![
+        let stays = [
             (0, d(2025, 1, 10)), // first in 2025 Q1, back in Q2 and Q4
             (0, d(2025, 5, 1)),
             (0, d(2025, 11, 1)),

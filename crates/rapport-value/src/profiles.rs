@@ -175,7 +175,7 @@ mod tests {
         f.nights = nights;
         f.spend[2] = spa;
         f.channel = channel;
-        f.lead_days = Some(u16::from(nights) * 10);
+        f.lead_days = Some(nights * 10);
         f
     }
 
@@ -183,9 +183,9 @@ mod tests {
     fn a_vip_profile_describes_the_vips_stays_and_not_the_others() {
         let labels = vec![String::new(), "Direct".to_string(), "OTA".to_string()];
         let facts = [
-            stay(1, 7, 4, 800_00, 200_00, 1), // the VIP: two long summer stays, direct, spa
-            stay(1, 8, 2, 400_00, 0, 1),
-            stay(2, 1, 1, 80_00, 0, 2), // a small guest: one night through an OTA
+            stay(1, 7, 4, 80_000, 20_000, 1), // the VIP: two long summer stays, direct, spa
+            stay(1, 8, 2, 40_000, 0, 1),
+            stay(2, 1, 1, 8_000, 0, 2), // a small guest: one night through an OTA
         ];
         let scoped: Vec<ScopedStay> = facts
             .iter()
@@ -204,7 +204,7 @@ mod tests {
         assert_eq!((vip.guests, vip.stays), (1, 2));
         assert!((vip.revenue_share - 1400.0 / 1480.0).abs() < 1e-9);
         assert_eq!(vip.average_nights, 3.0);
-        assert_eq!(vip.average_daily_rate, 200_00.0, "1,200 room revenue over 6 nights");
+        assert_eq!(vip.average_daily_rate, 20_000.0, "1,200 room revenue over 6 nights");
         assert_eq!(vip.average_lead_days, Some(30.0));
         assert_eq!(
             vip.channels,

@@ -46,6 +46,28 @@ pub enum RfmSegment {
 }
 
 impl RfmSegment {
+    pub const ALL: [RfmSegment; 7] = [
+        Self::Champions,
+        Self::Loyal,
+        Self::CannotLose,
+        Self::AtRisk,
+        Self::NewOrPromising,
+        Self::NeedsAttention,
+        Self::Lapsed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Champions => "champions",
+            Self::Loyal => "loyal",
+            Self::CannotLose => "cannot_lose",
+            Self::AtRisk => "at_risk",
+            Self::NewOrPromising => "new_or_promising",
+            Self::NeedsAttention => "needs_attention",
+            Self::Lapsed => "lapsed",
+        }
+    }
+
     pub fn of(recency: u8, frequency: u8, monetary: u8) -> RfmSegment {
         let fm = f64::from(frequency + monetary) / 2.0;
         match recency {

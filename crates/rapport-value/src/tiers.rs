@@ -13,6 +13,19 @@ pub enum ValueTier {
     Small,
 }
 
+impl ValueTier {
+    pub const ALL: [ValueTier; 4] = [Self::Vip, Self::Major, Self::Ordinary, Self::Small];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Vip => "vip",
+            Self::Major => "major",
+            Self::Ordinary => "ordinary",
+            Self::Small => "small",
+        }
+    }
+}
+
 /// Cumulative revenue shares at which each tier ends.
 ///
 /// The defaults follow the ABC analysis hotels already use for the 80/20 rule: VIPs are the

@@ -249,3 +249,52 @@ rfm-lapsed = Lapsed
 churn-low = low
 churn-medium = medium
 churn-high = high
+
+## Guest value page
+nav-value = Guest value
+value-none-yet = No value analysis yet. It runs every night at 02:00 UTC, or now with `rapport analyze`.
+value-as-of = Analysis as of { $when }
+value-pareto = Revenue concentration (80/20)
+value-window = Window
+value-window-all = All history
+value-window-years = { $count ->
+    [one] Last year
+   *[other] Last { $n } years
+}
+value-window-days = Last { $n } days
+value-lorenz = Lorenz curve: share of guests (smallest first) against share of revenue
+value-top-k-mark = top { $k }%
+value-top-20 = Top 20% bring
+value-gini = Gini coefficient
+value-top-k-label = Share of revenue from the top %
+value-show = Show
+value-tiers = Value tiers
+value-guest-share = Share of guests
+value-revenue-share = Share of revenue
+value-profiles = What each group of guests is like
+value-segment = Segment
+value-nights = Nights per stay
+value-adr = Average daily rate
+value-lead = Days booked ahead
+value-channel = Main channel
+value-market = Main market segment
+value-room = Main room type
+value-extras = Spend beyond the room
+value-requests = Special requests
+value-peak = Busiest month
+value-returning = Returning
+value-not-recorded = not recorded
+value-cohorts = Retention by first-stay quarter
+value-cohorts-help = Each row: guests whose first stay fell in that quarter; each column: the share who stayed again that many quarters later.
+value-first-stay = First stay
+value-quarter = { $quarter }
+value-at-risk = Valuable guests at risk
+value-at-risk-help = VIP and major guests whom the model gives a high churn risk, or whose RFM scores show they have stopped coming; most revenue first.
+value-at-risk-none = No valuable guest is at risk.
+value-guest = Guest
+value-last-stay = Last stay
+value-fit = Model fit
+value-holdout = Over the last { $weeks } weeks the model predicted { $predicted } repeat stays; { $actual } happened.
+value-no-model = No lifetime-value model for this scope: { $reason }
+value-left-out = Left out of the group figures for want of an exchange rate: { $hotels }
+value-window-guests = Guests in the window

@@ -81,6 +81,54 @@ impl BarChart {
     }
 }
 
+/// A Lorenz curve: share of guests (poorest first) against their share of revenue, with the
+/// line of perfect equality and a mark where the top `k`% begin.
+pub struct LorenzChart {
+    pub title: String,
+    pub size: f64,
+    pub margin: f64,
+    /// SVG polyline points of the curve.
+    pub curve: String,
+    pub ticks: Vec<(f64, String)>,
+    /// Where the top k% start on the curve, and the label there.
+    pub mark: (f64, f64),
+    pub mark_label: String,
+}
+
+const SQUARE: f64 = 320.0;
+const MARGIN: f64 = 40.0;
+
+impl LorenzChart {
+    /// `curve` is (population share, revenue share) from (0, 0) to (1, 1).
+    pub fn new(title: String, curve: &[(f64, f64)], top_k: u32, mark_label: String) -> Self {
+        let plot = SQUARE - 2.0 * MARGIN;
+        let x = |p: f64| MARGIN + p * plot;
+        let y = |r: f64| SQUARE - MARGIN - r * plot;
+        let points = curve
+            .iter()
+            .map(|(p, r)| format!("{:.1},{:.1}", x(*p), y(*r)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let at = 1.0 - f64::from(top_k.min(100)) / 100.0;
+        let revenue_at = curve
+            .iter()
+            .min_by(|a, b| (a.0 - at).abs().total_cmp(&(b.0 - at).abs()))
+            .map_or(at, |p| p.1);
+        Self {
+            title,
+            size: SQUARE,
+            margin: MARGIN,
+            curve: points,
+            ticks: [0.0, 0.25, 0.5, 0.75, 1.0]
+                .iter()
+                .map(|v| (*v * plot, format!("{:.0}%", v * 100.0)))
+                .collect(),
+            mark: (x(at), y(revenue_at)),
+            mark_label,
+        }
+    }
+}
+
 /// The next "round" number at or above `v` (1, 2, 2.5, 5 × 10ⁿ), for the axis top.
 fn nice_ceiling(v: f64) -> f64 {
     if v <= 0.0 {
@@ -114,5 +162,15 @@ mod tests {
             "bars stand on the baseline"
         );
         assert_eq!(c.ticks.last().unwrap().label, "100");
+    }
+
+    #[test]
+    fn the_lorenz_mark_sits_on_the_curve_where_the_top_k_percent_begin() {
+        let curve = vec![(0.0, 0.0), (0.8, 0.2), (1.0, 1.0)];
+        let c = LorenzChart::new("t".into(), &curve, 20, "top 20%".into());
+        let plot = SQUARE - 2.0 * MARGIN;
+        assert!((c.mark.0 - (MARGIN + 0.8 * plot)).abs() < 1e-9);
+        assert!((c.mark.1 - (SQUARE - MARGIN - 0.2 * plot)).abs() < 1e-9);
+        assert!(c.curve.starts_with(&format!("{:.1},{:.1}", MARGIN, SQUARE - MARGIN)));
     }
 }

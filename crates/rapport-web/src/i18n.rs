@@ -123,6 +123,11 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// The message `key` with several arguments.
+    pub fn args(&self, key: &str, args: &FluentArgs) -> String {
+        self.format(key, Some(args))
+    }
+
     /// The message `key` with a count, for plural forms.
     pub fn count(&self, key: &str, n: impl std::borrow::Borrow<i64>) -> String {
         let n = *n.borrow();
@@ -169,6 +174,14 @@ impl Tr {
                 Lang::ZhCn => d.format("%Y年%-m月").to_string(),
             },
             Err(_) => ym.to_string(),
+        }
+    }
+
+    /// The name of month `m` (1–12): `March` / `3月`.
+    pub fn month_name(&self, m: u32) -> String {
+        match (self.lang, chrono::Month::try_from(m as u8)) {
+            (Lang::En, Ok(month)) => month.name().to_string(),
+            _ => format!("{m}月"),
         }
     }
 

@@ -288,22 +288,11 @@ backend_tests! {
 
 backend_tests! {
     fn the_guest_page_shows_value_tier_rfm_and_churn_once_analysed(db) {
-        use rapport_value::analysis::{analyse, AnalysisSettings, HotelInfo};
         let app = Console::start(db).await;
         let mut c = app.signed_in("anna").await;
         let page = c.get(&format!("/guests/{}", app.seed.zhang_wei)).await.body;
         assert!(page.contains("Not analysed yet"));
-        let hotels: Vec<HotelInfo> = app
-            .store
-            .hotels()
-            .await
-            .unwrap()
-            .iter()
-            .map(|h| HotelInfo { id: h.id, currency: h.currency.code().into(), exponent: h.currency.exponent() })
-            .collect();
-        let today = chrono::Utc::now().date_naive();
-        let analysis = analyse(&app.store.stay_facts().await.unwrap(), &hotels, &AnalysisSettings::new(today, "EUR", 2));
-        app.store.save_analysis(today, analysis).await.unwrap();
+        app.analyse_now().await;
         let page = c.get(&format!("/guests/{}", app.seed.zhang_wei)).await.body;
         assert!(page.contains(r#"class="badge tier-vip""#), "the only paying guest is a VIP");
         assert!(page.contains("Aurelia SHA") && page.contains("Whole group"));
@@ -312,5 +301,76 @@ backend_tests! {
         let b = lis.get(&format!("/guests/{}", app.seed.zhang_wei)).await.body;
         let value = &b[b.find(r#"id="value""#).unwrap()..b.find(r#"id="stays-h""#).unwrap()];
         assert!(value.contains("Aurelia LIS") && !value.contains("Aurelia SHA"), "{value}");
+    }
+
+    fn the_value_page_shows_the_80_20_view_tiers_profiles_cohorts_and_valuable_guests_at_risk(db) {
+        use rapport_domain::guest::GuestProfile;
+        use rapport_domain::names::GuestName;
+        use rapport_domain::stay::StayStatus;
+        let app = Console::start(db).await;
+        let mut mark = app.signed_in("mark").await;
+        let before = mark.get("/value").await;
+        assert_eq!(before.status, 200);
+        assert!(before.body.contains(r#"id="no-analysis""#), "nothing analysed yet");
+
+        // A big spender who came three times two years ago and never since, and a dozen
+        // small recent guests.
+        let guest = |family: &str| GuestProfile {
+            name: GuestName { given: "Olga".into(), family: family.into(), ..Default::default() },
+            ..Default::default()
+        };
+        let lis = app.seed.lisbon;
+        let two_years_ago = chrono::Utc::now().date_naive() - chrono::Duration::days(730);
+        let faithful = app.store.create_guest(guest("Faithful"), vec![]).await.unwrap().id;
+        for k in 0..3 {
+            let arrival = two_years_ago + chrono::Duration::days(30 * k);
+            app.store.add_stay(faithful, common::stay(lis, arrival, 4, StayStatus::CheckedOut, "EUR", 900_000)).await.unwrap();
+        }
+        for k in 0..12 {
+            let g = app.store.create_guest(guest(&format!("Smallstay{k}")), vec![]).await.unwrap().id;
+            let arrival = chrono::Utc::now().date_naive() - chrono::Duration::days(20 + k);
+            app.store.add_stay(g, common::stay(lis, arrival, 1, StayStatus::CheckedOut, "EUR", 9_000 + 100 * k)).await.unwrap();
+        }
+        app.analyse_now().await;
+
+        let b = mark.get("/value").await.body;
+        assert!(b.contains(r#"id="lorenz-curve""#) && b.contains(r#"id="top-20""#) && b.contains(r#"id="gini""#));
+        assert!(b.contains(r#"data-tier="vip""#) && b.contains(r#"data-tier="small""#), "tier distribution");
+        assert!(b.contains(r#"id="profiles""#) && b.contains("Deluxe King") && b.contains("direct"), "segment profiles");
+        assert!(b.contains(r#"id="cohorts""#) && b.contains("heat-10"), "a cohort heatmap starting at 100%");
+        let risk = &b[b.find(r#"id="risk-h""#).unwrap()..];
+        assert!(
+            risk.contains(&format!(r#"href="/guests/{faithful}""#)) && risk.contains("Faithful"),
+            "the lapsed big spender heads the at-risk list: {risk}"
+        );
+        assert!(!risk.contains("Smallstay"), "small recent guests are not listed");
+        // Any top k%, any window, any hotel in scope.
+        let all = mark.get("/value?scope=LIS&window=all&k=100").await.body;
+        assert!(all.contains(r#"<output id="top-k" for="k">100.0%</output>"#), "the top 100% bring everything");
+        let year = mark.get("/value?scope=LIS&window=365&k=20").await.body;
+        assert!(year.contains(r#"aria-current="page">Last year</a>"#), "the one-year window is chosen");
+        let guests_in = |b: &str| {
+            let from = b.find(r#"id="window-guests">"#).unwrap() + r#"id="window-guests">"#.len();
+            b[from..from + b[from..].find('<').unwrap()].to_string()
+        };
+        assert_eq!(guests_in(&all), "14", "Zhang Wei, Olga Faithful and twelve small guests stayed in Lisbon");
+        assert_eq!(guests_in(&year), "12", "only the small guests stayed there in the last year");
+
+        // The front desk has no guest lists by value; a Lisbon manager sees Lisbon only.
+        let mut desk = app.signed_in("anna").await;
+        assert_eq!(desk.get("/value").await.status, 403);
+        assert!(!desk.get("/").await.body.contains(r#"href="/value""#), "not offered in the nav");
+        let mut lisbon = app.signed_in("lis-manager").await;
+        assert_eq!(lisbon.get("/value?scope=group").await.status, 404);
+        assert_eq!(lisbon.get("/value?scope=SHA").await.status, 404);
+        let own = lisbon.get("/value").await.body;
+        assert!(own.contains(r#"aria-current="page">Aurelia LIS</a>"#) && own.contains(r#"id="lorenz-curve""#));
+        assert!(!own.contains("/value?scope=group"), "no group figures offered");
+
+        // In Chinese.
+        let csrf = mark.csrf().await;
+        mark.post("/language", &[("csrf", &csrf), ("lang", "zh-CN"), ("back", "/value")]).await;
+        let zh = mark.get("/value").await.body;
+        assert!(zh.contains("客户价值") && zh.contains("洛伦兹曲线") && zh.contains("有流失风险的高价值客户"), "{zh}");
     }
 }

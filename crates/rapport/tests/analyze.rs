@@ -4,6 +4,7 @@
 use std::process::{Command, Output};
 
 use rapport_store::backend_tests;
+use rapport_value::analysis::Scope;
 use serde_json::Value;
 
 fn rapport(db: &str, config: &std::path::Path, args: &[&str]) -> Output {
@@ -40,6 +41,8 @@ backend_tests! {
         assert!(summary["guest_scores"].as_u64().unwrap() >= 3000);
         let stored = db.store.value_reports().await.unwrap();
         assert_eq!(stored.len(), 6);
+        let group = stored.iter().find(|r| r.report.scope == Scope::Group).unwrap();
+        assert!(group.report.profiles.len() >= 4 && !group.report.cohorts.is_empty());
         let (values, history) = db.store.guest_values(1).await.unwrap();
         assert!(!values.is_empty() && !history.is_empty());
     }

@@ -402,7 +402,7 @@ impl Store for PgStore {
         value::guest_values(&self.client().await?, guest).await
     }
 
-    async fn value_reports(&self) -> Result<Vec<serde_json::Value>> {
+    async fn value_reports(&self) -> Result<Vec<crate::value::StoredReport>> {
         value::value_reports(&self.client().await?).await
     }
 

@@ -11,7 +11,7 @@ use rapport_value::facts::StayFacts;
 
 use super::reads::{decode_all, query};
 use crate::sql as shared;
-use crate::value::{self, FactsReader, RealisedStay, StoredValue, TierChange, ValueRow};
+use crate::value::{self, FactsReader, RealisedStay, StoredReport, StoredValue, TierChange, ValueRow};
 use crate::Result;
 
 pub(super) async fn stay_facts(c: &Client) -> Result<StayFacts> {
@@ -73,15 +73,15 @@ pub(super) async fn save_analysis(c: &mut Client, as_of: NaiveDate, analysis: &A
                 &r.revenue,
                 &cur,
                 &r.tier,
-                &r.rfm.0,
-                &r.rfm.1,
-                &r.rfm.2,
-                &r.rfm.3,
-                &r.model.0,
-                &r.model.1,
-                &r.model.2,
-                &r.model.3,
-                &r.model.4,
+                &r.rfm_recency,
+                &r.rfm_frequency,
+                &r.rfm_monetary,
+                &r.rfm_segment,
+                &r.probability_alive,
+                &r.expected_stays,
+                &r.expected_spend,
+                &r.lifetime_value,
+                &r.churn_risk,
                 &now,
             ],
         )
@@ -101,13 +101,13 @@ pub(super) async fn guest_values(c: &Client, guest: GuestId) -> Result<(Vec<Stor
     Ok((decode_all(values, value::stored_value)?, decode_all(history, value::tier_change)?))
 }
 
-pub(super) async fn value_reports(c: &Client) -> Result<Vec<serde_json::Value>> {
+pub(super) async fn value_reports(c: &Client) -> Result<Vec<StoredReport>> {
     query(c, shared::VALUE_REPORTS, &[])
         .await?
         .iter()
         .map(|r| {
-            let text: String = r.try_get(0)?;
-            serde_json::from_str(&text).map_err(|e| crate::StoreError::Corrupt(format!("value report: {e}")))
+            let text: String = r.try_get(2)?;
+            StoredReport::decode(r.try_get(0)?, r.try_get(1)?, &text)
         })
         .collect()
 }

@@ -557,7 +557,7 @@ impl Store for SqliteStore {
         self.pool.read(move |c| value::guest_values(c, guest)).await
     }
 
-    async fn value_reports(&self) -> Result<Vec<serde_json::Value>> {
+    async fn value_reports(&self) -> Result<Vec<crate::value::StoredReport>> {
         self.pool.read(value::value_reports).await
     }
 

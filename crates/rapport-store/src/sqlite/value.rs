@@ -10,7 +10,7 @@ use rusqlite::{params, Connection, Transaction};
 
 use super::query_all;
 use crate::sql::{self, for_sqlite};
-use crate::value::{self, FactsReader, RealisedStay, StoredValue, TierChange, ValueRow};
+use crate::value::{self, FactsReader, RealisedStay, StoredReport, StoredValue, TierChange, ValueRow};
 use crate::Result;
 
 pub(super) fn stay_facts(c: &Connection) -> Result<StayFacts> {
@@ -64,15 +64,15 @@ pub(super) fn save_analysis(tx: &Transaction, as_of: NaiveDate, analysis: &Analy
             r.revenue,
             currency.get(&r.scope).copied().unwrap_or(""),
             r.tier,
-            r.rfm.0,
-            r.rfm.1,
-            r.rfm.2,
-            r.rfm.3,
-            r.model.0,
-            r.model.1,
-            r.model.2,
-            r.model.3,
-            r.model.4,
+            r.rfm_recency,
+            r.rfm_frequency,
+            r.rfm_monetary,
+            r.rfm_segment,
+            r.probability_alive,
+            r.expected_stays,
+            r.expected_spend,
+            r.lifetime_value,
+            r.churn_risk,
             now
         ])?;
     }
@@ -90,9 +90,9 @@ pub(super) fn guest_values(c: &Connection, guest: GuestId) -> Result<(Vec<Stored
     ))
 }
 
-pub(super) fn value_reports(c: &Connection) -> Result<Vec<serde_json::Value>> {
+pub(super) fn value_reports(c: &Connection) -> Result<Vec<StoredReport>> {
     query_all(c, sql::VALUE_REPORTS, [], |r| {
-        let text: String = r.get(0)?;
-        serde_json::from_str(&text).map_err(|e| crate::StoreError::Corrupt(format!("value report: {e}")))
+        let text: String = r.get(2)?;
+        StoredReport::decode(r.get(0)?, r.get(1)?, &text)
     })
 }

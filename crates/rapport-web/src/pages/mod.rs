@@ -7,6 +7,7 @@ mod dashboard;
 mod guest;
 mod guest_edit;
 mod search;
+mod value;
 
 use axum::extract::State;
 use axum::http::Uri;
@@ -32,6 +33,7 @@ pub fn router() -> Router<ConsoleState> {
         .route("/guests/{id}/notes", post(guest::add_note))
         .route("/arrivals", get(arrivals::show))
         .route("/arrivals/touch", post(arrivals::touch))
+        .route("/value", get(value::show))
         .route("/language", post(switch_language))
 }
 
@@ -45,6 +47,8 @@ pub struct Layout {
     pub active: &'static str,
     pub query: String,
     pub other_langs: Vec<(&'static str, &'static str)>,
+    /// Whether the nav offers the value analysis.
+    pub value: bool,
 }
 
 impl Layout {
@@ -66,6 +70,7 @@ impl Layout {
                 .filter(|l| **l != staff.tr.lang)
                 .map(|l| (l.tag(), l.own_name()))
                 .collect(),
+            value: user.role.may(rapport_domain::access::Action::ReadAnalysis),
         }
     }
 }

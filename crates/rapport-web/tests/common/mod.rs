@@ -50,6 +50,7 @@ impl Console {
             ("anna", Role::FrontDesk, Scope::Group),
             ("lis-desk", Role::FrontDesk, Scope::Hotels(vec![seed.lisbon])),
             ("mark", Role::Marketing, Scope::Group),
+            ("lis-manager", Role::Manager, Scope::Hotels(vec![seed.lisbon])),
         ] {
             store
                 .create_user(NewUser {
@@ -71,6 +72,30 @@ impl Console {
         }
     }
 
+    /// Runs the value analysis as of today and stores it, as `rapport analyze` does.
+    pub async fn analyse_now(&self) {
+        use rapport_value::analysis::{analyse, AnalysisSettings, HotelInfo};
+        let hotels: Vec<HotelInfo> = self
+            .store
+            .hotels()
+            .await
+            .unwrap()
+            .iter()
+            .map(|h| HotelInfo {
+                id: h.id,
+                currency: h.currency.code().into(),
+                exponent: h.currency.exponent(),
+            })
+            .collect();
+        let today = Utc::now().date_naive();
+        let analysis = analyse(
+            &self.store.stay_facts().await.unwrap(),
+            &hotels,
+            &AnalysisSettings::new(today, "EUR", 2),
+        );
+        self.store.save_analysis(today, analysis).await.unwrap();
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -84,7 +109,7 @@ impl Console {
     }
 }
 
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
@@ -144,33 +169,6 @@ async fn seed(store: &dyn Store) -> Seed {
         .await
         .unwrap()
         .id;
-    let stay = |hotel: i64, arrival: NaiveDate, nights: i64, status: StayStatus, cur: &str, minor: i64| NewStay {
-        hotel_id: hotel,
-        external_ref: None,
-        arrival,
-        departure: arrival + Duration::days(nights),
-        room_type: Some("Deluxe King".into()),
-        rate: None,
-        channel: Some("direct".into()),
-        market_segment: None,
-        adults: 2,
-        children: 0,
-        special_requests: None,
-        status,
-        booked_at: None,
-        spend: (minor > 0)
-            .then(|| NewSpendLine {
-                category: SpendCategory::Room,
-                amount: Money {
-                    minor,
-                    currency: Currency::parse(cur).unwrap(),
-                },
-                posted_on: arrival,
-                description: None,
-            })
-            .into_iter()
-            .collect(),
-    };
     let shanghai_stay = store
         .add_stay(
             zhang_wei,
@@ -206,6 +204,37 @@ async fn seed(store: &dyn Store) -> Seed {
         arriving_stay,
         shanghai_stay,
         today_sha,
+    }
+}
+
+/// A direct Deluxe King stay for two with one room spend line (none when `minor` is 0).
+pub fn stay(hotel: i64, arrival: NaiveDate, nights: i64, status: StayStatus, cur: &str, minor: i64) -> NewStay {
+    NewStay {
+        hotel_id: hotel,
+        external_ref: None,
+        arrival,
+        departure: arrival + Duration::days(nights),
+        room_type: Some("Deluxe King".into()),
+        rate: None,
+        channel: Some("direct".into()),
+        market_segment: None,
+        adults: 2,
+        children: 0,
+        special_requests: None,
+        status,
+        booked_at: None,
+        spend: (minor > 0)
+            .then(|| NewSpendLine {
+                category: SpendCategory::Room,
+                amount: Money {
+                    minor,
+                    currency: Currency::parse(cur).unwrap(),
+                },
+                posted_on: arrival,
+                description: None,
+            })
+            .into_iter()
+            .collect(),
     }
 }
 
