@@ -23,6 +23,8 @@ pub struct AppState {
     pub tokens: auth::TokenCache,
     /// Region assumed for phone numbers typed without a country code.
     pub phone_region: Region,
+    /// What each value tier and segment is offered (`[[value.benefits]]`).
+    pub benefits: Arc<rapport_value::benefits::BenefitPlan>,
 }
 
 impl AppState {
@@ -31,7 +33,14 @@ impl AppState {
             store,
             tokens: auth::TokenCache::default(),
             phone_region,
+            benefits: Arc::default(),
         }
+    }
+
+    /// The group's own benefit plan instead of the default one.
+    pub fn with_benefits(mut self, plan: rapport_value::benefits::BenefitPlan) -> Self {
+        self.benefits = Arc::new(plan);
+        self
     }
 }
 

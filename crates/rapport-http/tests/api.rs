@@ -25,7 +25,7 @@ backend_tests! {
         let app = TestApp::start(db).await;
         let doc: Value = app.client.get(format!("{}/api/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
         let paths = doc["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 9, "every documented path is checked");
+        assert_eq!(paths.len(), 10, "every documented path is checked");
         for (path, ops) in paths {
             let concrete = path.replace("{id}", "1").replace("{code}", "X");
             for method in ops.as_object().unwrap().keys() {
@@ -234,5 +234,55 @@ backend_tests! {
             assert_eq!(t.await.unwrap(), 201, "no writer fails with a busy database");
         }
         assert_eq!(app.store.counts().await.unwrap().guests, 40);
+    }
+
+    fn a_guests_value_and_benefits_are_served_within_the_callers_scope(db) {
+        use rapport_value::analysis::{analyse, AnalysisSettings, HotelInfo};
+        let app = TestApp::start(db).await;
+        let lis = app.hotel("LIS", "EUR").await;
+        let sha = app.hotel("SHA", "CNY").await;
+        let gid = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
+        problem(app.get(&app.admin, "/api/v1/guests/999999/value").send().await.unwrap(), 404).await;
+        let before: Value = app.get(&app.admin, &format!("/api/v1/guests/{gid}/value")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(before["values"], json!([]), "not analysed yet");
+        assert_eq!(before["benefits"]["because"], json!([]));
+
+        for (hotel, reference, amount) in [("LIS", "L-1", "900.00"), ("SHA", "S-1", "3000.00")] {
+            let r = app.post(&app.admin, &format!("/api/v1/guests/{gid}/stays"), json!({
+                "hotel": hotel, "external_ref": reference, "arrival": "2026-03-01", "departure": "2026-03-04",
+                "status": "checked_out", "spend": [{"category": "room", "amount": amount, "posted_on": "2026-03-01"}]
+            })).send().await.unwrap();
+            assert_eq!(r.status(), 201);
+        }
+        let other = app.guest(json!({"name": {"given": "Ana", "family": "Small"}})).await["id"].as_i64().unwrap();
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{other}/stays"), json!({
+            "hotel": "LIS", "arrival": "2026-02-01", "departure": "2026-02-02", "status": "checked_out",
+            "spend": [{"category": "room", "amount": "10.00", "posted_on": "2026-02-01"}]
+        })).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        let hotels = vec![
+            HotelInfo { id: lis, currency: "EUR".into(), exponent: 2 },
+            HotelInfo { id: sha, currency: "CNY".into(), exponent: 2 },
+        ];
+        let mut settings = AnalysisSettings::new(chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), "EUR", 2);
+        settings.rates.insert("CNY".into(), 0.13);
+        let analysis = analyse(&app.store.stay_facts().await.unwrap(), &hotels, &settings);
+        app.store.save_analysis(settings.as_of, analysis).await.unwrap();
+
+        let all: Value = app.get(&app.admin, &format!("/api/v1/guests/{gid}/value")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(all["values"].as_array().unwrap().len(), 3, "the group and both hotels");
+        assert!(all["values"].as_array().unwrap().iter().all(|v| v["tier"] == "vip"));
+        assert_eq!(all["benefits"]["discount_percent"], 10.0, "the default plan's VIP discount");
+        assert_eq!(all["benefits"]["late_checkout"], "16:00");
+        assert_eq!(all["benefits"]["because"], json!(["tier:vip"]));
+        assert!(!all["tier_history"].as_array().unwrap().is_empty());
+
+        let lisbon_desk = app.token(Role::FrontDesk, Scope::Hotels(vec![lis])).await;
+        let mine: Value = app.get(&lisbon_desk, &format!("/api/v1/guests/{gid}/value")).send().await.unwrap().json().await.unwrap();
+        let scopes: Vec<Value> = mine["values"].as_array().unwrap().iter().map(|v| v["hotel_id"].clone()).collect();
+        assert_eq!(scopes, vec![Value::Null, json!(lis)], "the group and Lisbon, never Shanghai");
+        assert!(mine["tier_history"].as_array().unwrap().iter().all(|c| c["hotel_id"] != json!(sha)));
+        let small: Value = app.get(&app.admin, &format!("/api/v1/guests/{other}/value")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(small["benefits"]["because"], json!([]), "small guests get no benefits");
     }
 }

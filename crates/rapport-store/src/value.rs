@@ -131,6 +131,20 @@ pub struct StoredValue {
     pub computed_at: DateTime<Utc>,
 }
 
+impl StoredValue {
+    /// The tier and RFM segment, as the benefit plan reads them.
+    pub fn labels(&self) -> Option<(rapport_value::ValueTier, rapport_value::RfmSegment)> {
+        let tier = serde_json::from_value(serde_json::Value::String(self.tier.clone())).ok()?;
+        let segment = serde_json::from_value(serde_json::Value::String(self.rfm_segment.clone())).ok()?;
+        Some((tier, segment))
+    }
+}
+
+/// What a guest is entitled to under `plan`, from their latest values in the scopes given.
+pub fn entitlement(plan: &rapport_value::benefits::BenefitPlan, values: &[StoredValue]) -> rapport_value::benefits::Entitlement {
+    plan.entitlement(&values.iter().filter_map(StoredValue::labels).collect::<Vec<_>>())
+}
+
 /// A change of tier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TierChange {

@@ -14,6 +14,7 @@
 //! - [`rfm`]: recency, frequency and monetary quintile scores and named segments.
 
 pub mod analysis;
+pub mod benefits;
 pub mod bgnbd;
 pub mod cohorts;
 pub mod concentration;

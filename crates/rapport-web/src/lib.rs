@@ -7,6 +7,7 @@
 //! domain core, and fill a view model that a template lays out.
 
 mod assets;
+mod benefits;
 mod chart;
 mod error;
 mod figures;

@@ -295,6 +295,12 @@ backend_tests! {
         app.analyse_now().await;
         let page = c.get(&format!("/guests/{}", app.seed.zhang_wei)).await.body;
         assert!(page.contains(r#"class="badge tier-vip""#), "the only paying guest is a VIP");
+        let benefits = &page[page.find(r#"id="benefits""#).expect("a VIP's benefits")..];
+        assert!(benefits.contains("Late check-out until 16:00") && benefits.contains("Best available room"), "{benefits}");
+        // The arrivals brief tells the desk what the arriving VIP is entitled to.
+        let brief = c.get("/arrivals?hotel=SHA").await.body;
+        let arrival = &brief[brief.find(&format!(r#"data-stay="{}""#, app.seed.arriving_stay)).unwrap()..];
+        assert!(arrival.contains("Benefits:") && arrival.contains("Late check-out until 16:00"), "{arrival}");
         assert!(page.contains("Aurelia SHA") && page.contains("Whole group"));
         // A Lisbon desk sees the Lisbon and group lines, not Shanghai's.
         let mut lis = app.signed_in("lis-desk").await;

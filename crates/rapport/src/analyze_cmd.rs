@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, Utc};
 use rapport_store::Store;
 use rapport_value::analysis::{analyse, AnalysisSettings, HotelInfo, Scope, ScopeReport};
+use rapport_value::benefits::{BenefitPlan, BenefitRule};
 use serde::{Deserialize, Serialize};
 
 /// `[value]` in `rapport.toml`.
@@ -23,6 +24,21 @@ pub struct ValueConfig {
     pub rates: BTreeMap<String, f64>,
     /// Cumulative revenue shares where VIP, major and ordinary end (default 0.5, 0.8, 0.95).
     pub tiers: Option<[f64; 3]>,
+    /// `[[value.benefits]]`: what each tier or RFM segment is offered (default: the plan in
+    /// `rapport_value::benefits`).
+    pub benefits: Option<Vec<BenefitRule>>,
+}
+
+impl ValueConfig {
+    /// The benefit plan, checked.
+    pub fn benefit_plan(&self) -> anyhow::Result<BenefitPlan> {
+        let plan = match &self.benefits {
+            Some(rules) => BenefitPlan { rules: rules.clone() },
+            None => BenefitPlan::default(),
+        };
+        plan.validate().map_err(anyhow::Error::msg)?;
+        Ok(plan)
+    }
 }
 
 #[derive(Debug, Serialize)]

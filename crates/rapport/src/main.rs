@@ -288,13 +288,14 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<()> {
     let region = Region::parse(&config.phone_region).map_err(anyhow::Error::msg)?;
+    let benefits = config.value.benefit_plan().context("[[value.benefits]] in the configuration")?;
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
     println!("Rapport is serving on http://{addr}/ (staff console at http://{addr}/, API under http://{addr}/api/v1, OpenAPI at http://{addr}/api/openapi.json)");
     analyze_cmd::schedule_nightly(store.clone(), config.value.clone());
-    let mut console = rapport_web::ConsoleState::new(rapport_http::AppState::new(store, region));
+    let mut console = rapport_web::ConsoleState::new(rapport_http::AppState::new(store, region).with_benefits(benefits));
     console.secure_cookies = config.secure_cookies;
     rapport_web::serve(listener, console).await?;
     Ok(())

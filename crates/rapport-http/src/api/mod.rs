@@ -4,6 +4,7 @@ pub mod guests;
 pub mod hotels;
 pub mod notes;
 pub mod stays;
+pub mod value;
 
 use axum::Router;
 use serde::Deserialize;
@@ -16,6 +17,7 @@ pub fn router() -> Router<AppState> {
         .merge(guests::router())
         .merge(stays::router())
         .merge(notes::router())
+        .merge(value::router())
 }
 
 /// `offset` / `limit` of a list; `limit` is capped so one request cannot dump the base.

@@ -53,6 +53,7 @@ pub struct Arrival {
     pub occasions: Vec<String>,
     pub touches: Vec<TouchView>,
     pub notes: Vec<String>,
+    pub benefits: Vec<String>,
 }
 
 #[derive(Template)]
@@ -115,7 +116,8 @@ pub async fn show(State(state): State<ConsoleState>, staff: Staff, uri: Uri, Que
                 tokio::try_join!(
                     store.guest(guest),
                     store.guest_stays(guest, &scope),
-                    store.guest_notes(guest, &scope)
+                    store.guest_notes(guest, &scope),
+                    store.guest_values(guest)
                 )
             }
         })
@@ -124,7 +126,11 @@ pub async fn show(State(state): State<ConsoleState>, staff: Staff, uri: Uri, Que
         .await
         .page(t)?;
     let mut arrivals = Vec::with_capacity(stays.len());
-    for (stay, (guest, history, notes)) in stays.iter().zip(histories) {
+    for (stay, (guest, history, notes, (values, _))) in stays.iter().zip(histories) {
+        // Treated by their standing at this hotel or across the group, whichever is better:
+        // a group VIP on a first visit here is still a VIP.
+        let standing: Vec<_> = values.into_iter().filter(|v| v.hotel_id.is_none_or(|h| h == hotel.id)).collect();
+        let benefits = crate::benefits::benefit_lines(t, &rapport_store::value::entitlement(&state.app.benefits, &standing));
         let prep = prepare(stay, &guest.profile, &history, &notes);
         let mut party = vec![t.count("adults-count", i64::from(stay.adults))];
         if stay.children > 0 {
@@ -202,6 +208,7 @@ pub async fn show(State(state): State<ConsoleState>, staff: Staff, uri: Uri, Que
                     )
                 })
                 .collect(),
+            benefits,
         });
     }
     // VIPs and guests with something to prepare first, so the morning starts with them.

@@ -125,6 +125,8 @@ struct GuestPage {
     consents: Vec<ConsentRow>,
     values: Vec<ValueRow>,
     tier_history: Vec<String>,
+    /// What the guest is entitled to under the group's benefit plan.
+    benefits: Vec<String>,
     note_stays: Vec<(StayId, String)>,
     note_error: Option<String>,
     can_edit: bool,
@@ -160,6 +162,7 @@ pub async fn show(
     .page(t)?;
     let hotels: HashMap<i64, Hotel> = hotels.into_iter().map(|h| (h.id, h)).collect();
     let today = Utc::now().date_naive();
+    let visible_values: Vec<_> = values.into_iter().filter(|v| v.hotel_id.is_none_or(|h| scope.allows(h))).collect();
     let page = GuestPage {
         t,
         layout: Layout::new(&staff, &uri, "guest"),
@@ -199,11 +202,8 @@ pub async fn show(
         spend: spend_rows(t, &spend),
         notes: note_rows(t, &notes, &stays, &hotels),
         consents: consent_rows(t, &guest),
-        values: values
-            .iter()
-            .filter(|v| v.hotel_id.is_none_or(|h| scope.allows(h)))
-            .map(|v| value_row(t, v, &hotels))
-            .collect(),
+        values: visible_values.iter().map(|v| value_row(t, v, &hotels)).collect(),
+        benefits: crate::benefits::benefit_lines(t, &rapport_store::value::entitlement(&state.app.benefits, &visible_values)),
         tier_history: tier_history
             .iter()
             .filter(|c| c.hotel_id.is_none_or(|h| scope.allows(h)))
