@@ -95,6 +95,9 @@ pub(crate) fn label<T: Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
+/// P(alive), expected stays, expected spend, lifetime value and churn band, when fitted.
+type ModelFigures = (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<String>);
+
 /// A guest score as the row values to insert, in `INSERT_GUEST_VALUE`'s order (the currency
 /// comes from the scope's report).
 pub(crate) struct ValueRow {
@@ -105,7 +108,7 @@ pub(crate) struct ValueRow {
     pub revenue: i64,
     pub tier: String,
     pub rfm: (i64, i64, i64, String),
-    pub model: (Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<String>),
+    pub model: ModelFigures,
 }
 
 impl ValueRow {
