@@ -45,6 +45,7 @@ impl Role {
             WriteGuests | WriteNotes => !matches!(self, Self::Marketing),
             WriteStays => matches!(self, Self::FrontDesk | Self::Manager | Self::Admin),
             ImportData => matches!(self, Self::Manager | Self::Admin),
+            MergeGuests => matches!(self, Self::GuestRelations | Self::Manager | Self::Admin),
             ManageHotels | ManageUsers => matches!(self, Self::Admin),
         }
     }
@@ -59,6 +60,8 @@ pub enum Action {
     ReadStays,
     WriteStays,
     ImportData,
+    /// Work the duplicate review queue: merge profiles, mark them distinct, undo merges.
+    MergeGuests,
     ManageHotels,
     ManageUsers,
 }
@@ -115,6 +118,12 @@ mod tests {
         assert!(!Role::Marketing.may(Action::WriteGuests));
         assert!(Role::FrontDesk.may(Action::WriteGuests));
         assert!(!Role::Manager.may(Action::ManageUsers));
+    }
+
+    #[test]
+    fn only_guest_relations_managers_and_admins_merge_profiles() {
+        let merging: Vec<Role> = Role::ALL.into_iter().filter(|r| r.may(Action::MergeGuests)).collect();
+        assert_eq!(merging, vec![Role::GuestRelations, Role::Manager, Role::Admin]);
     }
 
     #[test]

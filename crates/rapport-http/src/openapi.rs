@@ -5,7 +5,7 @@ use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{guests, hotels, notes, stays};
+use crate::api::{duplicates, guests, hotels, notes, stays};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -16,6 +16,7 @@ use crate::AppState;
         guests::list, guests::create, guests::read, guests::update, guests::consent_history, guests::record_consent,
         notes::list, notes::add,
         stays::guest_stays, stays::guest_spend, stays::read, stays::hotel_stays, stays::add_stay,
+        duplicates::queue, duplicates::decide, duplicates::merge, duplicates::history, duplicates::undo,
     ),
     components(schemas(crate::error::Problem, rapport_domain::FieldError)),
     modifiers(&BearerAuth),
