@@ -325,6 +325,8 @@ fn segment_key(s: RfmSegment) -> &'static str {
 }
 
 #[cfg(test)]
+// Amounts are written `major_minor` (100_00 is 100.00), as the minor units they are.
+#[allow(clippy::inconsistent_digit_grouping)]
 mod tests {
     use super::*;
     use crate::simulate;

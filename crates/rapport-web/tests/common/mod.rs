@@ -50,6 +50,7 @@ impl Console {
             ("anna", Role::FrontDesk, Scope::Group),
             ("lis-desk", Role::FrontDesk, Scope::Hotels(vec![seed.lisbon])),
             ("mark", Role::Marketing, Scope::Group),
+            ("gina", Role::GuestRelations, Scope::Group),
         ] {
             store
                 .create_user(NewUser {
