@@ -172,7 +172,10 @@ pub(crate) async fn never_merge<S: MergeSql>(
 
 /// Merges the guest took part in, as survivor or absorbed, newest first.
 pub(crate) async fn guest_merges<S: MergeSql>(db: &mut S, guest: GuestId) -> Result<Vec<MergeRecord>> {
-    db.guest_state(guest).await?;
+    // A read on the guest page: no row lock (`guest_state` takes one on PostgreSQL).
+    if db.rows(sql::GUEST_STATE, vals![guest]).await?.is_empty() {
+        return Err(StoreError::not_found(format!("guest {guest}")));
+    }
     db.rows(&sql::guest_merges(), vals![guest])
         .await?
         .iter()
