@@ -120,7 +120,7 @@ fn pair_view(t: Tr, pair: &ReviewPair, (left, left_stays): (&Guest, usize), (rig
             (t.t("compare-name"), p.name.display()),
             (t.t("contact-email"), list(p.emails.iter().map(|e| e.value.clone()).collect())),
             (t.t("contact-phone"), list(p.phones.iter().map(|e| e.value.clone()).collect())),
-            (t.t("fact-birthday"), p.birthday.map(|b| b.to_string()).unwrap_or_default()),
+            (t.t("fact-birthday"), p.birthday.map(|b| t.date(&b)).unwrap_or_default()),
             (t.t("fact-nationality"), p.nationality.clone().unwrap_or_default()),
             (t.t("fact-company"), p.company.clone().unwrap_or_default()),
             (t.t("contact-address"), super::guest::address(g)),
