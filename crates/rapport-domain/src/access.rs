@@ -48,6 +48,7 @@ impl Role {
             ReadAnalysis => !matches!(self, Self::FrontDesk),
             ManageSegments => matches!(self, Self::Marketing | Self::Manager | Self::Admin),
             ImportData => matches!(self, Self::Manager | Self::Admin),
+            MergeGuests => matches!(self, Self::GuestRelations | Self::Manager | Self::Admin),
             ManageHotels | ManageUsers => matches!(self, Self::Admin),
         }
     }
@@ -66,6 +67,8 @@ pub enum Action {
     ManageSegments,
     WriteStays,
     ImportData,
+    /// Work the duplicate review queue: merge profiles, mark them distinct, undo merges.
+    MergeGuests,
     ManageHotels,
     ManageUsers,
 }
@@ -125,6 +128,12 @@ mod tests {
         assert!(!Role::FrontDesk.may(Action::ReadAnalysis));
         assert!(Role::Marketing.may(Action::ManageSegments));
         assert!(!Role::GuestRelations.may(Action::ManageSegments));
+    }
+
+    #[test]
+    fn only_guest_relations_managers_and_admins_merge_profiles() {
+        let merging: Vec<Role> = Role::ALL.into_iter().filter(|r| r.may(Action::MergeGuests)).collect();
+        assert_eq!(merging, vec![Role::GuestRelations, Role::Manager, Role::Admin]);
     }
 
     #[test]

@@ -158,6 +158,14 @@ pub struct GuestProfile {
     pub vip_code: Option<String>,
     #[serde(default)]
     pub external_ids: Vec<ExternalId>,
+    /// Other names the guest is known by, kept from merged profiles (a maiden name, a
+    /// second romanisation); search and identity matching use them too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<GuestName>,
+    /// Values a merged profile had for a field this one already had differently (two
+    /// birthdays): kept for a person to settle, never silently dropped.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<crate::merge::Alternative>,
 }
 
 /// A stored profile with its id and bookkeeping.

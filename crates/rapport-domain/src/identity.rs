@@ -18,10 +18,12 @@ pub fn identity_keys(profile: &GuestProfile) -> Vec<String> {
     for e in profile.emails.iter().filter(|e| e.is_valid()) {
         keys.push(email_key(&e.value));
     }
-    let name = profile.name.identity_form();
-    if !name.is_empty() {
-        for p in profile.phones.iter().filter(|p| p.is_valid()) {
-            keys.push(phone_name_key(&p.value, &profile.name));
+    // A merged profile keeps answering to the phone with each name it was known by.
+    for name in std::iter::once(&profile.name).chain(&profile.aliases) {
+        if !name.identity_form().is_empty() {
+            for p in profile.phones.iter().filter(|p| p.is_valid()) {
+                keys.push(phone_name_key(&p.value, name));
+            }
         }
     }
     keys.sort();

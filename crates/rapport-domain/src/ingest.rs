@@ -239,7 +239,8 @@ pub fn absorb(stored: &mut GuestProfile, incoming: &GuestProfile) -> bool {
     changed
 }
 
-fn union<T: PartialEq + Clone>(stored: &mut Vec<T>, incoming: &[T]) -> bool {
+/// Appends the items of `incoming` that `stored` lacks; true if any was.
+pub(crate) fn union<T: PartialEq + Clone>(stored: &mut Vec<T>, incoming: &[T]) -> bool {
     let mut changed = false;
     for item in incoming {
         if !stored.contains(item) {

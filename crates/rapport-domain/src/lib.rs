@@ -14,6 +14,7 @@ pub mod guest;
 pub mod hotel;
 pub mod identity;
 pub mod ingest;
+pub mod merge;
 pub mod money;
 pub mod names;
 pub mod occasions;

@@ -12,31 +12,9 @@ use crate::names::{fold, fold_compact, has_non_latin};
 /// Keys under which a profile is found.
 pub fn search_keys(profile: &GuestProfile) -> Vec<String> {
     let mut keys = Vec::new();
-    let given = fold_compact(&profile.name.given);
-    let family = fold_compact(&profile.name.family);
-    // Both orders cover a query of the given or the family name alone: it is a prefix of
-    // one of them, so separate one-name keys would only add index rows.
-    keys.push(format!("{given}{family}"));
-    keys.push(format!("{family}{given}"));
-    // Multi-part names ("Maria Luisa", "van der Berg") are also found by each later part.
-    for name in [&profile.name.given, &profile.name.family] {
-        let folded = fold(name);
-        if folded.contains(' ') {
-            keys.extend(folded.split(' ').skip(1).map(str::to_string));
-        }
-    }
-    if let Some(native) = &profile.name.native {
-        let compact: String = native.chars().filter(|c| !c.is_whitespace()).collect();
-        keys.push(compact.to_lowercase());
-        // Native order (family name first for Chinese) in pinyin, and the given name alone.
-        keys.push(fold_compact(native));
-        if has_non_latin(native) {
-            let chars: Vec<char> = compact.chars().collect();
-            if chars.len() >= 2 {
-                keys.push(chars[1..].iter().collect());
-                keys.push(fold_compact(&chars[1..].iter().collect::<String>()));
-            }
-        }
+    // A merged profile is found under every name it was known by.
+    for name in std::iter::once(&profile.name).chain(&profile.aliases) {
+        name_keys(name, &mut keys);
     }
     for e in &profile.emails {
         keys.push(e.value.to_lowercase());
@@ -58,6 +36,36 @@ pub fn search_keys(profile: &GuestProfile) -> Vec<String> {
     keys.sort();
     keys.dedup();
     keys
+}
+
+/// Keys of one name: both orders, later parts of multi-part names, the native script.
+fn name_keys(name: &crate::names::GuestName, keys: &mut Vec<String>) {
+    let given = fold_compact(&name.given);
+    let family = fold_compact(&name.family);
+    // Both orders cover a query of the given or the family name alone: it is a prefix of
+    // one of them, so separate one-name keys would only add index rows.
+    keys.push(format!("{given}{family}"));
+    keys.push(format!("{family}{given}"));
+    // Multi-part names ("Maria Luisa", "van der Berg") are also found by each later part.
+    for name in [&name.given, &name.family] {
+        let folded = fold(name);
+        if folded.contains(' ') {
+            keys.extend(folded.split(' ').skip(1).map(str::to_string));
+        }
+    }
+    if let Some(native) = &name.native {
+        let compact: String = native.chars().filter(|c| !c.is_whitespace()).collect();
+        keys.push(compact.to_lowercase());
+        // Native order (family name first for Chinese) in pinyin, and the given name alone.
+        keys.push(fold_compact(native));
+        if has_non_latin(native) {
+            let chars: Vec<char> = compact.chars().collect();
+            if chars.len() >= 2 {
+                keys.push(chars[1..].iter().collect());
+                keys.push(fold_compact(&chars[1..].iter().collect::<String>()));
+            }
+        }
+    }
 }
 
 /// A search as typed, turned into the key prefixes to look up.

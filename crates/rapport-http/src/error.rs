@@ -3,8 +3,10 @@
 //! When to use which: `Validation` for input that parsed but is wrong (422, with the
 //! fields), `BadRequest` for input that did not parse (400), `NotFound` for a missing row
 //! *or* one outside the caller's scope (404: never confirm what a caller may not see),
-//! `Forbidden` when the role lacks the right (403), `Conflict` for duplicates and stale
-//! versions (409). Anything else is `Internal`: logged with its cause, answered with a
+//! `Forbidden` when the role lacks the right (403), `Conflict` for duplicates, stale
+//! versions and a profile already merged away (409), `Unprocessable` for a request that
+//! can never succeed as asked (422, e.g. merging a guest into itself), `Moved` when a read
+//! asks for a merged-away profile (308 to the survivor). Anything else is `Internal`: logged with its cause, answered with a
 //! generic message.
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -27,6 +29,11 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("unprocessable: {0}")]
+    Unprocessable(String),
+    /// The resource lives at `location` now (a merged guest's survivor).
+    #[error("moved to {location}: {detail}")]
+    Moved { location: String, detail: String },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -55,6 +62,8 @@ impl ApiError {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Malformed request"),
             Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", "Cannot be done"),
+            Self::Moved { .. } => (StatusCode::PERMANENT_REDIRECT, "moved", "Moved"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal server error"),
         }
     }
@@ -63,6 +72,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, kind, title) = self.parts();
+        let location = match &self {
+            Self::Moved { location, .. } => HeaderValue::from_str(location).ok(),
+            _ => None,
+        };
         let (detail, errors) = match self {
             Self::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
@@ -70,7 +83,8 @@ impl IntoResponse for ApiError {
             }
             Self::Unauthorized => (Some("send `Authorization: Bearer <token>`".to_string()), vec![]),
             Self::Validation(errors) => (Some("one or more fields are invalid".into()), errors),
-            Self::Forbidden(d) | Self::NotFound(d) | Self::BadRequest(d) | Self::Conflict(d) => (Some(d), vec![]),
+            Self::Forbidden(d) | Self::NotFound(d) | Self::BadRequest(d) | Self::Conflict(d) | Self::Unprocessable(d) => (Some(d), vec![]),
+            Self::Moved { detail, .. } => (Some(detail), vec![]),
         };
         let problem = Problem {
             kind: format!("https://rapport.dev/problems/{kind}"),
@@ -83,6 +97,9 @@ impl IntoResponse for ApiError {
         response
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let Some(location) = location {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()
@@ -97,6 +114,9 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(what) => Self::NotFound(what),
             StoreError::Conflict(what) => Self::Conflict(what),
+            StoreError::Invalid(what) => Self::Unprocessable(what),
+            // Writes to a merged-away profile: the caller must act on the survivor.
+            merged @ StoreError::Merged { .. } => Self::Conflict(merged.to_string()),
             other => Self::Internal(other.to_string()),
         }
     }

@@ -25,9 +25,9 @@ backend_tests! {
         let app = TestApp::start(db).await;
         let doc: Value = app.client.get(format!("{}/api/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
         let paths = doc["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 10, "every documented path is checked");
+        assert_eq!(paths.len(), 15, "every documented path is checked");
         for (path, ops) in paths {
-            let concrete = path.replace("{id}", "1").replace("{code}", "X");
+            let concrete = path.replace("{id}", "1").replace("{code}", "X").replace("{left}", "1").replace("{right}", "2");
             for method in ops.as_object().unwrap().keys() {
                 let req = app.client.request(method.to_uppercase().parse().unwrap(), format!("{}{concrete}", app.base)).json(&json!({}));
                 let r = req.send().await.unwrap();

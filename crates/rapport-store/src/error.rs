@@ -1,13 +1,20 @@
 use thiserror::Error;
 
-/// Storage errors. Adapters map them: `NotFound` → 404, `Conflict` → 409, the rest → 500
-/// with the detail logged, never sent.
+/// Storage errors. Adapters map them: `NotFound` → 404, `Conflict` → 409, `Invalid` → 422,
+/// `Merged` → a redirect to the surviving profile, the rest → 500 with the detail logged,
+/// never sent.
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("{0} not found")]
     NotFound(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A request that can never succeed as asked (merging a guest into itself).
+    #[error("invalid request: {0}")]
+    Invalid(String),
+    /// The profile was merged into another one; read that one instead.
+    #[error("guest {id} was merged into guest {into}")]
+    Merged { id: i64, into: i64 },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("unsupported database URL '{0}': use sqlite://PATH or postgres://…")]

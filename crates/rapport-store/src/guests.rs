@@ -24,6 +24,14 @@ pub(crate) fn new_guest(id: GuestId, profile: GuestProfile, consents: &[ConsentR
     guest
 }
 
+/// A stored profile's document, or `Merged` when it is a tombstone of a merge.
+pub(crate) fn live_doc(id: GuestId, doc: String, merged_into: Option<GuestId>) -> Result<crate::GuestDoc> {
+    match merged_into {
+        Some(into) => Err(StoreError::Merged { id, into }),
+        None => Ok(crate::GuestDoc(doc)),
+    }
+}
+
 /// The stored document: the JSON the API serves for a guest.
 pub(crate) fn guest_json(guest: &Guest) -> String {
     serde_json::to_string(guest).expect("a guest always serialises")

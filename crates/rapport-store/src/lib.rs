@@ -10,9 +10,11 @@ pub mod auth;
 mod error;
 pub mod figures;
 mod guests;
+mod merges;
 mod open;
 pub mod postgres;
 mod rows;
+pub mod segments;
 mod sql;
 pub mod sqlite;
 #[cfg(feature = "testing")]
@@ -22,6 +24,7 @@ pub mod value;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::access::Scope;
+use rapport_domain::duplicates::{MatchThresholds, ScoredPair};
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 use rapport_domain::hotel::{Hotel, HotelId, NewHotel};
 use rapport_domain::ingest::{IncomingBooking, RowOutcome};
@@ -30,7 +33,8 @@ use rapport_domain::stay::{NewStay, Note, SpendLine, Stay, StayId};
 pub use auth::{NewSession, NewToken, NewUser, Session, StaffUser, TokenInfo};
 pub use error::StoreError;
 pub use figures::{GroupFigures, MonthRevenue, TouchMark, Visits};
-pub(crate) use guests::{check_version, guest_json, new_guest, rank_search_hits};
+pub(crate) use guests::{check_version, guest_json, live_doc, new_guest, rank_search_hits};
+pub use merges::{CandidateOutcome, MergeRecord, MergeRequest, NeverMergeMark, PairDecision, PairStatus, ReviewPair};
 pub use open::open;
 pub use value::{StoredReport, StoredValue, TierChange};
 
@@ -154,7 +158,56 @@ pub trait Store: Send + Sync + 'static {
     async fn guest_values(&self, guest: GuestId) -> Result<(Vec<StoredValue>, Vec<TierChange>)>;
     /// The latest report of each scope, as stored JSON.
     async fn value_reports(&self) -> Result<Vec<crate::value::StoredReport>>;
+    /// Every guest's latest value in one scope (the group when `None`), most revenue first.
+    async fn scope_values(&self, hotel: Option<HotelId>) -> Result<Vec<(GuestId, StoredValue)>>;
+
+    // Saved segments.
+    async fn create_segment(&self, segment: segments::NewSegment) -> Result<segments::SavedSegment>;
+    async fn segments(&self) -> Result<Vec<segments::SavedSegment>>;
+    async fn segment(&self, id: segments::SegmentId) -> Result<segments::SavedSegment>;
+    async fn delete_segment(&self, id: segments::SegmentId) -> Result<()>;
 
     /// Resolves and writes one import batch atomically (see `rapport_domain::ingest`).
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome>;
+
+    // Duplicates (see `merges`): all in one transaction each.
+    /// Files the matcher's scored pairs: below the review threshold nothing happens; between
+    /// the thresholds the pair joins the review queue (or gets its new score); at or above
+    /// the auto-merge threshold the newer profile is merged into the older one, decided by
+    /// `auto`. Pairs marked never to merge, already decided, or with a profile that is
+    /// unknown or merged away are skipped.
+    async fn record_candidates(&self, pairs: Vec<ScoredPair>, thresholds: MatchThresholds) -> Result<CandidateOutcome>;
+    /// Undecided pairs of two live profiles: pending before postponed, most probable first.
+    async fn review_queue(&self, offset: i64, limit: i64) -> Result<Page<ReviewPair>>;
+    /// A reviewer's decision on a queued pair: `Merge` merges the newer profile into the
+    /// older, `Distinct` marks them never to merge, `Later` postpones. A pair already
+    /// decided is a `Conflict`; one not in the queue `NotFound`.
+    async fn decide_pair(
+        &self,
+        left: GuestId,
+        right: GuestId,
+        decision: PairDecision,
+        who: &str,
+    ) -> Result<(ReviewPair, Option<MergeRecord>)>;
+    /// Merges `absorbed` into `survivor`. Every stay, spend line, note and consent record of
+    /// the absorbed profile moves to the survivor (each move remembered for undo); the
+    /// survivor's document gains the union of both (a conflicting single value becomes an
+    /// alternative, another name an alias) and the identity and search keys of both; the
+    /// absorbed profile stays as a tombstone: hidden from lists and search, and reading it
+    /// answers [`StoreError::Merged`]. Refused: the same guest twice (`Invalid`), an unknown
+    /// one (`NotFound`), one already merged away or a pair marked never to merge (`Conflict`).
+    async fn merge_guests(&self, survivor: GuestId, absorbed: GuestId, request: MergeRequest) -> Result<MergeRecord>;
+    /// Takes a merge back. The absorbed profile returns exactly as it was, with the rows the
+    /// merge moved. The survivor returns to its state before the merge plus every change made
+    /// to it since. Rows that arrived since stay with the survivor, except stays (with their
+    /// spend and notes) an import joined through an identity key — external id, email, phone
+    /// with name — that only the absorbed profile had before the merge: those go to it. The
+    /// pair is then closed as distinct so it is not queued again. Refused: an unknown merge
+    /// (`NotFound`), one already undone, or one whose survivor has since been merged away
+    /// (`Conflict`: undo that merge first).
+    async fn undo_merge(&self, merge: i64, who: &str) -> Result<MergeRecord>;
+    /// Merges the guest took part in, as survivor or absorbed, newest first.
+    async fn guest_merges(&self, guest: GuestId) -> Result<Vec<MergeRecord>>;
+    /// Marks two profiles never to be merged, for good; an undecided pair of them leaves the queue.
+    async fn never_merge(&self, left: GuestId, right: GuestId, who: &str, why: &str) -> Result<NeverMergeMark>;
 }

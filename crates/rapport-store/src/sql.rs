@@ -6,11 +6,15 @@ pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, include_str!("../migrations/sqlite/0002_console.sql")),
     (4, include_str!("../migrations/sqlite/0004_value.sql")),
+    (5, include_str!("../migrations/sqlite/0005_merges.sql")),
+    (6, include_str!("../migrations/sqlite/0006_segments.sql")),
 ];
 pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, include_str!("../migrations/postgres/0002_console.sql")),
     (4, include_str!("../migrations/postgres/0004_value.sql")),
+    (5, include_str!("../migrations/postgres/0005_merges.sql")),
+    (6, include_str!("../migrations/postgres/0006_segments.sql")),
 ];
 
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
@@ -18,7 +22,7 @@ pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
 pub(crate) const APPLIED_MIGRATIONS: &str = "SELECT version FROM schema_migrations ORDER BY version";
 pub(crate) const RECORD_MIGRATION: &str = "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)";
 
-pub(crate) const COUNTS: &str = "SELECT (SELECT count(*) FROM hotels), (SELECT count(*) FROM guests), \
+pub(crate) const COUNTS: &str = "SELECT (SELECT count(*) FROM hotels), (SELECT count(*) FROM guests WHERE merged_into IS NULL), \
      (SELECT count(*) FROM stays), (SELECT count(*) FROM spend_lines)";
 
 pub(crate) const INSERT_HOTEL: &str = "INSERT INTO hotels (code, name, country, timezone, currency) VALUES ($1, $2, $3, $4, $5) \
@@ -26,11 +30,13 @@ pub(crate) const INSERT_HOTEL: &str = "INSERT INTO hotels (code, name, country, 
 pub(crate) const HOTELS: &str = "SELECT id, code, name, country, timezone, currency FROM hotels ORDER BY id";
 pub(crate) const HOTEL_BY_CODE: &str = "SELECT id, code, name, country, timezone, currency FROM hotels WHERE code = $1";
 
-pub(crate) const GUEST_DOC: &str = "SELECT doc FROM guests WHERE id = $1";
+/// A profile's document and, for a merged-away one, the profile it went into.
+pub(crate) const GUEST_DOC: &str = "SELECT doc, merged_into FROM guests WHERE id = $1";
 pub(crate) const INSERT_GUEST: &str = "INSERT INTO guests (id, doc, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)";
 pub(crate) const UPDATE_GUEST: &str = "UPDATE guests SET doc = $2, version = $3, updated_at = $4 WHERE id = $1";
-pub(crate) const GUEST_PAGE: &str = "SELECT doc FROM guests ORDER BY id LIMIT $1 OFFSET $2";
-pub(crate) const GUEST_COUNT: &str = "SELECT count(*) FROM guests";
+/// Lists leave merged-away profiles (tombstones) out.
+pub(crate) const GUEST_PAGE: &str = "SELECT doc FROM guests WHERE merged_into IS NULL ORDER BY id LIMIT $1 OFFSET $2";
+pub(crate) const GUEST_COUNT: &str = "SELECT count(*) FROM guests WHERE merged_into IS NULL";
 
 pub(crate) const DELETE_IDENTITIES: &str = "DELETE FROM guest_identities WHERE guest_id = $1";
 pub(crate) const INSERT_IDENTITY: &str = "INSERT INTO guest_identities (key, guest_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
@@ -137,6 +143,20 @@ pub(crate) const GUEST_VALUES: &str = "SELECT scope_hotel, stays, last_stay, rev
      rfm_monetary, rfm_segment, probability_alive, expected_stays, expected_spend, lifetime_value, churn_risk, computed_at \
      FROM guest_values WHERE guest_id = $1 ORDER BY scope_hotel";
 pub(crate) const TIER_HISTORY: &str = "SELECT scope_hotel, tier, since FROM tier_history WHERE guest_id = $1 ORDER BY scope_hotel, since";
+/// One scope's latest values, most revenue first; the guest id comes last so the row decodes
+/// with `value::stored_value`.
+pub(crate) const SCOPE_VALUES: &str = "SELECT scope_hotel, stays, last_stay, revenue, currency, tier, rfm_recency, rfm_frequency, \
+     rfm_monetary, rfm_segment, probability_alive, expected_stays, expected_spend, lifetime_value, churn_risk, computed_at, guest_id \
+     FROM guest_values WHERE scope_hotel = $1 ORDER BY revenue DESC, guest_id";
+
+/// Saved segments.
+pub(crate) const INSERT_SEGMENT: &str =
+    "INSERT INTO segments (name, description, rule, created_by, created_at) VALUES ($1, $2, $3, $4, $5) \
+     RETURNING id, name, description, rule, created_by, created_at";
+pub(crate) const SEGMENTS: &str = "SELECT id, name, description, rule, created_by, created_at FROM segments ORDER BY name";
+pub(crate) const SEGMENT: &str = "SELECT id, name, description, rule, created_by, created_at FROM segments WHERE id = $1";
+pub(crate) const DELETE_SEGMENT: &str = "DELETE FROM segments WHERE id = $1";
+
 pub(crate) const VALUE_REPORTS: &str = "SELECT as_of, computed_at, report FROM value_reports ORDER BY scope_hotel";
 
 /// Stays of a guest, optionally limited to a set of hotels passed as text (`1,3,7`);
@@ -165,6 +185,90 @@ pub(crate) fn hotel_stays() -> String {
 }
 
 pub(crate) const HOTEL_STAYS_COUNT: &str = "SELECT count(*) FROM stays WHERE hotel_id = $1 AND arrival >= $2 AND arrival < $3";
+
+// Duplicates: the review queue, never-merge marks, merges and their undo.
+
+pub(crate) const PAIR_COLUMNS: &str = "left_id, right_id, weight, probability, evidence, status, found_at, decided_by, decided_at";
+/// A new candidate joins the queue; a known undecided one gets the latest score; a decided
+/// one is left as it is.
+pub(crate) const UPSERT_PAIR: &str = "INSERT INTO duplicate_pairs (left_id, right_id, weight, probability, evidence, status, found_at) \
+     VALUES ($1, $2, $3, $4, $5, 'pending', $6) ON CONFLICT (left_id, right_id) DO UPDATE SET weight = excluded.weight, \
+     probability = excluded.probability, evidence = excluded.evidence, found_at = excluded.found_at \
+     WHERE duplicate_pairs.status IN ('pending', 'later')";
+pub(crate) const SET_PAIR_STATUS: &str =
+    "UPDATE duplicate_pairs SET status = $3, decided_by = $4, decided_at = $5 WHERE left_id = $1 AND right_id = $2";
+/// Closes an undecided pair as distinct (a never-merge mark); a decided one keeps its status.
+pub(crate) const CLOSE_PAIR: &str = "UPDATE duplicate_pairs SET status = 'distinct', decided_by = $3, decided_at = $4 \
+     WHERE left_id = $1 AND right_id = $2 AND status IN ('pending', 'later')";
+/// Undecided pairs of two live profiles: pending before postponed, most probable first.
+pub(crate) const REVIEW_QUEUE_WHERE: &str = "FROM duplicate_pairs p WHERE p.status IN ('pending', 'later') \
+     AND NOT EXISTS (SELECT 1 FROM guests g WHERE g.id IN (p.left_id, p.right_id) AND g.merged_into IS NOT NULL)";
+pub(crate) fn pair() -> String {
+    format!("SELECT {PAIR_COLUMNS} FROM duplicate_pairs WHERE left_id = $1 AND right_id = $2")
+}
+pub(crate) fn review_queue() -> String {
+    format!(
+        "SELECT {PAIR_COLUMNS} {REVIEW_QUEUE_WHERE} ORDER BY CASE p.status WHEN 'pending' THEN 0 ELSE 1 END, \
+         p.probability DESC, p.left_id, p.right_id LIMIT $1 OFFSET $2"
+    )
+}
+pub(crate) fn review_queue_count() -> String {
+    format!("SELECT count(*) {REVIEW_QUEUE_WHERE}")
+}
+
+pub(crate) const NEVER_MERGE: &str =
+    "SELECT left_id, right_id, marked_by, marked_at, reason FROM never_merge WHERE left_id = $1 AND right_id = $2";
+pub(crate) const INSERT_NEVER_MERGE: &str = "INSERT INTO never_merge (left_id, right_id, marked_by, marked_at, reason) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (left_id, right_id) DO NOTHING";
+
+/// A profile's document and tombstone mark, for a merge or its undo.
+pub(crate) const GUEST_STATE: &str = "SELECT doc, merged_into FROM guests WHERE id = $1";
+pub(crate) const SET_MERGED_INTO: &str = "UPDATE guests SET merged_into = $2 WHERE id = $1";
+
+pub(crate) const MERGE_COLUMNS: &str = "id, survivor, absorbed, probability, evidence, decided_by, reason, at, undone_at, undone_by";
+pub(crate) const INSERT_MERGE: &str = "INSERT INTO merges (survivor, absorbed, probability, evidence, decided_by, reason, at, \
+     survivor_before, absorbed_before, survivor_after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+     RETURNING id, survivor, absorbed, probability, evidence, decided_by, reason, at, undone_at, undone_by";
+/// The merge with its undo documents after the record's columns.
+pub(crate) fn merge_by_id() -> String {
+    format!("SELECT {MERGE_COLUMNS}, survivor_before, absorbed_before, survivor_after FROM merges WHERE id = $1")
+}
+pub(crate) fn guest_merges() -> String {
+    format!("SELECT {MERGE_COLUMNS} FROM merges WHERE survivor = $1 OR absorbed = $1 ORDER BY at DESC, id DESC")
+}
+pub(crate) const MARK_MERGE_UNDONE: &str = "UPDATE merges SET undone_at = $2, undone_by = $3 WHERE id = $1";
+
+/// Rows a merge moves, by kind and table; each has a `guest_id`.
+pub(crate) const MOVED_ROWS: &[(&str, &str)] = &[
+    ("stay", "stays"),
+    ("spend", "spend_lines"),
+    ("note", "notes"),
+    ("consent", "consent_records"),
+];
+/// Remembers the absorbed profile's (`$2`) rows of a table under merge `$1`.
+pub(crate) fn record_moves(kind: &str, table: &str) -> String {
+    format!("INSERT INTO merge_moves (merge_id, kind, row_id) SELECT CAST($1 AS BIGINT), '{kind}', id FROM {table} WHERE guest_id = $2")
+}
+/// Gives every row of `$2` to `$1`.
+pub(crate) fn move_rows(table: &str) -> String {
+    format!("UPDATE {table} SET guest_id = $1 WHERE guest_id = $2")
+}
+/// Sends the rows merge `$3` moved back from `$2` to `$1`.
+pub(crate) fn move_back(kind: &str, table: &str) -> String {
+    format!(
+        "UPDATE {table} SET guest_id = $1 WHERE guest_id = $2 \
+         AND id IN (SELECT row_id FROM merge_moves WHERE merge_id = $3 AND kind = '{kind}')"
+    )
+}
+/// Stays that joined `$2` through identity key `$3` since `$4`, sent to `$1`.
+pub(crate) const MOVE_LATER_STAYS: &str = "UPDATE stays SET guest_id = $1 WHERE guest_id = $2 AND joined_by = $3 AND created_at >= $4";
+/// Spend lines and stay notes follow their stay to profile `$1` from `$2`.
+pub(crate) const SPEND_FOLLOWS_STAY: &str =
+    "UPDATE spend_lines SET guest_id = $1 WHERE guest_id = $2 AND stay_id IN (SELECT id FROM stays WHERE guest_id = $1)";
+pub(crate) const NOTES_FOLLOW_STAY: &str =
+    "UPDATE notes SET guest_id = $1 WHERE guest_id = $2 AND stay_id IN (SELECT id FROM stays WHERE guest_id = $1)";
+/// The identity key through which an import joined stay `$1` to a stored profile.
+pub(crate) const SET_STAY_JOINED_BY: &str = "UPDATE stays SET joined_by = $2 WHERE id = $1";
 
 /// The exclusive upper bound of a prefix range: the prefix followed by the highest
 /// code point sorts after every key that starts with it, in SQLite's and "C" order.

@@ -109,4 +109,63 @@ backend_tests! {
         let (bea_values, _) = store.guest_values(bea).await.unwrap();
         assert!(bea_values.iter().all(|v| v.tier == "vip"));
     }
+
+    fn saved_segments_keep_their_rule_and_find_their_members(db) {
+        use rapport_store::segments::{members, NewSegment};
+        use rapport_store::StoreError;
+        use rapport_value::segments::SegmentRule;
+        let store = db.store.as_ref();
+        let h = store
+            .create_hotel(NewHotel {
+                code: "LIS".into(),
+                name: "Lisbon".into(),
+                country: "PT".into(),
+                timezone: "Europe/Lisbon".into(),
+                currency: Currency::parse("EUR").unwrap(),
+            })
+            .await
+            .unwrap();
+        // Ana: the big spender who stopped coming; Bea: a small recent guest who likes the spa.
+        let (ana, bea) = (guest(store, "Ana").await, guest(store, "Bea").await);
+        for m in [1, 2, 3] {
+            store.add_stay(ana, stay(h.id, day(2024, m, 10), StayStatus::CheckedOut, &[400_000])).await.unwrap();
+        }
+        store.add_stay(bea, stay(h.id, day(2026, 5, 1), StayStatus::CheckedOut, &[9_000])).await.unwrap();
+        let mut profile = store.guest(bea).await.unwrap().profile;
+        profile.preferences.push(rapport_domain::guest::Preference {
+            kind: rapport_domain::guest::PreferenceKind::Service,
+            key: "spa".into(),
+            value: "morning massage".into(),
+        });
+        store.update_guest(bea, profile, None).await.unwrap();
+        let hotels = vec![HotelInfo { id: h.id, currency: "EUR".into(), exponent: 2 }];
+        let as_of = day(2026, 6, 1);
+        store.save_analysis(as_of, analyse(&store.stay_facts().await.unwrap(), &hotels, &AnalysisSettings::new(as_of, "EUR", 2))).await.unwrap();
+
+        let lapsed: SegmentRule = serde_json::from_str(r#"{"tiers": ["vip"], "no_stay_for_days": 180}"#).unwrap();
+        let saved = store
+            .create_segment(NewSegment { name: "Lapsed VIPs".into(), description: "win back".into(), rule: lapsed.clone(), created_by: "mark".into() })
+            .await
+            .unwrap();
+        assert_eq!(store.segment(saved.id).await.unwrap().rule, lapsed, "the rule survives the round trip");
+        let again = store
+            .create_segment(NewSegment { name: "Lapsed VIPs".into(), description: String::new(), rule: SegmentRule::default(), created_by: "mark".into() })
+            .await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "names are unique");
+        assert_eq!(store.segments().await.unwrap().len(), 1, "the clash lost nothing and added nothing");
+
+        let found = members(store, &lapsed, None, as_of, 0, 50).await.unwrap();
+        assert_eq!((found.total, found.items[0].guest_id), (1, ana));
+        let in_lisbon = members(store, &lapsed, Some(h.id), as_of, 0, 50).await.unwrap();
+        assert_eq!(in_lisbon.total, 1, "the hotel's own figures");
+        let spa: SegmentRule = serde_json::from_str(r#"{"preference": "spa", "stayed_within_days": 90}"#).unwrap();
+        let found = members(store, &spa, None, as_of, 0, 50).await.unwrap();
+        assert_eq!(found.items.iter().map(|m| m.guest_id).collect::<Vec<_>>(), vec![bea]);
+        let everyone = members(store, &SegmentRule::default(), None, as_of, 1, 1).await.unwrap();
+        assert_eq!((everyone.total, everyone.items.len(), everyone.items[0].guest_id), (2, 1, bea), "paged, most revenue first");
+
+        store.delete_segment(saved.id).await.unwrap();
+        assert!(matches!(store.segment(saved.id).await, Err(StoreError::NotFound(_))));
+        assert!(matches!(store.delete_segment(saved.id).await, Err(StoreError::NotFound(_))));
+    }
 }

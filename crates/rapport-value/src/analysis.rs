@@ -425,6 +425,7 @@ fn scope(
 }
 
 #[cfg(test)]
+// Amounts are written `major_minor` (100_00 is 100.00), as the minor units they are.
 mod tests {
     use super::*;
     use crate::simulate;

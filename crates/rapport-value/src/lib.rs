@@ -29,6 +29,7 @@ pub mod optimize;
 pub mod patterns;
 pub mod profiles;
 pub mod rfm;
+pub mod segments;
 pub mod simulate;
 pub mod special;
 pub mod tiers;

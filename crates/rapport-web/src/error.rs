@@ -57,6 +57,8 @@ impl PageError {
         match e {
             StoreError::NotFound(_) => Self::not_found(tr),
             StoreError::Conflict(_) => Self::new(StatusCode::CONFLICT, tr, tr.t("error-conflict")),
+            StoreError::Merged { .. } => Self::new(StatusCode::CONFLICT, tr, tr.t("error-merged")),
+            StoreError::Invalid(_) => Self::bad_request(tr, tr.t("invalid-field")),
             other => {
                 tracing::error!(error = %other, "console request failed");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, tr, tr.t("error-internal"))

@@ -111,6 +111,11 @@ impl Tr {
         text.into_owned()
     }
 
+    /// Whether the catalogue has `key` (for labels that fall back to the raw value).
+    pub fn has(&self, key: &str) -> bool {
+        self.bundle().has_message(key)
+    }
+
     /// The message `key`.
     pub fn t(&self, key: &str) -> String {
         self.format(key, None)
@@ -126,6 +131,15 @@ impl Tr {
     /// The message `key` with several arguments.
     pub fn args(&self, key: &str, args: &FluentArgs) -> String {
         self.format(key, Some(args))
+    }
+
+    /// The message `key` with several numbers, each formatted for the language.
+    pub fn numbers(&self, key: &str, values: &[(&str, i64)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, n) in values {
+            args.set(*name, FluentValue::from(self.number(*n)));
+        }
+        self.format(key, Some(&args))
     }
 
     /// The message `key` with a count, for plural forms.

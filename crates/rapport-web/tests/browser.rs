@@ -308,3 +308,62 @@ async fn a_hostile_name_shows_as_text_and_runs_nothing() {
     assert_eq!(pwned, json!(true));
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guest_relations_merge_a_duplicate_and_undo_it() {
+    use rapport_domain::duplicates::{FieldEvidence, FieldOutcome, MatchThresholds, ScoredPair};
+    let app = Console::start(TestDb::sqlite().await).await;
+    let zhang = app.seed.zhang_wei;
+    let mut look_alike = app.store.guest(zhang).await.unwrap().profile;
+    look_alike.name.family = "Chang".into();
+    look_alike.name.native = None;
+    look_alike.emails.clear();
+    look_alike.phones.clear();
+    let chang = app.store.create_guest(look_alike, vec![]).await.unwrap().id;
+    let evidence = vec![FieldEvidence {
+        field: "name".into(),
+        outcome: FieldOutcome::Partial,
+        weight: 4.5,
+        detail: "Wei Zhang ~ Wei Chang".into(),
+    }];
+    let pair = ScoredPair {
+        left: zhang,
+        right: chang,
+        weight: 7.0,
+        probability: 0.95,
+        evidence,
+    };
+    app.store.record_candidates(vec![pair], MatchThresholds::default()).await.unwrap();
+
+    let driver = Driver::start().await;
+    let c = driver.browser().await;
+    sign_in(&c, &app, "gina").await;
+    c.find(Locator::Id("nav-duplicates")).await.unwrap().click().await.unwrap();
+    let pair = text_when(&c, "section.pair", |t| t.contains("Wei Zhang ~ Wei Chang")).await;
+    assert!(pair.contains("partly agrees") && pair.contains("95"), "{pair}");
+    screenshot(&c, "duplicates").await;
+
+    c.find(Locator::Id(&format!("merge-{zhang}-{chang}")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text_when(&c, "#decision-notice", |t| t.contains("merged")).await;
+
+    // The absorbed profile's address leads to the survivor, whose history offers undo.
+    c.goto(&app.url(&format!("/guests/{chang}"))).await.unwrap();
+    text_when(&c, "#merge-notice", |t| t.contains(&format!("#{chang}"))).await;
+    assert_eq!(c.current_url().await.unwrap().path(), format!("/guests/{zhang}"));
+    let merge_id = app.store.guest_merges(zhang).await.unwrap()[0].id;
+    screenshot(&c, "merge-history").await;
+    c.find(Locator::Id(&format!("undo-merge-{merge_id}")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text_when(&c, "#merge-notice", |t| t.contains("undone")).await;
+    assert!(app.store.guest(chang).await.is_ok(), "the absorbed profile is back");
+    c.close().await.unwrap();
+}

@@ -242,7 +242,14 @@ backend_tests! {
         assert_eq!(marks[0].done_by, "anna");
         // Another day, and another hotel outside a Lisbon desk's scope.
         let tomorrow = (app.seed.today_sha + chrono::Duration::days(1)).to_string();
-        assert!(c.get(&format!("/arrivals?hotel=SHA&date={tomorrow}")).await.body.contains("No arrivals on this day."));
+        let chosen = c.get(&format!("/arrivals?hotel=SHA&date={tomorrow}")).await.body;
+        assert!(chosen.contains("No arrivals on this day."));
+        assert!(chosen.contains(&format!(r#"name="date" type="date" value="{tomorrow}""#)), "a chosen day stays in the form");
+        // Unchosen, the day is today at whichever hotel the form switches to: the form sent
+        // from Lisbon carries no Lisbon date to Shanghai, where today may already be tomorrow.
+        let lisbon = c.get("/arrivals?hotel=LIS").await.body;
+        assert!(lisbon.contains(r#"name="date" type="date" value="""#));
+        assert!(c.get("/arrivals?hotel=SHA&date=").await.body.contains("张伟"), "today in Shanghai");
         let mut lis = app.signed_in("lis-desk").await;
         assert_eq!(lis.get("/arrivals?hotel=SHA").await.status, 404);
         let csrf = lis.csrf().await;

@@ -72,13 +72,22 @@ pub async fn create(State(state): State<AppState>, caller: Caller, Json(input): 
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], axum::Json(guest)).into_response())
 }
 
-/// One profile, as stored.
+/// One profile, as stored. A profile merged into another answers 308 with the survivor's
+/// address in `Location`.
 #[utoipa::path(get, path = "/api/v1/guests/{id}", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Guest), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = Guest), (status = 308, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<Response> {
     caller.require(Action::ReadGuests)?;
     // The stored document is the response: no decode and re-encode on the hottest read.
-    let doc = state.store.guest_doc(id).await?;
+    let doc = match state.store.guest_doc(id).await {
+        Err(merged @ rapport_store::StoreError::Merged { into, .. }) => {
+            return Err(ApiError::Moved {
+                location: format!("/api/v1/guests/{into}"),
+                detail: merged.to_string(),
+            })
+        }
+        other => other?,
+    };
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], doc.0).into_response())
 }
 

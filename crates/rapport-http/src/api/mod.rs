@@ -1,5 +1,6 @@
 //! `/api/v1`: one router per feature, merged here.
 
+pub mod duplicates;
 pub mod guests;
 pub mod hotels;
 pub mod notes;
@@ -18,10 +19,12 @@ pub fn router() -> Router<AppState> {
         .merge(stays::router())
         .merge(notes::router())
         .merge(value::router())
+        .merge(duplicates::router())
 }
 
 /// `offset` / `limit` of a list; `limit` is capped so one request cannot dump the base.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     /// Rows to skip (default 0).
     pub offset: Option<i64>,

@@ -26,7 +26,11 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBoo
     tx.execute(&stmt, &[&sql::IMPORT_LOCK]).await?;
 
     let known = known_state(tx, &rows).await?;
+    // Which key joined each stay to a stored profile: undoing a merge needs it later.
+    let row_keys: Vec<Vec<String>> = rows.iter().map(IncomingBooking::identity_keys).collect();
+    let identities = known.identities.clone();
     let plan = plan_ingest(rows, known);
+    let joined = crate::merges::joined_by(&row_keys, &identities, &plan.outcomes);
     let now = Utc::now();
     let (ids, stay_ids) = write::next_ids(tx, plan.new_guests.len(), plan.new_stays.len()).await?;
 
@@ -66,6 +70,15 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBoo
         }));
     }
     write::write(tx, &writes).await?;
+    let (joined_stays, joined_keys): (Vec<i64>, Vec<&str>) = stay_ids
+        .iter()
+        .zip(&joined)
+        .filter_map(|(id, key)| Some((*id, key.as_deref()?)))
+        .unzip();
+    if !joined_stays.is_empty() {
+        let stmt = tx.prepare_cached(sql::SET_STAYS_JOINED_BY).await?;
+        tx.execute(&stmt, &[&joined_stays, &joined_keys]).await?;
+    }
 
     Ok(BatchOutcome {
         rows: plan.outcomes,

@@ -6,6 +6,7 @@
 
 mod console;
 mod import;
+mod merges;
 mod migrate;
 mod reads;
 mod sql;
@@ -31,6 +32,9 @@ use crate::auth::{NewToken, NewUser, StaffUser, TokenInfo};
 use crate::rows::{self, scope_to_text};
 use crate::sql as shared;
 use crate::{BatchOutcome, Counts, GroupFigures, GuestDoc, NewSession, Page, Result, Session, Store, StoreError, TouchMark};
+use crate::{CandidateOutcome, MergeRecord, MergeRequest, NeverMergeMark, PairDecision, ReviewPair};
+use merges::PgSql;
+use rapport_domain::duplicates::{MatchThresholds, ScoredPair};
 
 /// Connections per server. Several stateless servers share one database, so this stays
 /// well below PostgreSQL's default `max_connections` of 100.
@@ -224,8 +228,9 @@ impl Store for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let stmt = tx.prepare_cached(sql::GUEST_EXISTS).await?;
-        if tx.query_opt(&stmt, &[&guest]).await?.is_none() {
-            return Err(StoreError::not_found(format!("guest {guest}")));
+        match tx.query_opt(&stmt, &[&guest]).await? {
+            Some(r) => crate::live_doc(guest, String::new(), r.try_get(0)?).map(drop)?,
+            None => return Err(StoreError::not_found(format!("guest {guest}"))),
         }
         let id = write::next_ids(&tx, 0, 1).await?.1[0];
         write::write(
@@ -406,11 +411,109 @@ impl Store for PgStore {
         value::value_reports(&self.client().await?).await
     }
 
+    async fn scope_values(&self, hotel: Option<HotelId>) -> Result<Vec<(GuestId, crate::StoredValue)>> {
+        let c = self.client().await?;
+        let rows = query(&c, shared::SCOPE_VALUES, &[&hotel.unwrap_or(0)]).await?;
+        rows.iter().map(|r| Ok((r.try_get(16)?, crate::value::stored_value(r)?))).collect()
+    }
+
+    async fn create_segment(&self, s: crate::segments::NewSegment) -> Result<crate::segments::SavedSegment> {
+        let c = self.client().await?;
+        let rule = crate::segments::rule_json(&s.rule);
+        let row = c
+            .query_one(
+                shared::INSERT_SEGMENT,
+                &[&s.name, &s.description, &rule, &s.created_by, &Utc::now()],
+            )
+            .await
+            .map_err(|e| conflict(e, &format!("segment {}", s.name)))?;
+        crate::segments::saved_segment(&row)
+    }
+
+    async fn segments(&self) -> Result<Vec<crate::segments::SavedSegment>> {
+        let c = self.client().await?;
+        decode_all(query(&c, shared::SEGMENTS, &[]).await?, crate::segments::saved_segment)
+    }
+
+    async fn segment(&self, id: crate::segments::SegmentId) -> Result<crate::segments::SavedSegment> {
+        let c = self.client().await?;
+        match query_opt(&c, shared::SEGMENT, &[&id]).await? {
+            Some(r) => crate::segments::saved_segment(&r),
+            None => Err(StoreError::NotFound(format!("segment {id}"))),
+        }
+    }
+
+    async fn delete_segment(&self, id: crate::segments::SegmentId) -> Result<()> {
+        let c = self.client().await?;
+        if c.execute(shared::DELETE_SEGMENT, &[&id]).await? == 0 {
+            return Err(StoreError::NotFound(format!("segment {id}")));
+        }
+        Ok(())
+    }
+
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let outcome = import::import_batch(&tx, rows).await?;
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    async fn record_candidates(&self, pairs: Vec<ScoredPair>, thresholds: MatchThresholds) -> Result<CandidateOutcome> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let out = crate::merges::record_candidates(&mut PgSql(&tx), pairs, thresholds, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn review_queue(&self, offset: i64, limit: i64) -> Result<Page<ReviewPair>> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        crate::merges::review_queue(&mut PgSql(&tx), offset, limit).await
+    }
+
+    async fn decide_pair(
+        &self,
+        left: GuestId,
+        right: GuestId,
+        decision: PairDecision,
+        who: &str,
+    ) -> Result<(ReviewPair, Option<MergeRecord>)> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let out = crate::merges::decide_pair(&mut PgSql(&tx), left, right, decision, who, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn merge_guests(&self, survivor: GuestId, absorbed: GuestId, request: MergeRequest) -> Result<MergeRecord> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let out = crate::merges::merge_guests(&mut PgSql(&tx), survivor, absorbed, &request, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn undo_merge(&self, merge: i64, who: &str) -> Result<MergeRecord> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let out = crate::merges::undo_merge(&mut PgSql(&tx), merge, who, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn guest_merges(&self, guest: GuestId) -> Result<Vec<MergeRecord>> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        crate::merges::guest_merges(&mut PgSql(&tx), guest).await
+    }
+
+    async fn never_merge(&self, left: GuestId, right: GuestId, who: &str, why: &str) -> Result<NeverMergeMark> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let out = crate::merges::never_merge(&mut PgSql(&tx), left, right, who, why, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(out)
     }
 }

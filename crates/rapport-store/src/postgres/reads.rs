@@ -50,14 +50,14 @@ pub(super) fn decode_all<T>(rows: Vec<Row>, decode: impl Fn(&Row) -> Result<T>) 
 
 pub(super) async fn guest_doc(client: &Client, id: GuestId) -> Result<GuestDoc> {
     match query_opt(client, shared::GUEST_DOC, &[&id]).await? {
-        Some(r) => Ok(GuestDoc(r.try_get(0)?)),
+        Some(r) => crate::live_doc(id, r.try_get(0)?, r.try_get(1)?),
         None => Err(StoreError::not_found(format!("guest {id}"))),
     }
 }
 
 pub(super) async fn require_guest(client: &Client, id: GuestId) -> Result<()> {
     match query_opt(client, sql::GUEST_EXISTS, &[&id]).await? {
-        Some(_) => Ok(()),
+        Some(r) => crate::live_doc(id, String::new(), r.try_get(0)?).map(drop),
         None => Err(StoreError::not_found(format!("guest {id}"))),
     }
 }
@@ -66,7 +66,7 @@ pub(super) async fn require_guest(client: &Client, id: GuestId) -> Result<()> {
 pub(super) async fn guest_for_update(tx: &Transaction<'_>, id: GuestId) -> Result<Guest> {
     let stmt = tx.prepare_cached(sql::GUEST_DOC_FOR_UPDATE).await?;
     match tx.query_opt(&stmt, &[&id]).await? {
-        Some(r) => GuestDoc(r.try_get(0)?).decode(),
+        Some(r) => crate::live_doc(id, r.try_get(0)?, r.try_get(1)?)?.decode(),
         None => Err(StoreError::not_found(format!("guest {id}"))),
     }
 }

@@ -17,10 +17,10 @@ pub(super) const NEXT_IDS: &str = "SELECT \
 
 /// A guest document locked until the transaction ends, so two edits cannot both pass
 /// the version check.
-pub(super) const GUEST_DOC_FOR_UPDATE: &str = "SELECT doc FROM guests WHERE id = $1 FOR UPDATE";
+pub(super) const GUEST_DOC_FOR_UPDATE: &str = "SELECT doc, merged_into FROM guests WHERE id = $1 FOR UPDATE";
 pub(super) const GUEST_DOCS_FOR_UPDATE: &str = "SELECT id, doc FROM guests WHERE id = ANY($1) FOR UPDATE";
 pub(super) const GUEST_DOCS: &str = "SELECT id, doc FROM guests WHERE id = ANY($1)";
-pub(super) const GUEST_EXISTS: &str = "SELECT 1 FROM guests WHERE id = $1";
+pub(super) const GUEST_EXISTS: &str = "SELECT merged_into FROM guests WHERE id = $1";
 
 /// The oldest profile holding each of the keys.
 pub(super) const IDENTITY_OWNERS: &str = "SELECT key, min(guest_id) FROM guest_identities WHERE key = ANY($1) GROUP BY key";
@@ -50,6 +50,10 @@ pub(super) const INSERT_SPEND_LINES: &str = "INSERT INTO spend_lines (stay_id, g
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::date[], $8::text[])";
 pub(super) const INSERT_NOTES: &str = "INSERT INTO notes (guest_id, stay_id, hotel_id, body, author, created_at) \
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])";
+
+/// The identity key through which an import joined each stay to a stored profile.
+pub(super) const SET_STAYS_JOINED_BY: &str =
+    "UPDATE stays s SET joined_by = u.key FROM unnest($1::bigint[], $2::text[]) AS u(id, key) WHERE s.id = u.id";
 
 /// Reads limited to the hotels of a scope (`$2`, an array of hotel ids). Notes without a
 /// hotel are about the guest, not a stay, and every scope sees them.

@@ -36,7 +36,11 @@ pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Resu
         }
     }
 
+    // Which key joined each stay to a stored profile: undoing a merge needs it later.
+    let row_keys: Vec<Vec<String>> = rows.iter().map(IncomingBooking::identity_keys).collect();
+    let identities = known.identities.clone();
     let plan = plan_ingest(rows, known);
+    let joined = crate::merges::joined_by(&row_keys, &identities, &plan.outcomes);
     let now = Utc::now();
 
     let mut new_ids = Vec::with_capacity(plan.new_guests.len());
@@ -58,9 +62,13 @@ pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Resu
         GuestRef::New(i) => new_ids[i],
     };
     let mut note = tx.prepare_cached(&for_sqlite(sql::INSERT_NOTE))?;
-    for planned in &plan.new_stays {
+    let mut joined_by = tx.prepare_cached(&for_sqlite(sql::SET_STAY_JOINED_BY))?;
+    for (planned, key) in plan.new_stays.iter().zip(&joined) {
         let guest = resolve(planned.guest);
         let stay = insert_stay(tx, guest, &planned.stay)?;
+        if let Some(key) = key {
+            joined_by.execute(params![stay, key])?;
+        }
         for n in &planned.notes {
             note.query_row(params![guest, stay, planned.stay.hotel_id, n.body, n.author, n.created_at], |_| {
                 Ok(())

@@ -2,6 +2,7 @@
 
 mod console;
 mod import;
+mod merges;
 mod pool;
 mod value;
 
@@ -18,9 +19,13 @@ use rapport_domain::stay::{NewStay, Note, SpendLine, Stay, StayId};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::auth::{NewToken, NewUser, StaffUser, TokenInfo};
+use crate::merges::ready;
 use crate::rows::{self, scope_to_text};
 use crate::sql::{self, for_sqlite};
 use crate::{BatchOutcome, Counts, GroupFigures, GuestDoc, NewSession, Page, Result, Session, Store, StoreError, TouchMark};
+use crate::{CandidateOutcome, MergeRecord, MergeRequest, NeverMergeMark, PairDecision, ReviewPair};
+use merges::SqliteSql;
+use rapport_domain::duplicates::{MatchThresholds, ScoredPair};
 
 use pool::Pool;
 
@@ -68,12 +73,14 @@ fn conflict(e: rusqlite::Error, what: &str) -> StoreError {
     }
 }
 
+/// A live profile's document: `NotFound` if there is none, `Merged` for a tombstone.
 fn guest_doc(conn: &Connection, id: GuestId) -> Result<GuestDoc> {
-    conn.prepare_cached(&for_sqlite(sql::GUEST_DOC))?
-        .query_row([id], |r| r.get(0))
+    let (doc, merged_into) = conn
+        .prepare_cached(&for_sqlite(sql::GUEST_DOC))?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
-        .map(GuestDoc)
-        .ok_or_else(|| StoreError::not_found(format!("guest {id}")))
+        .ok_or_else(|| StoreError::not_found(format!("guest {id}")))?;
+    crate::live_doc(id, doc, merged_into)
 }
 
 fn next_guest_id(tx: &Transaction) -> Result<GuestId> {
@@ -81,7 +88,7 @@ fn next_guest_id(tx: &Transaction) -> Result<GuestId> {
 }
 
 /// Writes a guest document and rewrites its identity and search keys.
-fn put_guest(tx: &Transaction, guest: &Guest, insert: bool) -> Result<()> {
+fn put_guest(tx: &Connection, guest: &Guest, insert: bool) -> Result<()> {
     let doc = crate::guest_json(guest);
     if insert {
         tx.prepare_cached(&for_sqlite(sql::INSERT_GUEST))?.execute(params![
@@ -561,7 +568,122 @@ impl Store for SqliteStore {
         self.pool.read(value::value_reports).await
     }
 
+    async fn scope_values(&self, hotel: Option<HotelId>) -> Result<Vec<(GuestId, crate::StoredValue)>> {
+        let scope = hotel.unwrap_or(0);
+        self.pool
+            .read(move |c| query_all(c, sql::SCOPE_VALUES, [scope], |r| Ok((r.get(16)?, crate::value::stored_value(r)?))))
+            .await
+    }
+
+    async fn create_segment(&self, s: crate::segments::NewSegment) -> Result<crate::segments::SavedSegment> {
+        self.pool
+            .write(move |tx| {
+                let what = format!("segment {}", s.name);
+                let rule = crate::segments::rule_json(&s.rule);
+                insert_returning(
+                    tx,
+                    sql::INSERT_SEGMENT,
+                    params![s.name, s.description, rule, s.created_by, Utc::now()],
+                    &what,
+                    |r| crate::segments::saved_segment(r),
+                )
+            })
+            .await
+    }
+
+    async fn segments(&self) -> Result<Vec<crate::segments::SavedSegment>> {
+        self.pool
+            .read(|c| query_all(c, sql::SEGMENTS, [], |r| crate::segments::saved_segment(r)))
+            .await
+    }
+
+    async fn segment(&self, id: crate::segments::SegmentId) -> Result<crate::segments::SavedSegment> {
+        self.pool
+            .read(move |c| query_one(c, sql::SEGMENT, [id], |r| crate::segments::saved_segment(r)))
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("segment {id}")))
+    }
+
+    async fn delete_segment(&self, id: crate::segments::SegmentId) -> Result<()> {
+        let deleted = self
+            .pool
+            .write(move |tx| Ok(tx.execute(&for_sqlite(sql::DELETE_SEGMENT), [id])?))
+            .await?;
+        if deleted == 0 {
+            return Err(StoreError::NotFound(format!("segment {id}")));
+        }
+        Ok(())
+    }
+
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
         self.pool.write_bulk(move |tx| import::import_batch(tx, rows)).await
+    }
+
+    async fn record_candidates(&self, pairs: Vec<ScoredPair>, thresholds: MatchThresholds) -> Result<CandidateOutcome> {
+        self.pool
+            .write_bulk(move |tx| ready(crate::merges::record_candidates(&mut SqliteSql(tx), pairs, thresholds, Utc::now())))
+            .await
+    }
+
+    async fn review_queue(&self, offset: i64, limit: i64) -> Result<Page<ReviewPair>> {
+        self.pool
+            .read(move |c| ready(crate::merges::review_queue(&mut SqliteSql(c), offset, limit)))
+            .await
+    }
+
+    async fn decide_pair(
+        &self,
+        left: GuestId,
+        right: GuestId,
+        decision: PairDecision,
+        who: &str,
+    ) -> Result<(ReviewPair, Option<MergeRecord>)> {
+        let who = who.to_string();
+        self.pool
+            .write(move |tx| {
+                ready(crate::merges::decide_pair(
+                    &mut SqliteSql(tx),
+                    left,
+                    right,
+                    decision,
+                    &who,
+                    Utc::now(),
+                ))
+            })
+            .await
+    }
+
+    async fn merge_guests(&self, survivor: GuestId, absorbed: GuestId, request: MergeRequest) -> Result<MergeRecord> {
+        self.pool
+            .write(move |tx| {
+                ready(crate::merges::merge_guests(
+                    &mut SqliteSql(tx),
+                    survivor,
+                    absorbed,
+                    &request,
+                    Utc::now(),
+                ))
+            })
+            .await
+    }
+
+    async fn undo_merge(&self, merge: i64, who: &str) -> Result<MergeRecord> {
+        let who = who.to_string();
+        self.pool
+            .write(move |tx| ready(crate::merges::undo_merge(&mut SqliteSql(tx), merge, &who, Utc::now())))
+            .await
+    }
+
+    async fn guest_merges(&self, guest: GuestId) -> Result<Vec<MergeRecord>> {
+        self.pool
+            .read(move |c| ready(crate::merges::guest_merges(&mut SqliteSql(c), guest)))
+            .await
+    }
+
+    async fn never_merge(&self, left: GuestId, right: GuestId, who: &str, why: &str) -> Result<NeverMergeMark> {
+        let (who, why) = (who.to_string(), why.to_string());
+        self.pool
+            .write(move |tx| ready(crate::merges::never_merge(&mut SqliteSql(tx), left, right, &who, &why, Utc::now())))
+            .await
     }
 }

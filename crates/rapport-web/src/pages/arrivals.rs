@@ -64,6 +64,10 @@ struct BriefPage {
     hotels: Vec<(String, String, bool)>,
     hotel_name: String,
     date: String,
+    /// Whether the day was chosen; otherwise it is today wherever the hotel is, and the
+    /// form leaves the day empty so switching hotel shows today at the other hotel (Lisbon's
+    /// today is already tomorrow in Shanghai for part of every day).
+    date_chosen: bool,
     date_label: String,
     prev: String,
     next: String,
@@ -92,6 +96,7 @@ pub async fn show(State(state): State<ConsoleState>, staff: Staff, uri: Uri, Que
         },
     };
     let tz = hotel_tz(hotel);
+    let date_chosen = q.date.as_deref().is_some_and(|d| !d.is_empty());
     let date = match q.date.as_deref().filter(|d| !d.is_empty()) {
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| PageError::bad_request(t, t.t("invalid-date")))?,
         None => Utc::now().with_timezone(&tz).date_naive(),
@@ -220,6 +225,7 @@ pub async fn show(State(state): State<ConsoleState>, staff: Staff, uri: Uri, Que
         hotel_name: hotel.name.clone(),
         date: date.to_string(),
         date_label: t.date(&date),
+        date_chosen,
         prev: (date - chrono::Duration::days(1)).to_string(),
         next: (date + chrono::Duration::days(1)).to_string(),
         back: format!("/arrivals?hotel={}&date={date}", hotel.code),

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::{NaiveDate, Utc};
 use rapport_domain::access::Action;
@@ -93,6 +93,18 @@ pub struct ValueRow {
     pub churn_key: String,
 }
 
+pub struct MergeView {
+    pub id: i64,
+    pub what: String,
+    pub other: GuestId,
+    pub who: String,
+    pub when: String,
+    pub reason: String,
+    pub probability: String,
+    pub undone: String,
+    pub can_undo: bool,
+}
+
 pub struct ConsentRow {
     pub channel: String,
     pub status: String,
@@ -127,6 +139,8 @@ struct GuestPage {
     tier_history: Vec<String>,
     /// What the guest is entitled to under the group's benefit plan.
     benefits: Vec<String>,
+    merges: Vec<MergeView>,
+    notice: Option<String>,
     note_stays: Vec<(StayId, String)>,
     note_error: Option<String>,
     can_edit: bool,
@@ -138,6 +152,10 @@ struct GuestPage {
 pub struct GuestQuery {
     note_error: Option<String>,
     saved: Option<String>,
+    /// The merged-away profile whose address led here.
+    merged: Option<GuestId>,
+    /// The profile a merge just undone gave back.
+    undone: Option<GuestId>,
 }
 
 pub async fn show(
@@ -146,20 +164,28 @@ pub async fn show(
     uri: Uri,
     Path(id): Path<GuestId>,
     Query(q): Query<GuestQuery>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     staff.require(Action::ReadGuests)?;
     let t = staff.tr;
     let store = &state.app.store;
     let scope = staff.principal().scope;
-    let guest = store.guest(id).await.page(t)?;
-    let (stays, spend, notes, hotels, (values, tier_history)) = tokio::try_join!(
+    let guest = match store.guest(id).await {
+        // A merged-away profile's address leads to the profile it went into.
+        Err(rapport_store::StoreError::Merged { into, .. }) => {
+            return Ok(Redirect::to(&format!("/guests/{into}?merged={id}")).into_response())
+        }
+        other => other.page(t)?,
+    };
+    let (stays, spend, notes, hotels, (values, tier_history), merges) = tokio::try_join!(
         store.guest_stays(id, &scope),
         store.guest_spend(id, &scope),
         store.guest_notes(id, &scope),
         store.hotels(),
-        store.guest_values(id)
+        store.guest_values(id),
+        store.guest_merges(id)
     )
     .page(t)?;
+    let can_merge = staff.principal().may(Action::MergeGuests);
     let hotels: HashMap<i64, Hotel> = hotels.into_iter().map(|h| (h.id, h)).collect();
     let today = Utc::now().date_naive();
     let visible_values: Vec<_> = values.into_iter().filter(|v| v.hotel_id.is_none_or(|h| scope.allows(h))).collect();
@@ -216,12 +242,45 @@ pub async fn show(
             .iter()
             .map(|s| (s.id, format!("{} · {}", hotel_name(&hotels, s.hotel_id), t.date(&s.arrival))))
             .collect(),
+        merges: merges.iter().map(|m| merge_view(t, id, m, can_merge)).collect(),
+        notice: match (q.merged, q.undone) {
+            (Some(from), _) => Some(t.t1("guest-merged-notice", "id", from)),
+            (_, Some(back)) => Some(t.t1("guest-undone-notice", "id", back)),
+            _ => None,
+        },
         note_error: q.note_error.map(|_| t.t("note-invalid")),
         can_edit: staff.principal().may(Action::WriteGuests),
         can_note: staff.principal().may(Action::WriteNotes),
         saved: q.saved.is_some(),
     };
-    render(t, &page)
+    Ok(render(t, &page)?.into_response())
+}
+
+/// One merge of the guest's history; the survivor's page offers undo while it stands.
+fn merge_view(t: Tr, id: GuestId, m: &rapport_store::MergeRecord, can_merge: bool) -> MergeView {
+    let (what, other) = if m.survivor == id {
+        (t.t1("merge-absorbed", "id", m.absorbed), m.absorbed)
+    } else {
+        (t.t1("merge-into", "id", m.survivor), m.survivor)
+    };
+    MergeView {
+        id: m.id,
+        what,
+        other,
+        who: if m.decided_by == "auto" {
+            t.t("merge-auto")
+        } else {
+            m.decided_by.clone()
+        },
+        when: t.datetime(&m.at, chrono_tz::UTC),
+        reason: m.reason.clone(),
+        probability: m.probability.map(|p| t.percent(p)).unwrap_or_default(),
+        undone: match (&m.undone_at, &m.undone_by) {
+            (Some(at), Some(by)) => format!("{} · {by} · {}", t.t("merge-undone"), t.datetime(at, chrono_tz::UTC)),
+            _ => String::new(),
+        },
+        can_undo: can_merge && m.survivor == id && m.undone_at.is_none(),
+    }
 }
 
 fn kind_key<T: serde::Serialize>(kind: &T) -> String {
@@ -271,10 +330,38 @@ fn facts(t: Tr, g: &Guest, today: NaiveDate) -> Vec<Fact> {
         ),
     );
     add("fact-member-since", Some(t.date(&g.created_at.date_naive())));
+    add(
+        "fact-aliases",
+        Some(p.aliases.iter().map(|n| n.display()).collect::<Vec<_>>().join("; ")),
+    );
+    add(
+        "fact-alternatives",
+        Some(
+            p.alternatives
+                .iter()
+                .map(|a| format!("{}: {} (#{})", alternative_label(t, &a.field), a.value, a.merged_from))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    );
     out
 }
 
-fn address(g: &Guest) -> String {
+/// The label of a field a merged profile held another value for.
+fn alternative_label(t: Tr, field: &str) -> String {
+    let key = match field {
+        "address" => "contact-address".to_string(),
+        "vip_code" => "vip-code".to_string(),
+        other => format!("fact-{}", other.replace('_', "-")),
+    };
+    if t.has(&key) {
+        t.t(&key)
+    } else {
+        field.to_string()
+    }
+}
+
+pub(super) fn address(g: &Guest) -> String {
     let Some(a) = &g.profile.address else { return String::new() };
     [&a.street, &a.postcode, &a.city, &a.region, &a.country]
         .into_iter()

@@ -4,6 +4,7 @@
 
 mod arrivals;
 mod dashboard;
+mod duplicates;
 mod guest;
 mod guest_edit;
 mod search;
@@ -34,6 +35,9 @@ pub fn router() -> Router<ConsoleState> {
         .route("/arrivals", get(arrivals::show))
         .route("/arrivals/touch", post(arrivals::touch))
         .route("/value", get(value::show))
+        .route("/duplicates", get(duplicates::show))
+        .route("/duplicates/decide", post(duplicates::decide))
+        .route("/merges/{id}/undo", post(duplicates::undo))
         .route("/language", post(switch_language))
 }
 
@@ -46,6 +50,8 @@ pub struct Layout {
     pub here: String,
     pub active: &'static str,
     pub query: String,
+    /// The review queue is in the menu for those who may work it.
+    pub can_merge: bool,
     pub other_langs: Vec<(&'static str, &'static str)>,
     /// Whether the nav offers the value analysis.
     pub value: bool,
@@ -65,6 +71,7 @@ impl Layout {
             here: uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into()),
             active,
             query: String::new(),
+            can_merge: staff.principal().may(rapport_domain::access::Action::MergeGuests),
             other_langs: Lang::ALL
                 .iter()
                 .filter(|l| **l != staff.tr.lang)

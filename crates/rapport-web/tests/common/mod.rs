@@ -51,6 +51,7 @@ impl Console {
             ("lis-desk", Role::FrontDesk, Scope::Hotels(vec![seed.lisbon])),
             ("mark", Role::Marketing, Scope::Group),
             ("lis-manager", Role::Manager, Scope::Hotels(vec![seed.lisbon])),
+            ("gina", Role::GuestRelations, Scope::Group),
         ] {
             store
                 .create_user(NewUser {

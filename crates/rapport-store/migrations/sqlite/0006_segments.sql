@@ -1,0 +1,13 @@
+-- Saved guest segments (sqlite): rule-based filters over value and profile, kept for offers
+-- and campaigns. The rule is JSON of rapport_value::segments::SegmentRule.
+CREATE TABLE segments (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+-- A scope's guests by revenue, for segment members and lists by value.
+CREATE INDEX guest_values_scope_revenue ON guest_values(scope_hotel, revenue DESC, guest_id);

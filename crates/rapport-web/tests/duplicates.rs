@@ -1,0 +1,140 @@
+//! The duplicate screens through a real server (SQLite and PostgreSQL): the review queue
+//! with both profiles and the evidence, each decision, the merge history with undo on the
+//! guest page, both languages, CSRF and roles.
+
+mod common;
+
+use common::{Console, PASSWORD};
+use rapport_domain::duplicates::{FieldEvidence, FieldOutcome, MatchThresholds, ScoredPair};
+use rapport_domain::guest::GuestProfile;
+use rapport_domain::names::GuestName;
+use rapport_store::backend_tests;
+
+async fn look_alike(app: &Console, given: &str, family: &str) -> i64 {
+    let profile = GuestProfile {
+        name: GuestName {
+            given: given.into(),
+            family: family.into(),
+            ..Default::default()
+        },
+        birthday: chrono::NaiveDate::from_ymd_opt(1980, 4, 3),
+        ..Default::default()
+    };
+    app.store.create_guest(profile, vec![]).await.unwrap().id
+}
+
+fn pair(left: i64, right: i64, probability: f64) -> ScoredPair {
+    ScoredPair {
+        left,
+        right,
+        weight: 8.25,
+        probability,
+        evidence: vec![
+            FieldEvidence {
+                field: "name".into(),
+                outcome: FieldOutcome::Partial,
+                weight: 4.5,
+                detail: "Wei Zhang ~ Wei Chang".into(),
+            },
+            FieldEvidence {
+                field: "birth_date".into(),
+                outcome: FieldOutcome::Agreed,
+                weight: 6.0,
+                detail: String::new(),
+            },
+            FieldEvidence {
+                field: "loyalty_card".into(),
+                outcome: FieldOutcome::Missing,
+                weight: 0.0,
+                detail: "<b>none</b>".into(),
+            },
+        ],
+    }
+}
+
+backend_tests! {
+    fn the_review_queue_shows_both_profiles_and_the_evidence_and_takes_decisions(db) {
+        let app = Console::start(db).await;
+        let zhang = app.seed.zhang_wei;
+        let chang = look_alike(&app, "Wei", "Chang").await;
+        let (li, li2) = (look_alike(&app, "Na", "Li").await, look_alike(&app, "Na", "Lee").await);
+        app.store.record_candidates(vec![pair(zhang, chang, 0.95), pair(li, li2, 0.85)], MatchThresholds::default()).await.unwrap();
+
+        let mut gina = app.signed_in("gina").await;
+        let page = gina.get("/duplicates").await;
+        assert_eq!(page.status, 200);
+        let b = &page.body;
+        assert!(b.contains("href=\"/duplicates\""), "the queue is in the menu");
+        for text in ["Possible duplicates", "张伟", "Wei Chang", "zhang.wei@example.cn", "Match probability", "95", "Birth date", "agrees",
+                     "partly agrees", "+4.50", "Wei Zhang ~ Wei Chang", "loyalty_card", "Not the same person", "Decide later"] {
+            assert!(b.contains(text), "queue shows {text}");
+        }
+        assert!(b.contains("&#60;b&#62;none&#60;/b&#62;") && !b.contains("<b>none</b>"), "evidence is escaped");
+        assert!(b.find(&format!("data-pair=\"{zhang}-{chang}\"")).unwrap() < b.find(&format!("data-pair=\"{li}-{li2}\"")).unwrap());
+
+        // Without the form's token nothing is decided.
+        let r = gina.post("/duplicates/decide", &[("left", &zhang.to_string()), ("right", &chang.to_string()), ("decision", "merge")]).await;
+        assert_eq!(r.status, 403);
+        assert_eq!(app.store.review_queue(0, 10).await.unwrap().total, 2);
+
+        let csrf = gina.csrf().await;
+        let decide = |l: i64, r: i64, d: &'static str| (l.to_string(), r.to_string(), d);
+        let (l, r, d) = decide(li, li2, "later");
+        let out = gina.post("/duplicates/decide", &[("csrf", &csrf), ("left", &l), ("right", &r), ("decision", d)]).await;
+        assert_eq!((out.status, out.location.as_deref()), (303, Some("/duplicates?done=later")));
+        assert!(gina.get("/duplicates?done=later").await.body.contains("Postponed"));
+        let (l, r, d) = decide(li, li2, "distinct");
+        gina.post("/duplicates/decide", &[("csrf", &csrf), ("left", &l), ("right", &r), ("decision", d)]).await;
+        let (l, r, d) = decide(zhang, chang, "merge");
+        let out = gina.post("/duplicates/decide", &[("csrf", &csrf), ("left", &l), ("right", &r), ("decision", d)]).await;
+        assert_eq!(out.status, 303);
+        let page = gina.get("/duplicates?done=merge").await.body;
+        assert!(page.contains("The profiles were merged.") && page.contains("No pairs are waiting"));
+
+        // The absorbed profile's page leads to the survivor, which shows the history with undo.
+        let r = gina.get(&format!("/guests/{chang}")).await;
+        assert_eq!((r.status, r.location), (303, Some(format!("/guests/{zhang}?merged={chang}"))));
+        let page = gina.get(&format!("/guests/{zhang}?merged={chang}")).await.body;
+        for text in ["Merge history", &format!("Profile #{chang} was merged into this one"), "gina", "review: the same person",
+                     "Undo merge", "Also known as", "Wei Chang"] {
+            assert!(page.contains(text), "guest page shows {text}");
+        }
+        let merge_id = app.store.guest_merges(zhang).await.unwrap()[0].id;
+        let out = gina.post(&format!("/merges/{merge_id}/undo"), &[("csrf", &csrf)]).await;
+        assert_eq!(out.location, Some(format!("/guests/{zhang}?undone={chang}#merges")));
+        let page = gina.get(&format!("/guests/{zhang}?undone={chang}")).await.body;
+        assert!(page.contains("The merge was undone") && page.contains("Undone · gina") && !page.contains("Undo merge"));
+        assert_eq!(gina.get(&format!("/guests/{chang}")).await.status, 200);
+        let again = gina.post(&format!("/merges/{merge_id}/undo"), &[("csrf", &csrf)]).await;
+        assert_eq!(again.status, 409);
+    }
+
+    fn the_front_desk_neither_sees_nor_works_the_queue(db) {
+        let app = Console::start(db).await;
+        let chang = look_alike(&app, "Wei", "Chang").await;
+        app.store.record_candidates(vec![pair(app.seed.zhang_wei, chang, 0.95)], MatchThresholds::default()).await.unwrap();
+        for login in ["anna", "mark"] {
+            let mut c = app.signed_in(login).await;
+            assert!(!c.get("/").await.body.contains("href=\"/duplicates\""), "{login} has no queue in the menu");
+            assert_eq!(c.get("/duplicates").await.status, 403);
+            let csrf = c.csrf().await;
+            let r = c.post("/duplicates/decide", &[("csrf", &csrf), ("left", &app.seed.zhang_wei.to_string()), ("right", &chang.to_string()), ("decision", "merge")]).await;
+            assert_eq!(r.status, 403);
+        }
+        assert_eq!(app.store.review_queue(0, 10).await.unwrap().total, 1);
+    }
+
+    fn the_queue_speaks_chinese(db) {
+        let app = Console::start(db).await;
+        let chang = look_alike(&app, "Wei", "Chang").await;
+        app.store.record_candidates(vec![pair(app.seed.zhang_wei, chang, 0.95)], MatchThresholds::default()).await.unwrap();
+        app.store.set_user_language(app.store.user_by_login("gina").await.unwrap().0.id, "zh-CN").await.unwrap();
+        let mut gina = common::Client::new(&app.base);
+        assert_eq!(gina.sign_in("gina", PASSWORD).await.status, 303);
+        let b = gina.get("/duplicates").await.body;
+        for text in ["疑似重复档案", "匹配概率", "出生日期", "一致", "部分一致", "合并", "不是同一人", "稍后决定", "重复档案"] {
+            assert!(b.contains(text), "queue shows {text}");
+        }
+        assert!(!b.contains("Possible duplicates") && !b.contains("Decide later"));
+    }
+}
