@@ -5,7 +5,7 @@ use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{duplicates, guests, hotels, notes, stays, value};
+use crate::api::{duplicates, guests, hotels, notes, segments, stays, value};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -17,6 +17,7 @@ use crate::AppState;
         notes::list, notes::add,
         stays::guest_stays, stays::guest_spend, stays::read, stays::hotel_stays, stays::add_stay,
         value::guest_value,
+        segments::list, segments::create, segments::read, segments::remove, segments::guests,
         duplicates::queue, duplicates::decide, duplicates::merge, duplicates::history, duplicates::undo,
     ),
     components(schemas(crate::error::Problem, rapport_domain::FieldError)),

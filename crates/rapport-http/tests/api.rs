@@ -25,7 +25,7 @@ backend_tests! {
         let app = TestApp::start(db).await;
         let doc: Value = app.client.get(format!("{}/api/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
         let paths = doc["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 15, "every documented path is checked");
+        assert_eq!(paths.len(), 18, "every documented path is checked");
         for (path, ops) in paths {
             let concrete = path.replace("{id}", "1").replace("{code}", "X").replace("{left}", "1").replace("{right}", "2");
             for method in ops.as_object().unwrap().keys() {
@@ -284,5 +284,57 @@ backend_tests! {
         assert!(mine["tier_history"].as_array().unwrap().iter().all(|c| c["hotel_id"] != json!(sha)));
         let small: Value = app.get(&app.admin, &format!("/api/v1/guests/{other}/value")).send().await.unwrap().json().await.unwrap();
         assert_eq!(small["benefits"]["because"], json!([]), "small guests get no benefits");
+    }
+
+    fn saved_segments_are_checked_scoped_and_list_their_guests(db) {
+        use rapport_value::analysis::{analyse, AnalysisSettings, HotelInfo};
+        let app = TestApp::start(db).await;
+        let lis = app.hotel("LIS", "EUR").await;
+        let gid = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
+        for (reference, arrival) in [("L-1", "2024-01-10"), ("L-2", "2024-02-10")] {
+            let r = app.post(&app.admin, &format!("/api/v1/guests/{gid}/stays"), json!({
+                "hotel": "LIS", "external_ref": reference, "arrival": arrival, "departure": "2024-03-01",
+                "status": "checked_out", "spend": [{"category": "room", "amount": "2000.00", "posted_on": arrival}]
+            })).send().await.unwrap();
+            assert_eq!(r.status(), 201);
+        }
+        let today = chrono::Utc::now().date_naive();
+        let hotels = vec![HotelInfo { id: lis, currency: "EUR".into(), exponent: 2 }];
+        app.store.save_analysis(today, analyse(&app.store.stay_facts().await.unwrap(), &hotels, &AnalysisSettings::new(today, "EUR", 2))).await.unwrap();
+
+        let marketing = app.token(Role::Marketing, Scope::Group).await;
+        let lapsed = json!({"name": "Lapsed VIPs", "description": "win them back", "rule": {"tiers": ["vip"], "no_stay_for_days": 180}});
+        let r = app.post(&marketing, "/api/v1/segments", lapsed.clone()).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        let saved: Value = r.json().await.unwrap();
+        assert_eq!(saved["created_by"], "token:Marketing", "who saved it");
+        let id = saved["id"].as_i64().unwrap();
+        problem(app.post(&marketing, "/api/v1/segments", lapsed).send().await.unwrap(), 409).await;
+        let bad = problem(app.post(&marketing, "/api/v1/segments", json!({"name": "x", "rule": {"tier": ["vip"]}})).send().await.unwrap(), 422).await;
+        assert!(bad.to_string().contains("tier"), "the misspelt condition is named: {bad}");
+        let contradictory = problem(app.post(&marketing, "/api/v1/segments", json!({"name": "x", "rule": {"min_stays": 5, "max_stays": 1}})).send().await.unwrap(), 422).await;
+        assert!(contradictory.to_string().contains("rule"), "{contradictory}");
+        let all: Vec<Value> = app.get(&marketing, "/api/v1/segments").send().await.unwrap().json().await.unwrap();
+        assert_eq!(all.len(), 1, "refused segments stored nothing");
+
+        let page: Value = app.get(&marketing, &format!("/api/v1/segments/{id}/guests")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(page["total"], 1);
+        assert_eq!(page["items"][0]["guest_id"], gid);
+        assert_eq!(page["items"][0]["value"]["tier"], "vip");
+
+        // Who may: the front desk reads no guest lists by value; a Lisbon manager uses Lisbon's figures only.
+        let desk = app.token(Role::FrontDesk, Scope::Group).await;
+        problem(app.get(&desk, "/api/v1/segments").send().await.unwrap(), 403).await;
+        let lisbon_manager = app.token(Role::Manager, Scope::Hotels(vec![lis])).await;
+        problem(app.get(&lisbon_manager, &format!("/api/v1/segments/{id}/guests")).send().await.unwrap(), 403).await;
+        let r = app.post(&lisbon_manager, "/api/v1/segments", json!({"name": "Lisbon VIPs", "rule": {"hotel": "LIS", "tiers": ["vip"]}})).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        let lisbon_id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let page: Value = app.get(&lisbon_manager, &format!("/api/v1/segments/{lisbon_id}/guests")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(page["items"][0]["value"]["hotel_id"], lis);
+
+        let r = app.client.delete(format!("{}/api/v1/segments/{id}", app.base)).bearer_auth(&marketing).send().await.unwrap();
+        assert_eq!(r.status(), 204);
+        problem(app.get(&marketing, &format!("/api/v1/segments/{id}")).send().await.unwrap(), 404).await;
     }
 }

@@ -4,6 +4,7 @@ pub mod duplicates;
 pub mod guests;
 pub mod hotels;
 pub mod notes;
+pub mod segments;
 pub mod stays;
 pub mod value;
 
@@ -19,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .merge(stays::router())
         .merge(notes::router())
         .merge(value::router())
+        .merge(segments::router())
         .merge(duplicates::router())
 }
 
