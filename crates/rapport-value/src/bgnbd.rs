@@ -45,7 +45,8 @@ impl BgNbd {
             return Err(FitError::NoRepeatPurchases);
         }
         let max_age = patterns.iter().map(|p| p.age).fold(0.0, f64::max);
-        let scaled = Likelihood::new(patterns, 1.0 / max_age);
+        let time_scale = 1.0 / max_age;
+        let scaled = Likelihood::new(patterns, time_scale);
         let minimum = minimize(|x| scaled.mean_negative(x), [0.1; 4], &Settings::default()).map_err(|source| match &source {
             MinimizeError::NoConvergence { at, .. } if at.iter().any(|v| v.abs() > MAX_LOG_PARAMETER) => degenerate(at),
             _ => FitError::DidNotConverge { model: "BG/NBD", source },
@@ -62,7 +63,7 @@ impl BgNbd {
         };
         Ok(BgNbdFit {
             model,
-            log_likelihood: model.log_likelihood(patterns),
+            log_likelihood: scaled.unscaled_log_likelihood(minimum.value, time_scale),
             iterations: minimum.iterations,
         })
     }
@@ -101,13 +102,22 @@ impl BgNbd {
         }
     }
 
-    /// E[X(t) | x, t_x, T]: expected repeat purchases in the next `t` periods (paper eq. 10).
-    ///
-    /// The paper writes it with 2F1(r+x, b+x; a+b+x−1; z), z = t/(α+T+t), times
-    /// (1−z)^(r+x). Euler's transformation folds that into (1−z)^(a−1) · 2F1(a+b−1−r, a−1;
-    /// a+b+x−1; z), whose terms are small and decay fast however large x is; writing
-    /// 2F1 = 1 + (a−1)·S takes the factor (a−1) out, so a = 1 exactly is no singularity.
+    /// E[X(t) | x, t_x, T]: expected repeat purchases in the next `t` periods (paper eq. 10):
+    /// P(alive | x, t_x, T) times what the customer buys if still alive.
     pub fn expected_purchases(&self, t: f64, frequency: u32, recency: f64, age: f64) -> Result<f64, SeriesError> {
+        Ok(self.expected_purchases_if_alive(t, frequency, age)? * self.probability_alive(frequency, recency, age))
+    }
+
+    /// E[X(t) | alive, x, T]: expected repeat purchases in the next `t` periods of a customer
+    /// who is still active. It does not depend on the recency, so customers who differ only
+    /// in their last purchase share it: predictions need one 2F1 series per distinct
+    /// (frequency, age), not per customer.
+    ///
+    /// The paper's eq. 10 numerator writes it with 2F1(r+x, b+x; a+b+x−1; z), z = t/(α+T+t),
+    /// times (1−z)^(r+x). Euler's transformation folds that into (1−z)^(a−1) · 2F1(a+b−1−r,
+    /// a−1; a+b+x−1; z), whose terms are small and decay fast however large x is; writing
+    /// 2F1 = 1 + (a−1)·S takes the factor (a−1) out, so a = 1 exactly is no singularity.
+    pub fn expected_purchases_if_alive(&self, t: f64, frequency: u32, age: f64) -> Result<f64, SeriesError> {
         if t <= 0.0 {
             return Ok(0.0);
         }
@@ -121,12 +131,7 @@ impl BgNbd {
         let s = series_from(p, e, c, z, 1, p * z / c)?;
         // (1 − (1−z)^e (1 + e·S)) / e
         let bracket = -expm1_over(e, ln_1mz) - s * (e * ln_1mz).exp();
-        let alive_weight = if frequency == 0 {
-            1.0
-        } else {
-            logistic(-self.ln_odds_dropped_out(frequency, recency, age))
-        };
-        Ok(c * bracket * alive_weight)
+        Ok(c * bracket)
     }
 }
 
@@ -152,6 +157,8 @@ struct Likelihood {
     // (frequency index, recency index, age index, customers); frequency 0 needs no recency.
     rows: Vec<(u32, u32, u32, f64)>,
     customers: f64,
+    /// Σ x over customers.
+    repeat_purchases: f64,
 }
 
 impl Likelihood {
@@ -187,7 +194,14 @@ impl Likelihood {
             recencies,
             rows,
             customers: patterns.iter().map(|p| f64::from(p.customers)).sum(),
+            repeat_purchases: patterns.iter().map(|p| f64::from(p.customers) * f64::from(p.frequency)).sum(),
         }
+    }
+
+    /// The total log-likelihood in the caller's time unit from [`Self::mean_negative`]'s value
+    /// in scaled time: scaling time by s multiplies each customer's likelihood by s^−x.
+    fn unscaled_log_likelihood(&self, mean_negative: f64, time_scale: f64) -> f64 {
+        -mean_negative * self.customers + time_scale.ln() * self.repeat_purchases
     }
 
     /// Mean negative log-likelihood per customer and its gradient in the log parameters.
@@ -313,6 +327,11 @@ mod tests {
         let patterns = simulated_patterns(2_000, 6);
         let fit = BgNbd::fit(&patterns).unwrap();
         let best = fit.log_likelihood;
+        let direct = fit.model.log_likelihood(&patterns);
+        assert!(
+            (best - direct).abs() < 1e-9 * direct.abs(),
+            "reported {best}, at the estimate {direct}"
+        );
         for i in 0..4 {
             for factor in [0.99, 1.01] {
                 let mut p = [fit.model.r, fit.model.alpha, fit.model.a, fit.model.b];
@@ -443,6 +462,17 @@ mod tests {
             assert!((got - want).abs() < 1e-10 * want, "t={t} x={x}: {got} vs {want}");
         }
         assert_eq!(PAPER.expected_purchases(0.0, 3, 10.0, 20.0).unwrap(), 0.0);
+    }
+
+    #[test]
+    fn expected_purchases_are_p_alive_times_a_recency_free_part() {
+        let if_alive = PAPER.expected_purchases_if_alive(52.0, 3, 38.0).unwrap();
+        for recency in [2.0, 20.0, 38.0] {
+            let want = paper_eq_10(&PAPER, 52.0, 3.0, recency, 38.0);
+            let alive = PAPER.probability_alive(3, recency, 38.0);
+            assert!((if_alive * alive - want).abs() < 1e-10 * want, "t_x = {recency}");
+        }
+        assert_eq!(PAPER.expected_purchases_if_alive(0.0, 3, 38.0).unwrap(), 0.0);
     }
 
     #[test]

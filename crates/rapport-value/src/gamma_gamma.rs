@@ -76,7 +76,9 @@ impl GammaGamma {
         }
         Ok(GammaGammaFit {
             model,
-            log_likelihood: model.log_likelihood(&used),
+            // The search's objective is the mean over customers in units of `scale`; a density
+            // of amounts in currency units is that in units of `scale` divided by `scale`.
+            log_likelihood: -minimum.value * likelihood.customers - likelihood.customers * scale.ln(),
             customers: used.len(),
             iterations: minimum.iterations,
         })
@@ -242,6 +244,11 @@ mod tests {
         let dollars = sample();
         let cents: Vec<_> = dollars.iter().map(|h| spend(h.frequency, h.mean_spend * 100.0)).collect();
         let (d, c) = (GammaGamma::fit(&dollars).unwrap(), GammaGamma::fit(&cents).unwrap());
+        let at_estimate = d.model.log_likelihood(&dollars);
+        assert!(
+            (d.log_likelihood - at_estimate).abs() < 1e-9 * at_estimate.abs(),
+            "{d:?} vs {at_estimate}"
+        );
         assert!((d.model.p - c.model.p).abs() < 1e-6 * d.model.p && (d.model.q - c.model.q).abs() < 1e-6 * d.model.q);
         assert!((c.model.gamma / d.model.gamma - 100.0).abs() < 1e-4);
         // The density of a mean spend in cents is the one in dollars divided by 100.

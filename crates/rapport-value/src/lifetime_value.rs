@@ -20,11 +20,18 @@ pub struct ValueHorizon {
 /// Σ_{i=1..months} (E[X(i·m)] − E[X((i−1)·m)]) / (1 + d)^i for one purchase pattern: the
 /// discounted expected number of purchases. Lifetime value is this times expected spend.
 pub fn discounted_purchases(model: &BgNbd, horizon: &ValueHorizon, p: &PurchasePattern) -> Result<f64, SeriesError> {
+    Ok(discounted_purchases_if_alive(model, horizon, p.frequency, p.age)? * model.probability_alive(p.frequency, p.recency, p.age))
+}
+
+/// The same for a customer who is still active: [`discounted_purchases`] is this times
+/// P(alive), and like [`BgNbd::expected_purchases_if_alive`] it depends on the frequency and
+/// age only.
+pub fn discounted_purchases_if_alive(model: &BgNbd, horizon: &ValueHorizon, frequency: u32, age: f64) -> Result<f64, SeriesError> {
     let mut total = 0.0;
     let mut before = 0.0;
     let mut discount = 1.0;
     for month in 1..=horizon.months {
-        let cumulative = model.expected_purchases(f64::from(month) * horizon.periods_per_month, p.frequency, p.recency, p.age)?;
+        let cumulative = model.expected_purchases_if_alive(f64::from(month) * horizon.periods_per_month, frequency, age)?;
         discount /= 1.0 + horizon.monthly_discount_rate;
         total += (cumulative - before) * discount;
         before = cumulative;

@@ -8,7 +8,7 @@ use crate::error::FitError;
 use crate::gamma_gamma::{GammaGamma, GammaGammaFit, SpendHistory};
 use crate::history::{CustomerHistory, Period, Window};
 use crate::holdout::{self, HoldoutCheck};
-use crate::lifetime_value::{discounted_purchases, ChurnBands, ChurnRisk, ValueHorizon};
+use crate::lifetime_value::{discounted_purchases_if_alive, ChurnBands, ChurnRisk, ValueHorizon};
 use crate::patterns::{collapse, PurchasePattern};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -119,36 +119,89 @@ pub fn value_customers(histories: &[CustomerHistory], window: &Window, settings:
     })
 }
 
-/// Each pattern costs a dozen 2F1 series; with many patterns they are split over the cores.
+/// P(alive) varies with each pattern, but what a customer buys if still alive depends on the
+/// frequency and age only (see [`BgNbd::expected_purchases_if_alive`]): the fourteen 2F1
+/// series per customer (horizon, holdout, twelve months of lifetime value) are summed once per
+/// distinct (frequency, age), a few thousand for a million customers, and each pattern only
+/// scales them by its P(alive).
 fn predict_patterns(
     model: &BgNbd,
     patterns: &[PurchasePattern],
     settings: &ValueSettings,
     holdout_periods: f64,
 ) -> Result<Vec<PatternPrediction>, FitError> {
-    let one = |p: &PurchasePattern| -> Result<PatternPrediction, FitError> {
-        Ok((
-            model.probability_alive(p.frequency, p.recency, p.age),
-            model.expected_purchases(settings.horizon_periods, p.frequency, p.recency, p.age)?,
-            model.expected_purchases(holdout_periods, p.frequency, p.recency, p.age)?,
-            discounted_purchases(model, &settings.lifetime, p)?,
-        ))
-    };
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads == 1 || patterns.len() < 20_000 {
-        return patterns.iter().map(one).collect();
+    let mut cohorts: Vec<(u32, u64)> = patterns.iter().map(|p| (p.frequency, p.age.to_bits())).collect();
+    cohorts.sort_unstable();
+    cohorts.dedup();
+    let if_alive = cohorts
+        .iter()
+        .map(|&(frequency, age)| {
+            let age = f64::from_bits(age);
+            Ok((
+                model.expected_purchases_if_alive(settings.horizon_periods, frequency, age)?,
+                model.expected_purchases_if_alive(holdout_periods, frequency, age)?,
+                discounted_purchases_if_alive(model, &settings.lifetime, frequency, age)?,
+            ))
+        })
+        .collect::<Result<Vec<_>, FitError>>()?;
+    Ok(patterns
+        .iter()
+        .map(|p| {
+            let cohort = cohorts
+                .binary_search(&(p.frequency, p.age.to_bits()))
+                .expect("every pattern's cohort was collected");
+            let (horizon, holdout, discounted) = if_alive[cohort];
+            let alive = model.probability_alive(p.frequency, p.recency, p.age);
+            (alive, alive * horizon, alive * holdout, alive * discounted)
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifetime_value::discounted_purchases;
+
+    #[test]
+    fn shared_cohort_sums_give_each_pattern_its_own_predictions() {
+        let model = BgNbd {
+            r: 0.243,
+            alpha: 4.414,
+            a: 0.793,
+            b: 2.426,
+        };
+        let pattern = |frequency, recency, age| PurchasePattern {
+            frequency,
+            recency,
+            age,
+            customers: 1,
+        };
+        // Three patterns share frequency 2 and age 38; two more differ in one of them.
+        let patterns = [
+            pattern(2, 5.0, 38.0),
+            pattern(2, 30.0, 38.0),
+            pattern(2, 38.0, 38.0),
+            pattern(2, 30.0, 20.0),
+            pattern(0, 0.0, 38.0),
+            pattern(7, 37.5, 38.0),
+        ];
+        let settings = ValueSettings::new(Period::Week);
+        let got = predict_patterns(&model, &patterns, &settings, 39.0).unwrap();
+        for (p, &(alive, horizon, holdout, discounted)) in patterns.iter().zip(&got) {
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-13 * b.abs().max(1e-300);
+            assert_eq!(alive, model.probability_alive(p.frequency, p.recency, p.age));
+            let want_horizon = model
+                .expected_purchases(settings.horizon_periods, p.frequency, p.recency, p.age)
+                .unwrap();
+            assert!(close(horizon, want_horizon), "{p:?}: {horizon} vs {want_horizon}");
+            let want_holdout = model.expected_purchases(39.0, p.frequency, p.recency, p.age).unwrap();
+            assert!(close(holdout, want_holdout), "{p:?}");
+            let want_discounted = discounted_purchases(&model, &settings.lifetime, p).unwrap();
+            assert!(close(discounted, want_discounted), "{p:?}: {discounted} vs {want_discounted}");
+        }
+        assert!(
+            got[0].1 < got[1].1 && got[1].1 < got[2].1,
+            "a later last purchase means more to come"
+        );
     }
-    let chunk = patterns.len().div_ceil(threads);
-    let parts: Vec<Result<Vec<PatternPrediction>, FitError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = patterns
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Result<Vec<_>, _>>()))
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("prediction thread panicked")).collect()
-    });
-    let mut all = Vec::with_capacity(patterns.len());
-    for part in parts {
-        all.extend(part?);
-    }
-    Ok(all)
 }

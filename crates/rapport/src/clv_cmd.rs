@@ -314,7 +314,7 @@ impl Report<'_> {
     }
 }
 
-fn write_predictions(path: &Path, valuation: &Valuation, ids: &[String]) -> anyhow::Result<()> {
+fn write_predictions(path: &Path, valuation: &Valuation, ids: &clv_log::CustomerIds) -> anyhow::Result<()> {
     let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
     writeln!(
@@ -322,10 +322,10 @@ fn write_predictions(path: &Path, valuation: &Valuation, ids: &[String]) -> anyh
         "customer_id,frequency,recency,age,monetary_value,probability_alive,expected_purchases,expected_spend,lifetime_value,churn_risk"
     )?;
     for g in &valuation.guests {
+        write_csv_field(&mut out, ids.get(g.customer as usize))?;
         writeln!(
             out,
-            "{},{},{},{},{:.2},{:.6},{:.6},{:.2},{:.2},{}",
-            csv_field(&ids[g.customer as usize]),
+            ",{},{},{},{:.2},{:.6},{:.6},{:.2},{:.2},{}",
             g.frequency,
             g.recency,
             g.age,
@@ -341,10 +341,35 @@ fn write_predictions(path: &Path, valuation: &Valuation, ids: &[String]) -> anyh
     Ok(())
 }
 
-fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\"")).into()
+/// Writes an id as read, quoted when it holds a separator, quote or line break.
+fn write_csv_field(out: &mut impl Write, field: &[u8]) -> std::io::Result<()> {
+    if field.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.write_all(b"\"")?;
+        for part in field.split_inclusive(|&b| b == b'"') {
+            out.write_all(part)?;
+            if part.ends_with(b"\"") {
+                out.write_all(b"\"")?;
+            }
+        }
+        out.write_all(b"\"")
     } else {
-        s.into()
+        out.write_all(field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_with_separators_or_quotes_are_quoted() {
+        let written = |id: &[u8]| {
+            let mut out = Vec::new();
+            write_csv_field(&mut out, id).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(written(b"00004"), "00004");
+        assert_eq!(written(b"x,y"), "\"x,y\"");
+        assert_eq!(written(b"say \"hi\""), "\"say \"\"hi\"\"\"");
     }
 }

@@ -9,12 +9,41 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use rapport_value::Transaction;
+use rustc_hash::FxBuildHasher;
 
 /// A log with customer ids replaced by dense indices.
 pub struct TransactionLog {
     pub transactions: Vec<Transaction>,
     /// The customer id of each index.
-    pub customer_ids: Vec<String>,
+    pub customer_ids: CustomerIds,
+}
+
+/// Ids stored end to end in one buffer: a million customers are two allocations, not a million.
+#[derive(Default)]
+pub struct CustomerIds {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl CustomerIds {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The id as it appeared in the file (trimmed, unquoted).
+    pub fn get(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
+
+    fn last(&self) -> Option<&[u8]> {
+        self.len().checked_sub(1).map(|i| self.get(i))
+    }
+
+    fn push(&mut self, id: &[u8]) {
+        self.bytes.extend_from_slice(id);
+        self.ends.push(self.bytes.len());
+    }
 }
 
 pub fn read(path: &Path) -> anyhow::Result<TransactionLog> {
@@ -38,14 +67,14 @@ pub fn read(path: &Path) -> anyhow::Result<TransactionLog> {
     };
     let (id_col, date_col, amount_col) = (column("customer_id")?, column("date")?, column("amount")?);
 
-    let mut log = TransactionLog {
-        transactions: Vec::new(),
-        customer_ids: Vec::new(),
-    };
-    let mut index: HashMap<Box<[u8]>, u32> = HashMap::new();
-    // Logs usually list a customer's transactions together: remembering the last id saves
-    // most of the hash lookups.
-    let mut last: Option<(Box<[u8]>, u32)> = None;
+    // Sized by the file (a line has 20 bytes or more) so that the vector is not copied as it
+    // grows; an overestimate costs address space only, as pages never written are not touched.
+    let size_hint = std::fs::metadata(path).map_or(0, |m| m.len() as usize / 20);
+    let mut transactions = Vec::with_capacity(size_hint);
+    // Lines are first numbered by run: consecutive lines with the same id, which is how most
+    // logs list a customer. Runs are merged into customers once the file is read, when their
+    // number is known and the index never has to grow.
+    let mut runs = CustomerIds::default();
     let mut record = csv::ByteRecord::new();
     loop {
         let more = reader
@@ -64,18 +93,10 @@ pub fn read(path: &Path) -> anyhow::Result<TransactionLog> {
         if id.is_empty() {
             bail!("{}, line {line}: empty customer_id", path.display());
         }
-        let customer = match &last {
-            Some((last_id, c)) if **last_id == *id => *c,
-            _ => {
-                let next = index.len() as u32;
-                let c = *index.entry(id.into()).or_insert_with(|| {
-                    log.customer_ids.push(String::from_utf8_lossy(id).into_owned());
-                    next
-                });
-                last = Some((id.into(), c));
-                c
-            }
-        };
+        if runs.last() != Some(id) {
+            runs.push(id);
+        }
+        let customer = (runs.len() - 1) as u32;
         let date_text = field(date_col, "date")?;
         let date = parse_date(date_text).with_context(|| {
             format!(
@@ -94,9 +115,29 @@ pub fn read(path: &Path) -> anyhow::Result<TransactionLog> {
                 path.display()
             );
         }
-        log.transactions.push(Transaction { customer, date, amount });
+        transactions.push(Transaction { customer, date, amount });
     }
-    Ok(log)
+    let mut customer_ids = CustomerIds::default();
+    let mut first_run: HashMap<&[u8], u32, FxBuildHasher> = HashMap::with_capacity_and_hasher(runs.len(), FxBuildHasher);
+    let customer_of_run: Vec<u32> = (0..runs.len())
+        .map(|r| {
+            let id = runs.get(r);
+            let next = first_run.len() as u32;
+            *first_run.entry(id).or_insert_with(|| {
+                customer_ids.push(id);
+                next
+            })
+        })
+        .collect();
+    if customer_ids.len() < runs.len() {
+        for t in &mut transactions {
+            t.customer = customer_of_run[t.customer as usize];
+        }
+    }
+    Ok(TransactionLog {
+        transactions,
+        customer_ids,
+    })
 }
 
 /// YYYY-MM-DD or YYYYMMDD, parsed by hand: chrono's format parser is the slowest step of
@@ -130,6 +171,20 @@ pub fn write_simulated(path: &Path, transactions: &[Transaction]) -> anyhow::Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_customer_whose_lines_are_apart_is_still_one_customer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.csv");
+        let text = "amount,customer_id,date\n1.5,b,2024-01-01\n2,a,2024-01-02\n3,b,20240103\n4,\"x,y\",2024-01-04\n0,a,2024-01-05\n";
+        std::fs::write(&path, text).unwrap();
+        let log = read(&path).unwrap();
+        let ids: Vec<&[u8]> = (0..log.customer_ids.len()).map(|i| log.customer_ids.get(i)).collect();
+        assert_eq!(ids, [&b"b"[..], b"a", b"x,y"]);
+        let customers: Vec<u32> = log.transactions.iter().map(|t| t.customer).collect();
+        assert_eq!(customers, [0, 1, 0, 2, 1]);
+        assert_eq!(log.transactions[0].amount, 150);
+    }
 
     #[test]
     fn dates_in_both_forms_and_nothing_else() {
