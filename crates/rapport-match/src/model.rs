@@ -109,6 +109,17 @@ impl MatchModel {
     }
 
     fn field_weight(&self, field: Field, pattern: Pattern, a: &Prepared, b: &Prepared, tf: &TermFrequencies) -> f64 {
+        let own = self.own_weight(field, pattern, a, b, tf);
+        // A household shares its address and its phone or email: agreement on both is one
+        // piece of evidence ("reached at the same place"), not two, so the address adds
+        // only what it weighs beyond the contact.
+        if field == Field::Address && own > 0.0 && pattern.level(Field::Contact) >= 3 {
+            return (own - self.own_weight(Field::Contact, pattern, a, b, tf)).max(0.0);
+        }
+        own
+    }
+
+    fn own_weight(&self, field: Field, pattern: Pattern, a: &Prepared, b: &Prepared, tf: &TermFrequencies) -> f64 {
         let level = pattern.level(field) as usize;
         if level == 0 {
             return 0.0;
