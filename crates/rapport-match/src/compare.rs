@@ -5,7 +5,7 @@
 //! family name comes first). Similarity is Jaro-Winkler on the folded names, with
 //! nicknames, initials and word subsets (`Maria` within `Maria Luisa`) as close forms.
 
-use strsim::{damerau_levenshtein, jaro_winkler};
+use strsim::jaro_winkler;
 
 use crate::fields::{Field, Pattern, FIELD_COUNT};
 use crate::prepare::{NamePart, Prepared};
@@ -67,7 +67,7 @@ fn given_level(a: &NamePart, b: &NamePart) -> u8 {
         return 3;
     }
     let jw = jaro_winkler(&a.compact, &b.compact);
-    if jw >= 0.92 || (a.compact.len() >= 5 && damerau_levenshtein(&a.compact, &b.compact) <= 1) {
+    if jw >= 0.92 || (a.compact.len() >= 5 && within_one_edit(&a.compact, &b.compact)) {
         3
     } else if jw >= 0.8 {
         2
@@ -87,7 +87,7 @@ fn family_level(a: &NamePart, b: &NamePart) -> u8 {
         return 3;
     }
     let jw = jaro_winkler(&a.compact, &b.compact);
-    if jw >= 0.92 || (a.compact.len() >= 5 && damerau_levenshtein(&a.compact, &b.compact) <= 1) {
+    if jw >= 0.92 || (a.compact.len() >= 5 && within_one_edit(&a.compact, &b.compact)) {
         3
     } else if jw >= 0.8 || a.sound == b.sound {
         2
@@ -107,7 +107,7 @@ fn birth_level(a: &str, b: &str) -> u8 {
     if a.len() == 8 && b.len() == 8 && a[..4] == b[..4] && a[4..6] == b[6..8] && a[6..8] == b[4..6] {
         return 2;
     }
-    if a.len() == b.len() && damerau_levenshtein(a, b) <= 1 {
+    if a.len() == b.len() && within_one_edit(a, b) {
         return 2;
     }
     1
@@ -139,7 +139,7 @@ fn contact_level(a: &Prepared, b: &Prepared) -> u8 {
     let near_phone = a
         .phones
         .iter()
-        .any(|x| b.phones.iter().any(|y| x.len() == y.len() && damerau_levenshtein(x, y) <= 1));
+        .any(|x| b.phones.iter().any(|y| x.len() == y.len() && within_one_edit(x, y)));
     if near_email || near_phone {
         2
     } else {
@@ -151,7 +151,7 @@ fn contact_level(a: &Prepared, b: &Prepared) -> u8 {
 fn emails_near(a: &str, b: &str) -> bool {
     let (la, lb) = (a.split('@').next().unwrap_or(""), b.split('@').next().unwrap_or(""));
     (la == lb && la.len() >= 6 && la.bytes().any(|c| c.is_ascii_digit() || c == b'.' || c == b'_'))
-        || (a.len() >= 8 && damerau_levenshtein(a, b) <= 1)
+        || (a.len() >= 8 && within_one_edit(a, b))
 }
 
 fn address_level(a: &Prepared, b: &Prepared) -> u8 {
@@ -199,10 +199,37 @@ fn id_document_level(a: &Prepared, b: &Prepared) -> u8 {
         0
     } else if x == y {
         3
-    } else if a.id_document_ocr == b.id_document_ocr || (x.len() >= 6 && x.len() == y.len() && damerau_levenshtein(x, y) <= 1) {
+    } else if a.id_document_ocr == b.id_document_ocr || (x.len() >= 6 && x.len() == y.len() && within_one_edit(x, y)) {
         2
     } else {
         1
+    }
+}
+
+/// True when one edit (a character replaced, inserted or dropped, or two neighbours
+/// swapped) turns `a` into `b`. Damerau–Levenshtein answers the same but builds a table
+/// (and strsim's a hash map) per call; this runs in one pass over the bytes, which matters
+/// at millions of pairs.
+pub fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if prefix == short.len() {
+        return true;
+    }
+    if short.len() == long.len() {
+        let (sa, la) = (&short[prefix + 1..], &long[prefix + 1..]);
+        // One replaced, or this and the next swapped.
+        sa == la
+            || (prefix + 1 < short.len()
+                && short[prefix] == long[prefix + 1]
+                && short[prefix + 1] == long[prefix]
+                && short[prefix + 2..] == long[prefix + 2..])
+    } else {
+        short[prefix..] == long[prefix + 1..]
     }
 }
 
@@ -293,6 +320,22 @@ mod tests {
             levels(&prepared("Jonathan", "Smyth", ""), &prepared("Jonathon", "Smith", "")),
             (3, 3, 0)
         );
+    }
+
+    #[test]
+    fn one_edit_is_a_replacement_insertion_deletion_or_swap() {
+        for (a, b) in [
+            ("19560403", "19560408"),
+            ("smith", "smyth"),
+            ("jonathan", "jonathn"),
+            ("abcd", "abdc"),
+            ("x", ""),
+        ] {
+            assert!(within_one_edit(a, b) && within_one_edit(b, a), "{a} {b}");
+        }
+        for (a, b) in [("19560403", "19650403x"), ("smith", "smoth1"), ("abcd", "badc"), ("abcd", "dcba")] {
+            assert!(!within_one_edit(a, b), "{a} {b}");
+        }
     }
 
     #[test]
