@@ -147,11 +147,13 @@ fn contact_level(a: &Prepared, b: &Prepared) -> u8 {
     }
 }
 
-/// A typo in an address, or the same personal mailbox name at another provider.
+/// A typo in, or another provider for, a *numbered* mailbox name (`wei.zhang80`). Without a
+/// number, `reed_amy@yahoo` and `reed_amy@comcast`, or `nancy_burnett@` and
+/// `nancy.burnett@`, are just two people with the same name.
 fn emails_near(a: &str, b: &str) -> bool {
     let (la, lb) = (a.split('@').next().unwrap_or(""), b.split('@').next().unwrap_or(""));
-    (la == lb && la.len() >= 6 && la.bytes().any(|c| c.is_ascii_digit() || c == b'.' || c == b'_'))
-        || (a.len() >= 8 && within_one_edit(a, b))
+    let numbered = |l: &str| l.len() >= 6 && l.bytes().any(|c| c.is_ascii_digit());
+    numbered(la) && numbered(lb) && (la == lb || within_one_edit(a, b))
 }
 
 fn address_level(a: &Prepared, b: &Prepared) -> u8 {

@@ -2,26 +2,13 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod support;
+use support::{json_of, rapport};
+
 const HOTEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/hotel_booking_10k.csv");
-
-fn rapport(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(args)
-        .env("RAPPORT_LOG", "warn")
-        // dedupe on files never opens a database; a bogus URL proves it.
-        .env("RAPPORT_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
-        .output()
-        .expect("run rapport")
-}
-
-fn json_of(o: &Output) -> Value {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
-}
 
 fn path(dir: &Path, name: &str) -> String {
     dir.join(name).to_str().unwrap().to_string()
@@ -31,7 +18,18 @@ fn path(dir: &Path, name: &str) -> String {
 fn hard_file_scores(dir: &Path) -> (Value, String) {
     let (people, truth) = (path(dir, "people.csv"), path(dir, "truth.csv"));
     let gen = rapport(&[
-        "dedupe", "generate", "--people", "20000", "--setting", "hard", "--seed", "5", "--out", &people, "--truth", &truth,
+        "dedupe",
+        "generate",
+        "--people",
+        "20000",
+        "--setting",
+        "hard",
+        "--seed",
+        "5",
+        "--out",
+        &people,
+        "--truth",
+        &truth,
     ]);
     assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
     let report = json_of(&rapport(&["dedupe", "evaluate", "--input", &people, "--truth", &truth, "--json"]));
@@ -48,7 +46,11 @@ fn hard_generated_people_are_merged_with_high_precision() {
     // The plain matching run gives the same groups, as ids of the file.
     let out = json_of(&rapport(&["dedupe", "--input", &people, "--json"]));
     let clusters = out["clusters"].as_array().unwrap();
-    let pairs: u64 = clusters.iter().map(|c| c.as_array().unwrap().len() as u64).map(|n| n * (n - 1) / 2).sum();
+    let pairs: u64 = clusters
+        .iter()
+        .map(|c| c.as_array().unwrap().len() as u64)
+        .map(|n| n * (n - 1) / 2)
+        .sum();
     assert_eq!(pairs, merge["found_pairs"].as_u64().unwrap());
     assert!(clusters.iter().flat_map(|c| c.as_array().unwrap()).all(Value::is_u64));
 }
