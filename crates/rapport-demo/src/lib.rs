@@ -20,6 +20,7 @@ mod config;
 mod consent;
 mod contacts;
 mod csv_out;
+pub mod duplicates;
 mod error;
 mod guest;
 mod hotels;

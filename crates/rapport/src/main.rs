@@ -6,6 +6,7 @@ mod bench;
 mod clv_cmd;
 mod clv_log;
 mod config;
+mod dedupe_cmd;
 mod demo_cmd;
 mod import_cmd;
 
@@ -93,6 +94,9 @@ enum Command {
         #[command(subcommand)]
         command: clv_cmd::ClvCommand,
     },
+    /// Duplicate profiles: match a CSV of people (`--input`), or generate and evaluate test
+    /// data with known duplicates.
+    Dedupe(dedupe_cmd::DedupeArgs),
     /// Staff accounts.
     User {
         #[command(subcommand)]
@@ -199,6 +203,11 @@ async fn main() -> anyhow::Result<()> {
         // Works on files alone: no configuration or database.
         return clv_cmd::run(command);
     }
+    if let Command::Dedupe(args) = &cli.command {
+        if dedupe_cmd::is_file_only(args) {
+            return dedupe_cmd::run(args);
+        }
+    }
     let file = FileConfig::load(cli.config.as_deref().unwrap_or("rapport.toml".as_ref()), cli.config.is_some())?;
     let addr_flag = match &cli.command {
         Command::Serve { addr } | Command::Demo { addr, .. } => addr.clone(),
@@ -240,6 +249,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench { command } => run_bench(store, command).await,
         Command::Clv { .. } => unreachable!("handled before the database is opened"),
+        Command::Dedupe(args) => dedupe_cmd::run(&args),
         Command::Analyze { as_of, json } => {
             let summary = analyze_cmd::run(store.clone(), &config.value, as_of).await?;
             if json {

@@ -1,26 +1,14 @@
 //! `rapport clv` as a user runs it: the real binary on real files.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
+mod support;
+use support::{json_of, rapport};
+
 const CDNOW: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/cdnow_sample.csv");
-
-fn rapport(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(args)
-        .env("RAPPORT_LOG", "warn")
-        // clv never opens a database; a bogus URL proves it.
-        .env("RAPPORT_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
-        .output()
-        .expect("run rapport")
-}
-
-fn json_of(o: &Output) -> Value {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
-}
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

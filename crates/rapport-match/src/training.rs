@@ -1,0 +1,227 @@
+//! How the model learns from the base itself, without labels (the approach of Splink).
+//!
+//! * `u`, how often strangers agree, comes from random pairs: nearly all are strangers.
+//! * `m`, how often a person agrees with their own duplicate, comes from EM over pairs
+//!   drawn in *sessions*: pairs sharing a birth date, pairs sharing a name sound, pairs
+//!   sharing an email or phone. Within a session the strangers are random pairs apart from
+//!   the shared field, so `u` from random pairs holds for every other field; the shared
+//!   field is left out of that session and learned from the others.
+//! * λ, the prior share of matches among all pairs, follows from a session's share of
+//!   matches: matches = λ_session × pairs in the session ÷ P(a match shares the field).
+//!
+//! Estimating `u` by EM on the candidate pairs themselves instead goes wrong: blocking makes
+//! strangers in the candidate set agree on the blocked fields far more than random pairs
+//! do, and EM then takes those agreements for matches.
+
+use crate::batch::{Progress, Stage};
+use crate::compare::compare;
+use crate::em::{self, initial_m, shares, LevelProbabilities};
+use crate::fields::{Field, Pattern};
+use crate::keys::key;
+use crate::model::{MatchModel, MatchSettings};
+use crate::parallel::parallel_map;
+use crate::prepare::Prepared;
+
+/// Pairs drawn from each group sharing a session key, at most.
+const PAIRS_PER_GROUP: usize = 40;
+/// Pairs per session, at most (enough for EM over a few thousand patterns).
+const PAIRS_PER_SESSION: usize = 1_500_000;
+
+/// A way of drawing training pairs: persons sharing one of these keys.
+struct Session {
+    keys: fn(&Prepared) -> Vec<u64>,
+    /// The fields the pairs were drawn by: left out of this session's EM.
+    drawn_by: &'static [Field],
+    /// P(a true match shares the key), from the fitted `m`.
+    share_of_matches: fn(&LevelProbabilities) -> f64,
+}
+
+const SESSIONS: [Session; 3] = [
+    Session {
+        keys: |p| if p.birth.is_empty() { vec![] } else { vec![key(b'B', &[&p.birth])] },
+        drawn_by: &[Field::BirthDate],
+        share_of_matches: |m| m[Field::BirthDate.index()][3],
+    },
+    Session {
+        keys: |p| {
+            if p.given.is_empty() || p.family.is_empty() {
+                return vec![];
+            }
+            let (g, f) = (&p.given.sound, &p.family.sound);
+            vec![if g <= f { key(b'N', &[g, f]) } else { key(b'N', &[f, g]) }]
+        },
+        drawn_by: &[Field::GivenName, Field::FamilyName],
+        share_of_matches: |m| (m[0][4] + m[0][3]) * (m[1][4] + m[1][3]),
+    },
+    Session {
+        keys: |p| p.emails.iter().chain(p.phones.iter()).map(|v| key(b'C', &[v])).collect(),
+        drawn_by: &[Field::Contact],
+        share_of_matches: |m| m[Field::Contact.index()][4] + m[Field::Contact.index()][3],
+    },
+];
+
+/// What a session found.
+struct SessionFit {
+    m: LevelProbabilities,
+    lambda: f64,
+    /// All pairs sharing the session's keys (not only those drawn).
+    pairs_in_groups: f64,
+    iterations: usize,
+    converged: bool,
+}
+
+/// Deterministic xorshift64*, so a run is reproducible.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
+
+/// Trains the model on a prepared base.
+pub fn train(prepared: &[Prepared], settings: &MatchSettings, progress: &(dyn Fn(Progress) + Sync)) -> MatchModel {
+    let u = random_pair_shares(prepared, settings.random_pairs, progress);
+    let fits: Vec<(usize, SessionFit)> = SESSIONS
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((i, fit_session(prepared, s, &u, settings, progress)?)))
+        .collect();
+    // Each field's m from the sessions that did not draw by it.
+    let mut m = initial_m();
+    for f in Field::ALL {
+        let usable: Vec<&SessionFit> = fits
+            .iter()
+            .filter(|(i, _)| !SESSIONS[*i].drawn_by.contains(&f))
+            .map(|(_, s)| s)
+            .collect();
+        if !usable.is_empty() {
+            m[f.index()] = (0..f.level_count())
+                .map(|l| usable.iter().map(|s| s.m[f.index()][l]).sum::<f64>() / usable.len() as f64)
+                .collect();
+        }
+    }
+    let n = prepared.len() as f64;
+    let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+    let log_lambdas: Vec<f64> = fits
+        .iter()
+        .map(|(i, s)| {
+            let matches = s.lambda * s.pairs_in_groups / (SESSIONS[*i].share_of_matches)(&m).max(0.01);
+            (matches / all_pairs).clamp(1e-12, 0.5).ln()
+        })
+        .collect();
+    let lambda = if log_lambdas.is_empty() {
+        1.0 / all_pairs
+    } else {
+        (log_lambdas.iter().sum::<f64>() / log_lambdas.len() as f64).exp()
+    };
+    let fit = em::EmFit {
+        m,
+        u,
+        lambda,
+        iterations: fits.iter().map(|(_, s)| s.iterations).sum(),
+        converged: fits.iter().all(|(_, s)| s.converged),
+    };
+    MatchModel::from_fit(&fit, *settings)
+}
+
+fn fit_session(
+    prepared: &[Prepared],
+    session: &Session,
+    u: &LevelProbabilities,
+    settings: &MatchSettings,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Option<SessionFit> {
+    let (pairs, pairs_in_groups) = session_pairs(prepared, session.keys);
+    if pairs.is_empty() {
+        return None;
+    }
+    let patterns = parallel_map(&pairs, Stage::Fit, progress, |&(i, j)| {
+        compare(&prepared[i as usize], &prepared[j as usize])
+            .without(session.drawn_by)
+            .levels_only()
+    });
+    let fit = em::fit(
+        &pattern_counts(&patterns),
+        initial_m(),
+        u.clone(),
+        0.1,
+        false,
+        settings.em_iterations,
+    );
+    Some(SessionFit {
+        m: fit.m,
+        lambda: fit.lambda,
+        pairs_in_groups,
+        iterations: fit.iterations,
+        converged: fit.converged,
+    })
+}
+
+/// Distinct patterns with their counts, in a stable order.
+fn pattern_counts(patterns: &[Pattern]) -> Vec<(Pattern, u64)> {
+    let mut sorted = patterns.to_vec();
+    sorted.sort_unstable();
+    sorted.chunk_by(|a, b| a == b).map(|g| (g[0], g.len() as u64)).collect()
+}
+
+/// Pairs sharing a key: all of a small group, a random draw from a large one; and how many
+/// pairs the groups hold in all.
+fn session_pairs(prepared: &[Prepared], keys: fn(&Prepared) -> Vec<u64>) -> (Vec<(u32, u32)>, f64) {
+    let mut entries: Vec<(u64, u32)> = prepared
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| keys(p).into_iter().map(move |k| (k, i as u32)))
+        .collect();
+    entries.sort_unstable();
+    let groups: Vec<&[(u64, u32)]> = entries.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1).collect();
+    let pairs_in_groups: f64 = groups.iter().map(|g| (g.len() * (g.len() - 1) / 2) as f64).sum();
+    // Every group contributes, the large ones by sample, within the session's budget.
+    let per_group = (PAIRS_PER_SESSION / groups.len().max(1)).clamp(1, PAIRS_PER_GROUP);
+    let mut rng = Xorshift(0x5DEE_CE66_D1CE_4E5B);
+    let mut pairs = Vec::new();
+    for g in groups {
+        let all = g.len() * (g.len() - 1) / 2;
+        if all <= per_group {
+            for (n, a) in g.iter().enumerate() {
+                pairs.extend(g[n + 1..].iter().map(|b| (a.1, b.1)));
+            }
+        } else {
+            for _ in 0..per_group {
+                let (x, y) = (rng.below(g.len() as u64) as usize, rng.below(g.len() as u64 - 1) as usize);
+                let y = if y >= x { y + 1 } else { y };
+                pairs.push((g[x].1, g[y].1));
+            }
+        }
+    }
+    pairs.retain(|(a, b)| a != b);
+    (pairs, pairs_in_groups)
+}
+
+/// Level shares among random pairs: how often strangers agree.
+fn random_pair_shares(prepared: &[Prepared], samples: usize, progress: &(dyn Fn(Progress) + Sync)) -> LevelProbabilities {
+    let n = prepared.len() as u64;
+    let mut pairs = Vec::new();
+    if n >= 2 {
+        let mut rng = Xorshift(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..samples.min((n * (n - 1) / 2) as usize) {
+            let (i, j) = (rng.below(n) as u32, rng.below(n) as u32);
+            if i != j {
+                pairs.push((i, j));
+            }
+        }
+    }
+    let patterns = parallel_map(&pairs, Stage::Fit, progress, |&(i, j)| {
+        compare(&prepared[i as usize], &prepared[j as usize])
+    });
+    let mut counts = Field::ALL.map(|f| vec![0.0; f.level_count()]);
+    for p in patterns {
+        for f in Field::ALL {
+            counts[f.index()][p.level(f) as usize] += 1.0;
+        }
+    }
+    shares(&counts)
+}
