@@ -132,11 +132,35 @@ pub(crate) const REALISED_STAYS: &str = "SELECT id, guest_id, hotel_id, arrival,
      FROM stays WHERE status IN ('in_house', 'checked_out')";
 pub(crate) const CURRENT_TIERS: &str = "SELECT guest_id, scope_hotel, tier FROM guest_values";
 pub(crate) const CLEAR_GUEST_VALUES: &str = "DELETE FROM guest_values";
-pub(crate) const INSERT_GUEST_VALUE: &str = "INSERT INTO guest_values (guest_id, scope_hotel, stays, last_stay, revenue, currency, \
+pub(crate) const INSERT_GUEST_VALUES: &str = "INSERT INTO guest_values (guest_id, scope_hotel, stays, last_stay, revenue, currency, \
      tier, rfm_recency, rfm_frequency, rfm_monetary, rfm_segment, probability_alive, expected_stays, expected_spend, lifetime_value, \
-     churn_risk, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
-pub(crate) const INSERT_TIER_CHANGE: &str =
-    "INSERT INTO tier_history (guest_id, scope_hotel, tier, since) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+     churn_risk, computed_at) VALUES ";
+pub(crate) const GUEST_VALUE_COLUMNS: usize = 17;
+pub(crate) const INSERT_TIER_CHANGES: &str = "INSERT INTO tier_history (guest_id, scope_hotel, tier, since) VALUES ";
+pub(crate) const TIER_CHANGE_COLUMNS: usize = 4;
+/// Rows per multi-row insert of analysis results: a million guests' scores go in as tens of
+/// thousands of statements, not millions (well under either backend's parameter limit).
+pub(crate) const ROWS_PER_INSERT: usize = 64;
+
+/// `prefix` followed by `rows` tuples of `columns` numbered placeholders.
+pub(crate) fn multi_row_insert(prefix: &str, columns: usize, rows: usize, suffix: &str) -> String {
+    let mut sql = String::with_capacity(prefix.len() + rows * columns * 5);
+    sql.push_str(prefix);
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..columns {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(r * columns + c + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql.push_str(suffix);
+    sql
+}
+
 pub(crate) const UPSERT_VALUE_REPORT: &str = "INSERT INTO value_reports (scope_hotel, as_of, computed_at, report) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (scope_hotel) DO UPDATE SET as_of = excluded.as_of, computed_at = excluded.computed_at, report = excluded.report";
 pub(crate) const GUEST_VALUES: &str = "SELECT scope_hotel, stays, last_stay, revenue, currency, tier, rfm_recency, rfm_frequency, \
@@ -283,6 +307,14 @@ pub(crate) fn for_sqlite(sql: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn multi_row_inserts_number_their_placeholders_row_by_row() {
+        assert_eq!(
+            super::multi_row_insert("INSERT INTO t (a, b) VALUES ", 2, 2, " ON CONFLICT DO NOTHING"),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) ON CONFLICT DO NOTHING"
+        );
+    }
+
     #[test]
     fn sqlite_placeholders_keep_their_numbers() {
         assert_eq!(super::for_sqlite("a = $1 AND b = $12"), "a = ?1 AND b = ?12");

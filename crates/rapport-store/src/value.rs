@@ -25,38 +25,50 @@ pub(crate) struct RealisedStay {
     pub special_requests: bool,
 }
 
-/// Builds the analysis's stay facts from the two scans both backends make (spend lines, then
-/// stays), joined in memory by stay id: a per-stay subquery would probe the spend index ten
-/// million times.
-pub(crate) struct FactsReader {
-    spend: Vec<[i64; SPEND_CATEGORIES]>,
-    interner: Interner,
-    stays: Vec<StayFact>,
+/// Spend per stay id and category, from a scan of every spend line.
+pub(crate) struct SpendByStay(Vec<[i64; SPEND_CATEGORIES]>);
+
+impl SpendByStay {
+    pub fn new(max_stay_id: i64) -> Self {
+        Self(vec![[0; SPEND_CATEGORIES]; max_stay_id.max(0) as usize + 1])
+    }
+
+    pub fn add(&mut self, stay: i64, category: &str, amount: i64) {
+        // Stored categories are canonical, so an exact match finds them without allocating;
+        // an unknown one counts as other.
+        let i = SpendCategory::ALL
+            .iter()
+            .position(|c| c.as_str() == category)
+            .or_else(|| {
+                let parsed = SpendCategory::parse(category).ok()?;
+                SpendCategory::ALL.iter().position(|c| *c == parsed)
+            })
+            .unwrap_or(SPEND_CATEGORIES - 1);
+        if let Some(slot) = self.0.get_mut(stay.max(0) as usize) {
+            slot[i] += amount;
+        }
+    }
 }
 
-impl FactsReader {
-    pub fn new(max_stay_id: i64) -> Self {
+/// The stays that happened, from a scan of the stays, waiting for their spend. The two scans
+/// run side by side on two connections and are joined in memory by stay id: a per-stay
+/// subquery would probe the spend index ten million times.
+pub(crate) struct StayScan {
+    interner: Interner,
+    stays: Vec<(i64, StayFact)>,
+}
+
+impl StayScan {
+    pub fn new() -> Self {
         Self {
-            spend: vec![[0; SPEND_CATEGORIES]; max_stay_id.max(0) as usize + 1],
             interner: Interner::new(),
             stays: Vec::new(),
         }
     }
 
-    pub fn spend_line(&mut self, stay: i64, category: &str, amount: i64) {
-        // Stored categories were validated on the way in; an unknown one counts as other.
-        let i = SpendCategory::parse(category)
-            .ok()
-            .and_then(|c| SpendCategory::ALL.iter().position(|x| *x == c))
-            .unwrap_or(SPEND_CATEGORIES - 1);
-        if let Some(slot) = self.spend.get_mut(stay.max(0) as usize) {
-            slot[i] += amount;
-        }
-    }
-
-    pub fn stay(&mut self, s: RealisedStay) {
+    pub fn push(&mut self, s: RealisedStay) {
         let clamp = |days: i64| days.clamp(0, i64::from(u16::MAX)) as u16;
-        self.stays.push(StayFact {
+        let fact = StayFact {
             guest: s.guest,
             hotel: s.hotel,
             arrival: s.arrival,
@@ -66,12 +78,21 @@ impl FactsReader {
             market: self.interner.intern(s.market.as_deref()),
             room_type: self.interner.intern(s.room_type.as_deref()),
             special_requests: s.special_requests,
-            spend: self.spend.get(s.id.max(0) as usize).copied().unwrap_or_default(),
-        });
+            spend: [0; SPEND_CATEGORIES],
+        };
+        self.stays.push((s.id, fact));
     }
 
-    pub fn finish(self) -> StayFacts {
-        self.interner.finish(self.stays)
+    pub fn join(self, spend: &SpendByStay) -> StayFacts {
+        let stays = self
+            .stays
+            .into_iter()
+            .map(|(id, mut fact)| {
+                fact.spend = spend.0.get(id.max(0) as usize).copied().unwrap_or_default();
+                fact
+            })
+            .collect();
+        self.interner.finish(stays)
     }
 }
 
@@ -234,6 +255,14 @@ impl ValueRow {
             churn_risk: g.churn_risk.map(|c| c.as_str().to_string()),
         }
     }
+}
+
+/// The analysis's rows in the tables' key order (guest, scope): appended to the B-trees in
+/// order rather than scattered over them.
+pub(crate) fn rows_in_key_order(analysis: &rapport_value::analysis::Analysis) -> Vec<ValueRow> {
+    let mut rows: Vec<ValueRow> = analysis.guests.iter().map(ValueRow::of).collect();
+    rows.sort_unstable_by_key(|r| (r.guest, r.scope));
+    rows
 }
 
 /// What changes in the stored tiers: `(guest, scope, tier)` whose tier differs from `current`.

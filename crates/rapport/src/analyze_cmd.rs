@@ -47,6 +47,10 @@ pub struct AnalysisSummary {
     pub stays: usize,
     pub guest_scores: usize,
     pub seconds: f64,
+    /// Where the time went: reading the stays, the analysis itself, storing the results.
+    pub read_seconds: f64,
+    pub analyse_seconds: f64,
+    pub save_seconds: f64,
     pub reports: Vec<ScopeReport>,
 }
 
@@ -74,25 +78,37 @@ pub async fn run(store: Arc<dyn Store>, config: &ValueConfig, as_of: Option<Naiv
         })
         .collect();
     let facts = store.stay_facts().await?;
+    let read_seconds = started.elapsed().as_secs_f64();
     let stays = facts.stays.len();
     // The models are CPU work: keep them off the async workers that answer requests.
     let analysis = tokio::task::spawn_blocking(move || analyse(&facts, &infos, &settings)).await?;
+    let analysed = started.elapsed().as_secs_f64();
     let guest_scores = analysis.guests.len();
     let reports = analysis.reports.clone();
     store.save_analysis(as_of, analysis).await?;
+    let seconds = started.elapsed().as_secs_f64();
     Ok(AnalysisSummary {
         as_of,
         stays,
         guest_scores,
-        seconds: started.elapsed().as_secs_f64(),
+        seconds,
+        read_seconds,
+        analyse_seconds: analysed - read_seconds,
+        save_seconds: seconds - analysed,
         reports,
     })
 }
 
 pub fn print(summary: &AnalysisSummary, hotels: &[rapport_domain::hotel::Hotel]) {
     println!(
-        "value analysis as of {}: {} stays, {} guest scores stored in {:.1} s",
-        summary.as_of, summary.stays, summary.guest_scores, summary.seconds
+        "value analysis as of {}: {} stays, {} guest scores stored in {:.1} s (read {:.1} s, analyse {:.1} s, store {:.1} s)",
+        summary.as_of,
+        summary.stays,
+        summary.guest_scores,
+        summary.seconds,
+        summary.read_seconds,
+        summary.analyse_seconds,
+        summary.save_seconds
     );
     for r in &summary.reports {
         let name = match r.scope {

@@ -9,5 +9,3 @@ CREATE TABLE segments (
     created_at TIMESTAMPTZ NOT NULL
 );
 
--- A scope's guests by revenue, for segment members and lists by value.
-CREATE INDEX guest_values_scope_revenue ON guest_values(scope_hotel, revenue DESC, guest_id);

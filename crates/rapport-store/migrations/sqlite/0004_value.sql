@@ -21,7 +21,7 @@ CREATE TABLE guest_values (
     churn_risk TEXT,
     computed_at TEXT NOT NULL,
     PRIMARY KEY (guest_id, scope_hotel)
-);
+) WITHOUT ROWID; -- one B-tree on the key: the nightly run rewrites millions of rows in key order
 
 -- Every change of a guest's tier, kept for good: when they became VIP, when they slipped.
 CREATE TABLE tier_history (
@@ -30,7 +30,7 @@ CREATE TABLE tier_history (
     tier TEXT NOT NULL,
     since DATE NOT NULL,
     PRIMARY KEY (guest_id, scope_hotel, since)
-);
+) WITHOUT ROWID;
 
 -- The 80/20 report and model fit per scope (JSON of rapport_value::analysis::ScopeReport).
 CREATE TABLE value_reports (

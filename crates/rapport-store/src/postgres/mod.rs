@@ -396,7 +396,10 @@ impl Store for PgStore {
     }
 
     async fn stay_facts(&self) -> Result<rapport_value::facts::StayFacts> {
-        value::stay_facts(&self.client().await?).await
+        // The two scans on two connections at once (see the SQLite store).
+        let (a, b) = tokio::try_join!(self.client(), self.client())?;
+        let (spend, stays) = tokio::try_join!(value::spend_by_stay(&a), value::realised_stays(&b))?;
+        Ok(stays.join(&spend))
     }
 
     async fn save_analysis(&self, as_of: NaiveDate, analysis: rapport_value::analysis::Analysis) -> Result<()> {

@@ -7,27 +7,33 @@ use deadpool_postgres::Client;
 use futures_util::{pin_mut, TryStreamExt};
 use rapport_domain::guest::GuestId;
 use rapport_value::analysis::Analysis;
-use rapport_value::facts::StayFacts;
+use tokio_postgres::types::ToSql;
 
 use super::reads::{decode_all, query};
 use crate::sql as shared;
-use crate::value::{self, FactsReader, RealisedStay, StoredReport, StoredValue, TierChange, ValueRow};
+use crate::value::{self, RealisedStay, SpendByStay, StayScan, StoredReport, StoredValue, TierChange};
 use crate::Result;
 
-pub(super) async fn stay_facts(c: &Client) -> Result<StayFacts> {
+pub(super) async fn spend_by_stay(c: &Client) -> Result<SpendByStay> {
     let max: i64 = c.query_one(shared::MAX_STAY_ID, &[]).await?.try_get(0)?;
-    let mut reader = FactsReader::new(max);
+    let mut spend = SpendByStay::new(max);
     let none: [i64; 0] = [];
-    // Streamed: ten million rows must not sit in the client as row objects.
-    let spend = c.query_raw(shared::SPEND_LINES, none.iter()).await?;
-    pin_mut!(spend);
-    while let Some(r) = spend.try_next().await? {
-        reader.spend_line(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+    // Streamed: tens of millions of rows must not sit in the client as row objects.
+    let rows = c.query_raw(shared::SPEND_LINES, none.iter()).await?;
+    pin_mut!(rows);
+    while let Some(r) = rows.try_next().await? {
+        spend.add(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
     }
-    let stays = c.query_raw(shared::REALISED_STAYS, none.iter()).await?;
-    pin_mut!(stays);
-    while let Some(r) = stays.try_next().await? {
-        reader.stay(RealisedStay {
+    Ok(spend)
+}
+
+pub(super) async fn realised_stays(c: &Client) -> Result<StayScan> {
+    let mut scan = StayScan::new();
+    let none: [i64; 0] = [];
+    let rows = c.query_raw(shared::REALISED_STAYS, none.iter()).await?;
+    pin_mut!(rows);
+    while let Some(r) = rows.try_next().await? {
+        scan.push(RealisedStay {
             id: r.try_get(0)?,
             guest: r.try_get(1)?,
             hotel: r.try_get(2)?,
@@ -40,7 +46,7 @@ pub(super) async fn stay_facts(c: &Client) -> Result<StayFacts> {
             special_requests: r.try_get::<_, i64>(9)? != 0,
         });
     }
-    Ok(reader.finish())
+    Ok(scan)
 }
 
 pub(super) async fn save_analysis(c: &mut Client, as_of: NaiveDate, analysis: &Analysis) -> Result<()> {
@@ -54,24 +60,34 @@ pub(super) async fn save_analysis(c: &mut Client, as_of: NaiveDate, analysis: &A
         .collect::<Result<_>>()?;
     let reports = value::reports(analysis);
     let currency: HashMap<i64, &str> = reports.iter().map(|(k, c, _)| (*k, c.as_str())).collect();
-    let rows: Vec<ValueRow> = analysis.guests.iter().map(ValueRow::of).collect();
-    let history = tx.prepare(shared::INSERT_TIER_CHANGE).await?;
-    for r in value::tier_changes(&rows, &current) {
-        tx.execute(&history, &[&r.guest, &r.scope, &r.tier, &as_of]).await?;
+    let rows = value::rows_in_key_order(analysis);
+    let changes: Vec<_> = value::tier_changes(&rows, &current).collect();
+    for chunk in changes.chunks(shared::ROWS_PER_INSERT) {
+        let sql = shared::multi_row_insert(
+            shared::INSERT_TIER_CHANGES,
+            shared::TIER_CHANGE_COLUMNS,
+            chunk.len(),
+            " ON CONFLICT DO NOTHING",
+        );
+        let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(chunk.len() * shared::TIER_CHANGE_COLUMNS);
+        for r in chunk {
+            values.extend([&r.guest as &(dyn ToSql + Sync), &r.scope, &r.tier, &as_of]);
+        }
+        tx.execute(&tx.prepare_cached(&sql).await?, &values).await?;
     }
     tx.execute(shared::CLEAR_GUEST_VALUES, &[]).await?;
-    let insert = tx.prepare(shared::INSERT_GUEST_VALUE).await?;
-    for r in &rows {
-        let cur = currency.get(&r.scope).copied().unwrap_or("");
-        tx.execute(
-            &insert,
-            &[
-                &r.guest,
+    let currencies: Vec<&str> = rows.iter().map(|r| currency.get(&r.scope).copied().unwrap_or("")).collect();
+    for (chunk, cur) in rows.chunks(shared::ROWS_PER_INSERT).zip(currencies.chunks(shared::ROWS_PER_INSERT)) {
+        let sql = shared::multi_row_insert(shared::INSERT_GUEST_VALUES, shared::GUEST_VALUE_COLUMNS, chunk.len(), "");
+        let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(chunk.len() * shared::GUEST_VALUE_COLUMNS);
+        for (r, cur) in chunk.iter().zip(cur) {
+            values.extend([
+                &r.guest as &(dyn ToSql + Sync),
                 &r.scope,
                 &r.stays,
                 &r.last_stay,
                 &r.revenue,
-                &cur,
+                cur,
                 &r.tier,
                 &r.rfm_recency,
                 &r.rfm_frequency,
@@ -83,9 +99,9 @@ pub(super) async fn save_analysis(c: &mut Client, as_of: NaiveDate, analysis: &A
                 &r.lifetime_value,
                 &r.churn_risk,
                 &now,
-            ],
-        )
-        .await?;
+            ]);
+        }
+        tx.execute(&tx.prepare_cached(&sql).await?, &values).await?;
     }
     let report = tx.prepare(shared::UPSERT_VALUE_REPORT).await?;
     for (scope, _, json) in &reports {

@@ -553,7 +553,10 @@ impl Store for SqliteStore {
     }
 
     async fn stay_facts(&self) -> Result<rapport_value::facts::StayFacts> {
-        self.pool.read(value::stay_facts).await
+        // The two scans on two reader connections at once: a night's analysis reads tens of
+        // millions of rows, and the machine has a core for each.
+        let (spend, stays) = tokio::try_join!(self.pool.read(value::spend_by_stay), self.pool.read(value::realised_stays))?;
+        Ok(stays.join(&spend))
     }
 
     async fn save_analysis(&self, as_of: NaiveDate, analysis: rapport_value::analysis::Analysis) -> Result<()> {

@@ -5,27 +5,35 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use rapport_domain::guest::GuestId;
 use rapport_value::analysis::Analysis;
-use rapport_value::facts::StayFacts;
 use rusqlite::{params, Connection, Transaction};
 
 use super::query_all;
 use crate::sql::{self, for_sqlite};
-use crate::value::{self, FactsReader, RealisedStay, StoredReport, StoredValue, TierChange, ValueRow};
+use crate::value::{self, RealisedStay, SpendByStay, StayScan, StoredReport, StoredValue, TierChange};
 use crate::Result;
 
-pub(super) fn stay_facts(c: &Connection) -> Result<StayFacts> {
+pub(super) fn spend_by_stay(c: &Connection) -> Result<SpendByStay> {
     let max: i64 = c.query_row(sql::MAX_STAY_ID, [], |r| r.get(0))?;
-    let mut reader = FactsReader::new(max);
+    let mut spend = SpendByStay::new(max);
     let mut stmt = c.prepare(sql::SPEND_LINES)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let category: String = r.get(1)?;
-        reader.spend_line(r.get(0)?, &category, r.get(2)?);
+        // Read in place: twenty-five million small strings are not worth allocating.
+        let category = match r.get_ref(1)? {
+            rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t).unwrap_or(""),
+            _ => "",
+        };
+        spend.add(r.get(0)?, category, r.get(2)?);
     }
+    Ok(spend)
+}
+
+pub(super) fn realised_stays(c: &Connection) -> Result<StayScan> {
+    let mut scan = StayScan::new();
     let mut stmt = c.prepare(sql::REALISED_STAYS)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        reader.stay(RealisedStay {
+        scan.push(RealisedStay {
             id: r.get(0)?,
             guest: r.get(1)?,
             hotel: r.get(2)?,
@@ -38,7 +46,7 @@ pub(super) fn stay_facts(c: &Connection) -> Result<StayFacts> {
             special_requests: r.get::<_, i64>(9)? != 0,
         });
     }
-    Ok(reader.finish())
+    Ok(scan)
 }
 
 pub(super) fn save_analysis(tx: &Transaction, as_of: NaiveDate, analysis: &Analysis) -> Result<()> {
@@ -48,33 +56,53 @@ pub(super) fn save_analysis(tx: &Transaction, as_of: NaiveDate, analysis: &Analy
         .collect();
     let reports = value::reports(analysis);
     let currency: HashMap<i64, &str> = reports.iter().map(|(k, c, _)| (*k, c.as_str())).collect();
-    let rows: Vec<ValueRow> = analysis.guests.iter().map(ValueRow::of).collect();
-    let mut history = tx.prepare_cached(&for_sqlite(sql::INSERT_TIER_CHANGE))?;
-    for r in value::tier_changes(&rows, &current) {
-        history.execute(params![r.guest, r.scope, r.tier, as_of])?;
+    let rows = value::rows_in_key_order(analysis);
+    let changes: Vec<_> = value::tier_changes(&rows, &current).collect();
+    for chunk in changes.chunks(sql::ROWS_PER_INSERT) {
+        let mut stmt = tx.prepare_cached(&for_sqlite(&sql::multi_row_insert(
+            sql::INSERT_TIER_CHANGES,
+            sql::TIER_CHANGE_COLUMNS,
+            chunk.len(),
+            " ON CONFLICT DO NOTHING",
+        )))?;
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * sql::TIER_CHANGE_COLUMNS);
+        for r in chunk {
+            values.extend([&r.guest as &dyn rusqlite::ToSql, &r.scope, &r.tier, &as_of]);
+        }
+        stmt.execute(values.as_slice())?;
     }
     tx.execute(sql::CLEAR_GUEST_VALUES, [])?;
-    let mut insert = tx.prepare_cached(&for_sqlite(sql::INSERT_GUEST_VALUE))?;
-    for r in &rows {
-        insert.execute(params![
-            r.guest,
-            r.scope,
-            r.stays,
-            r.last_stay,
-            r.revenue,
-            currency.get(&r.scope).copied().unwrap_or(""),
-            r.tier,
-            r.rfm_recency,
-            r.rfm_frequency,
-            r.rfm_monetary,
-            r.rfm_segment,
-            r.probability_alive,
-            r.expected_stays,
-            r.expected_spend,
-            r.lifetime_value,
-            r.churn_risk,
-            now
-        ])?;
+    let currencies: Vec<&str> = rows.iter().map(|r| currency.get(&r.scope).copied().unwrap_or("")).collect();
+    for (chunk, cur) in rows.chunks(sql::ROWS_PER_INSERT).zip(currencies.chunks(sql::ROWS_PER_INSERT)) {
+        let mut stmt = tx.prepare_cached(&for_sqlite(&sql::multi_row_insert(
+            sql::INSERT_GUEST_VALUES,
+            sql::GUEST_VALUE_COLUMNS,
+            chunk.len(),
+            "",
+        )))?;
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * sql::GUEST_VALUE_COLUMNS);
+        for (r, cur) in chunk.iter().zip(cur) {
+            values.extend([
+                &r.guest as &dyn rusqlite::ToSql,
+                &r.scope,
+                &r.stays,
+                &r.last_stay,
+                &r.revenue,
+                cur,
+                &r.tier,
+                &r.rfm_recency,
+                &r.rfm_frequency,
+                &r.rfm_monetary,
+                &r.rfm_segment,
+                &r.probability_alive,
+                &r.expected_stays,
+                &r.expected_spend,
+                &r.lifetime_value,
+                &r.churn_risk,
+                &now,
+            ]);
+        }
+        stmt.execute(values.as_slice())?;
     }
     let mut report = tx.prepare_cached(&for_sqlite(sql::UPSERT_VALUE_REPORT))?;
     for (scope, _, json) in &reports {
