@@ -94,8 +94,9 @@ enum Command {
         #[command(subcommand)]
         command: clv_cmd::ClvCommand,
     },
-    /// Duplicate profiles: match a CSV of people (`--input`), or generate and evaluate test
-    /// data with known duplicates.
+    /// Duplicate profiles: match the whole stored base (merging sure duplicates, queueing
+    /// likely ones for review), match a CSV of people (`--input`), or generate and evaluate
+    /// test data with known duplicates.
     Dedupe(dedupe_cmd::DedupeArgs),
     /// Staff accounts.
     User {
@@ -249,7 +250,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench { command } => run_bench(store, command).await,
         Command::Clv { .. } => unreachable!("handled before the database is opened"),
-        Command::Dedupe(args) => dedupe_cmd::run(&args),
+        Command::Dedupe(args) => dedupe_cmd::run_base(store, &args, config.dedupe.thresholds()).await,
         Command::Analyze { as_of, json } => {
             let summary = analyze_cmd::run(store.clone(), &config.value, as_of).await?;
             if json {
