@@ -15,3 +15,4 @@ pub mod batch;
 pub mod watch;
 
 pub use batch::{dedupe_base, BatchReport};
+pub use watch::IdentityWatch;
