@@ -25,6 +25,8 @@ pub struct AppState {
     pub phone_region: Region,
     /// What each value tier and segment is offered (`[[value.benefits]]`).
     pub benefits: Arc<rapport_value::benefits::BenefitPlan>,
+    /// Checks each profile created here against the base (none: left to `rapport dedupe`).
+    pub identity: Option<Arc<rapport_dedupe::IdentityWatch>>,
 }
 
 impl AppState {
@@ -34,6 +36,42 @@ impl AppState {
             tokens: auth::TokenCache::default(),
             phone_region,
             benefits: Arc::default(),
+            identity: None,
+        }
+    }
+
+    /// Checks profiles created through the API against the base as they arrive.
+    pub fn with_identity(mut self, watch: Arc<rapport_dedupe::IdentityWatch>) -> Self {
+        self.identity = Some(watch);
+        self
+    }
+
+    /// A profile was created: a sure duplicate is merged, a likely one queued. The profile is
+    /// stored whatever happens here, so a failure is logged, not answered (the next batch run
+    /// finds the pair).
+    pub async fn profile_arrived(&self, guest: &rapport_domain::guest::Guest) {
+        if let Some(watch) = &self.identity {
+            match watch.arrived(guest).await {
+                Ok(outcome) if outcome.merged + outcome.queued > 0 => {
+                    tracing::info!(
+                        guest = guest.id,
+                        merged = outcome.merged,
+                        queued = outcome.queued,
+                        "arriving profile matched"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(guest = guest.id, error = %e, "duplicate check of an arriving profile failed"),
+            }
+        }
+    }
+
+    /// Profiles were edited, merged or unmerged: the match index follows.
+    pub async fn profiles_changed(&self, ids: &[rapport_domain::guest::GuestId]) {
+        if let Some(watch) = &self.identity {
+            if let Err(e) = watch.changed(ids).await {
+                tracing::error!(?ids, error = %e, "match index not updated");
+            }
         }
     }
 

@@ -22,10 +22,30 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start(db: TestDb) -> TestApp {
+        let state = rapport_http::AppState::new(db.store.clone(), Region::parse("US").unwrap());
+        Self::serve(db, state).await
+    }
+
+    /// A server that checks arriving profiles against a base of `guests` demo profiles
+    /// (the model is fitted on them, as `rapport serve` does at start).
+    #[allow(dead_code)]
+    pub async fn start_with_identity(db: TestDb, guests: u64) -> TestApp {
+        let config = rapport_demo::DemoConfig {
+            guests,
+            ..Default::default()
+        };
+        rapport_demo::load(db.store.clone(), &config, false).await.unwrap();
+        let watch = rapport_dedupe::IdentityWatch::build(db.store.clone(), Default::default())
+            .await
+            .unwrap();
+        let state = rapport_http::AppState::new(db.store.clone(), Region::parse("US").unwrap()).with_identity(watch);
+        Self::serve(db, state).await
+    }
+
+    async fn serve(db: TestDb, state: rapport_http::AppState) -> TestApp {
         let store = db.store.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = rapport_http::AppState::new(store.clone(), Region::parse("US").unwrap());
         tokio::spawn(async move { axum::serve(listener, rapport_http::router(state)).await });
         let mut app = TestApp {
             base,

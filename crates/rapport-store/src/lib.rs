@@ -102,6 +102,9 @@ pub trait Store: Send + Sync + 'static {
     async fn record_consent(&self, id: GuestId, record: ConsentRecord) -> Result<Guest>;
     async fn consent_history(&self, id: GuestId) -> Result<Vec<ConsentRecord>>;
     async fn list_guests(&self, offset: i64, limit: i64) -> Result<Page<Guest>>;
+    /// At most `limit` live profiles (not merged away) with an id above `after`, lowest id
+    /// first: pages through the whole base for matching (`after` = the last id seen, 0 to start).
+    async fn live_guests_after(&self, after: GuestId, limit: i64) -> Result<Vec<Guest>>;
     /// Profiles whose search keys start with any of `prefixes`, best (exact) first.
     async fn search_guests(&self, prefixes: &[String], limit: i64) -> Result<Vec<Guest>>;
 

@@ -37,6 +37,8 @@ pub(crate) const UPDATE_GUEST: &str = "UPDATE guests SET doc = $2, version = $3,
 /// Lists leave merged-away profiles (tombstones) out.
 pub(crate) const GUEST_PAGE: &str = "SELECT doc FROM guests WHERE merged_into IS NULL ORDER BY id LIMIT $1 OFFSET $2";
 pub(crate) const GUEST_COUNT: &str = "SELECT count(*) FROM guests WHERE merged_into IS NULL";
+/// Keyset paging through every live profile: the index on the primary key, no OFFSET scan.
+pub(crate) const LIVE_GUESTS_AFTER: &str = "SELECT doc FROM guests WHERE merged_into IS NULL AND id > $1 ORDER BY id LIMIT $2";
 
 pub(crate) const DELETE_IDENTITIES: &str = "DELETE FROM guest_identities WHERE guest_id = $1";
 pub(crate) const INSERT_IDENTITY: &str = "INSERT INTO guest_identities (key, guest_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
@@ -247,6 +249,8 @@ pub(crate) const INSERT_NEVER_MERGE: &str = "INSERT INTO never_merge (left_id, r
 
 /// A profile's document and tombstone mark, for a merge or its undo.
 pub(crate) const GUEST_STATE: &str = "SELECT doc, merged_into FROM guests WHERE id = $1";
+/// Whether a profile exists and what it was merged into, without reading its document.
+pub(crate) const GUEST_MERGED_INTO: &str = "SELECT merged_into FROM guests WHERE id = $1";
 pub(crate) const SET_MERGED_INTO: &str = "UPDATE guests SET merged_into = $2 WHERE id = $1";
 
 pub(crate) const MERGE_COLUMNS: &str = "id, survivor, absorbed, probability, evidence, decided_by, reason, at, undone_at, undone_by";

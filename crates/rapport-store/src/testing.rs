@@ -102,6 +102,30 @@ impl Drop for TestDb {
     }
 }
 
+/// A checked-out two-night stay with no spend, for tests that need a profile to have history.
+pub fn checked_out_stay(
+    hotel: rapport_domain::hotel::HotelId,
+    reference: &str,
+    arrival: chrono::NaiveDate,
+) -> rapport_domain::stay::NewStay {
+    rapport_domain::stay::NewStay {
+        hotel_id: hotel,
+        external_ref: Some(reference.into()),
+        arrival,
+        departure: arrival + chrono::Days::new(2),
+        room_type: None,
+        rate: None,
+        channel: None,
+        market_segment: None,
+        adults: 1,
+        children: 0,
+        special_requests: None,
+        status: rapport_domain::stay::StayStatus::CheckedOut,
+        booked_at: None,
+        spend: vec![],
+    }
+}
+
 /// Declares one async test per backend from one body: `backend_tests! { fn name(db) { … } }`
 /// expands to `name::sqlite` and `name::postgres`, each with a fresh [`TestDb`].
 #[macro_export]

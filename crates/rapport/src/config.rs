@@ -21,6 +21,31 @@ pub struct FileConfig {
     /// Value analysis settings (`[value]`: group currency, exchange rates, tier thresholds).
     #[serde(default)]
     pub value: crate::analyze_cmd::ValueConfig,
+    /// Duplicate detection (`[dedupe]`: `auto_merge` and `review` probability thresholds).
+    #[serde(default)]
+    pub dedupe: DedupeConfig,
+}
+
+/// `[dedupe]`: the match probabilities from which a pair is merged automatically, and from
+/// which it is put to a person. Missing values keep `MatchThresholds::default()`.
+#[derive(Deserialize, Default, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct DedupeConfig {
+    pub auto_merge: Option<f64>,
+    pub review: Option<f64>,
+}
+
+impl DedupeConfig {
+    pub fn thresholds(self) -> rapport_domain::duplicates::MatchThresholds {
+        let mut t = rapport_domain::duplicates::MatchThresholds::default();
+        if let Some(v) = self.auto_merge {
+            t.auto_merge = v;
+        }
+        if let Some(v) = self.review {
+            t.review = v;
+        }
+        t
+    }
 }
 
 /// Resolved settings. Debug hides the database URL's password.
@@ -30,6 +55,7 @@ pub struct Config {
     pub phone_region: String,
     pub secure_cookies: bool,
     pub value: crate::analyze_cmd::ValueConfig,
+    pub dedupe: DedupeConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -40,6 +66,7 @@ impl std::fmt::Debug for Config {
             .field("phone_region", &self.phone_region)
             .field("secure_cookies", &self.secure_cookies)
             .field("value", &self.value)
+            .field("dedupe", &self.dedupe)
             .finish()
     }
 }
@@ -74,6 +101,7 @@ impl Config {
             phone_region: file.phone_region.unwrap_or_else(|| "US".to_string()),
             secure_cookies: file.secure_cookies.unwrap_or(false),
             value: file.value,
+            dedupe: file.dedupe,
         }
     }
 }
@@ -90,6 +118,7 @@ mod tests {
             phone_region: "US".into(),
             secure_cookies: false,
             value: Default::default(),
+            dedupe: Default::default(),
         };
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
@@ -104,6 +133,7 @@ mod tests {
             phone_region: Some("CN".into()),
             secure_cookies: None,
             value: Default::default(),
+            dedupe: Default::default(),
         };
         let c = Config::resolve(file, Some("sqlite://flag.db".into()), None);
         assert_eq!(c.database_url, "sqlite://flag.db");

@@ -1,3 +1,5 @@
+//! `rapport dedupe`: the stored base as a batch (`rapport_dedupe::dedupe_base`).
+//!
 //! `rapport dedupe --input FILE.csv`, `dedupe generate` and `dedupe evaluate`: identity
 //! matching on files alone, no database opened.
 //!
@@ -7,13 +9,16 @@
 //! value that does not parse (`19560431`) is compared as text.
 
 use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use rapport_demo::duplicates::{people_with_duplicates, Setting};
-use rapport_match::{dedupe, BirthDate, Dedupe, MatchSettings, Person};
+use rapport_match::{dedupe, BirthDate, Dedupe, MatchSettings, MatchThresholds, Person};
+use rapport_store::Store;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -44,7 +49,12 @@ pub struct ThresholdArgs {
 
 impl ThresholdArgs {
     fn settings(self) -> MatchSettings {
-        let mut s = MatchSettings::default();
+        self.over(MatchSettings::default())
+    }
+
+    /// The flags over `base` (the configuration's thresholds).
+    fn over(self, base: MatchSettings) -> MatchSettings {
+        let mut s = base;
         if let Some(t) = self.auto_merge {
             s.thresholds.auto_merge = t;
         }
@@ -108,8 +118,42 @@ pub fn run(args: &DedupeArgs) -> anyhow::Result<()> {
         (Some(DedupeCommand::Generate(g)), _) => generate(g),
         (Some(DedupeCommand::Evaluate(e)), _) => evaluate(e),
         (None, Some(input)) => match_file(input, args.thresholds.settings(), args.json),
-        (None, None) => anyhow::bail!("give --input FILE.csv (deduplicating the database itself is not wired up yet)"),
+        (None, None) => unreachable!("the stored base is matched by run_base"),
     }
+}
+
+/// `rapport dedupe [--json]`: every live profile of the database matched as one batch; sure
+/// duplicates merged (decided by `auto`), likely ones queued for review.
+pub async fn run_base(store: Arc<dyn Store>, args: &DedupeArgs, configured: MatchThresholds) -> anyhow::Result<()> {
+    let settings = args.thresholds.over(MatchSettings {
+        thresholds: configured,
+        ..Default::default()
+    });
+    let progress = !args.json && std::io::stderr().is_terminal();
+    let report = rapport_dedupe::dedupe_base(store, settings, progress).await?;
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!("{} profiles matched", report.profiles);
+        println!(
+            "  candidate pairs   {:>9}  (of {} compared; probability at least {})",
+            report.candidate_pairs, report.compared_pairs, settings.thresholds.review
+        );
+        println!(
+            "  merged            {:>9}  (automatically, at least {})",
+            report.merged, settings.thresholds.auto_merge
+        );
+        println!("  queued for review {:>9}", report.queued);
+        println!(
+            "  skipped           {:>9}  ({} marked never to merge, the rest already decided)",
+            report.skipped, report.never_merge
+        );
+        println!(
+            "  {:.1} s reading, {:.1} s matching, {:.1} s filing",
+            report.seconds_reading, report.seconds_matching, report.seconds_filing
+        );
+    }
+    Ok(())
 }
 
 const COLUMNS: [&str; 13] = [

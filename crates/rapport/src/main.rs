@@ -94,8 +94,9 @@ enum Command {
         #[command(subcommand)]
         command: clv_cmd::ClvCommand,
     },
-    /// Duplicate profiles: match a CSV of people (`--input`), or generate and evaluate test
-    /// data with known duplicates.
+    /// Duplicate profiles: match the whole stored base (merging sure duplicates, queueing
+    /// likely ones for review), match a CSV of people (`--input`), or generate and evaluate
+    /// test data with known duplicates.
     Dedupe(dedupe_cmd::DedupeArgs),
     /// Staff accounts.
     User {
@@ -249,7 +250,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench { command } => run_bench(store, command).await,
         Command::Clv { .. } => unreachable!("handled before the database is opened"),
-        Command::Dedupe(args) => dedupe_cmd::run(&args),
+        Command::Dedupe(args) => dedupe_cmd::run_base(store, &args, config.dedupe.thresholds()).await,
         Command::Analyze { as_of, json } => {
             let summary = analyze_cmd::run(store.clone(), &config.value, as_of).await?;
             if json {
@@ -305,7 +306,16 @@ async fn serve(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("Rapport is serving on http://{addr}/ (staff console at http://{addr}/, API under http://{addr}/api/v1, OpenAPI at http://{addr}/api/openapi.json)");
     analyze_cmd::schedule_nightly(store.clone(), config.value.clone());
-    let mut console = rapport_web::ConsoleState::new(rapport_http::AppState::new(store, region).with_benefits(benefits));
+    let settings = rapport_match::MatchSettings {
+        thresholds: config.dedupe.thresholds(),
+        ..Default::default()
+    };
+    // Built in the background: the server answers while the base is read and the model fitted.
+    let identity = rapport_dedupe::IdentityWatch::start(store.clone(), settings);
+    let api = rapport_http::AppState::new(store, region)
+        .with_benefits(benefits)
+        .with_identity(identity);
+    let mut console = rapport_web::ConsoleState::new(api);
     console.secure_cookies = config.secure_cookies;
     rapport_web::serve(listener, console).await?;
     Ok(())

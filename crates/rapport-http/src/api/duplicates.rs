@@ -65,6 +65,9 @@ pub async fn decide(
 ) -> ApiResult<axum::Json<DecisionOutcome>> {
     let p = caller.require(Action::MergeGuests)?;
     let (pair, merge) = state.store.decide_pair(left, right, input.decision, &p.name).await?;
+    if merge.is_some() {
+        state.profiles_changed(&[left, right]).await;
+    }
     Ok(axum::Json(DecisionOutcome { pair, merge }))
 }
 
@@ -106,6 +109,7 @@ pub async fn merge(
         evidence: vec![],
     };
     let record = state.store.merge_guests(id, input.absorbed, request).await?;
+    state.profiles_changed(&[record.survivor, record.absorbed]).await;
     let location = HeaderValue::from_str(&format!("/api/v1/guests/{id}/merges")).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], axum::Json(record)).into_response())
 }
@@ -125,5 +129,7 @@ pub async fn history(State(state): State<AppState>, caller: Caller, Path(id): Pa
         (status = 409, body = crate::error::Problem)))]
 pub async fn undo(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<axum::Json<MergeRecord>> {
     let p = caller.require(Action::MergeGuests)?;
-    Ok(axum::Json(state.store.undo_merge(id, &p.name).await?))
+    let record = state.store.undo_merge(id, &p.name).await?;
+    state.profiles_changed(&[record.survivor, record.absorbed]).await;
+    Ok(axum::Json(record))
 }

@@ -68,6 +68,7 @@ pub async fn create(State(state): State<AppState>, caller: Caller, Json(input): 
     caller.require(Action::WriteGuests)?;
     let profile = input.into_new_profile(state.phone_region)?;
     let guest = state.store.create_guest(profile, vec![]).await?;
+    state.profile_arrived(&guest).await;
     let location = HeaderValue::from_str(&format!("/api/v1/guests/{}", guest.id)).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], axum::Json(guest)).into_response())
 }
@@ -117,12 +118,12 @@ pub async fn update(
     };
     let mut guest = state.store.guest(id).await?;
     input.apply_to(&mut guest.profile, state.phone_region)?;
-    Ok(axum::Json(
-        state
-            .store
-            .update_guest(id, guest.profile, expected.or(Some(guest.version)))
-            .await?,
-    ))
+    let guest = state
+        .store
+        .update_guest(id, guest.profile, expected.or(Some(guest.version)))
+        .await?;
+    state.profiles_changed(&[id]).await;
+    Ok(axum::Json(guest))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

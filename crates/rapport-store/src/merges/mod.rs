@@ -100,6 +100,17 @@ pub struct CandidateOutcome {
     /// Pairs left alone: below the review threshold, marked never to merge, already
     /// decided, or involving a profile already merged away.
     pub skipped: usize,
+    /// Of the skipped, pairs marked never to merge.
+    pub never_merge: usize,
+}
+
+impl std::ops::AddAssign for CandidateOutcome {
+    fn add_assign(&mut self, other: Self) {
+        self.queued += other.queued;
+        self.merged += other.merged;
+        self.skipped += other.skipped;
+        self.never_merge += other.never_merge;
+    }
 }
 
 /// Who merges, why, and the evidence the decision rests on.

@@ -195,6 +195,12 @@ impl Store for PgStore {
         })
     }
 
+    async fn live_guests_after(&self, after: GuestId, limit: i64) -> Result<Vec<Guest>> {
+        let c = self.client().await?;
+        let docs = query(&c, shared::LIVE_GUESTS_AFTER, &[&after, &limit]).await?;
+        docs.iter().map(|r| GuestDoc(r.try_get(0)?).decode()).collect()
+    }
+
     async fn search_guests(&self, prefixes: &[String], limit: i64) -> Result<Vec<Guest>> {
         let c = self.client().await?;
         let lookups = prefixes.iter().map(|p| {

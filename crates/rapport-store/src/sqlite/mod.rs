@@ -337,6 +337,16 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn live_guests_after(&self, after: GuestId, limit: i64) -> Result<Vec<Guest>> {
+        self.pool
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(&for_sqlite(sql::LIVE_GUESTS_AFTER))?;
+                let docs: Vec<String> = stmt.query_map([after, limit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                docs.into_iter().map(|d| GuestDoc(d).decode()).collect()
+            })
+            .await
+    }
+
     async fn search_guests(&self, prefixes: &[String], limit: i64) -> Result<Vec<Guest>> {
         let prefixes = prefixes.to_vec();
         self.pool
