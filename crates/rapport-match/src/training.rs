@@ -1,6 +1,9 @@
 //! How the model learns from the base itself, without labels (the approach of Splink).
 //!
 //! * `u`, how often strangers agree, comes from random pairs: nearly all are strangers.
+//!   Agreement on a birth date, a contact or a document number is too rare to sample and
+//!   is counted over all pairs, then cleared of the matches among the sharers (the
+//!   session drawn by that field says what share they are).
 //! * `m`, how often a person agrees with their own duplicate, comes from EM over pairs
 //!   drawn in *sessions*: pairs sharing a birth date, pairs sharing a name sound, pairs
 //!   sharing an email or phone. Within a session the strangers are random pairs apart from
@@ -17,7 +20,7 @@ use crate::batch::{Progress, Stage};
 use crate::compare::compare;
 use crate::em::{self, initial_m, shares, LevelProbabilities};
 use crate::fields::{Field, Pattern};
-use crate::keys::key;
+use crate::keys::{key, KeyMap};
 use crate::model::{MatchModel, MatchSettings};
 use crate::parallel::parallel_map;
 use crate::prepare::Prepared;
@@ -34,6 +37,10 @@ struct Session {
     drawn_by: &'static [Field],
     /// P(a true match shares the key), from the fitted `m`.
     share_of_matches: fn(&LevelProbabilities) -> f64,
+    /// The levels of the drawn field that mean "shares the session's key", when the
+    /// session is drawn by one field: their `u` among all pairs holds the session's
+    /// matches too, and the session's EM says what share those are.
+    agreement: Option<(Field, &'static [usize])>,
 }
 
 const SESSIONS: [Session; 3] = [
@@ -41,6 +48,7 @@ const SESSIONS: [Session; 3] = [
         keys: |p| if p.birth.is_empty() { vec![] } else { vec![key(b'B', &[&p.birth])] },
         drawn_by: &[Field::BirthDate],
         share_of_matches: |m| m[Field::BirthDate.index()][3],
+        agreement: Some((Field::BirthDate, &[3])),
     },
     Session {
         keys: |p| {
@@ -52,11 +60,13 @@ const SESSIONS: [Session; 3] = [
         },
         drawn_by: &[Field::GivenName, Field::FamilyName],
         share_of_matches: |m| (m[0][4] + m[0][3]) * (m[1][4] + m[1][3]),
+        agreement: None,
     },
     Session {
         keys: |p| p.emails.iter().chain(p.phones.iter()).map(|v| key(b'C', &[v])).collect(),
         drawn_by: &[Field::Contact],
         share_of_matches: |m| m[Field::Contact.index()][4] + m[Field::Contact.index()][3],
+        agreement: Some((Field::Contact, &[3, 4])),
     },
 ];
 
@@ -102,6 +112,12 @@ pub fn train(prepared: &[Prepared], settings: &MatchSettings, progress: &(dyn Fn
             m[f.index()] = (0..f.level_count())
                 .map(|l| usable.iter().map(|s| s.m[f.index()][l]).sum::<f64>() / usable.len() as f64)
                 .collect();
+        }
+    }
+    let mut u = u;
+    for (i, s) in &fits {
+        if let Some((field, levels)) = SESSIONS[*i].agreement {
+            without_matches(&mut u[field.index()], levels, s.lambda);
         }
     }
     let n = prepared.len() as f64;
@@ -223,5 +239,134 @@ fn random_pair_shares(prepared: &[Prepared], samples: usize, progress: &(dyn Fn(
             counts[f.index()][p.level(f) as usize] += 1.0;
         }
     }
-    shares(&counts)
+    let mut u = shares(&counts);
+    for (field, levels, keys) in EXACT_AGREEMENTS {
+        let rate = agreement_rate(prepared, keys);
+        set_agreement(&mut u[field.index()], &counts[field.index()], levels, rate);
+    }
+    u
+}
+
+/// The values of one field a person has, as keys.
+type KeysOf = fn(&Prepared) -> Vec<u64>;
+
+/// Levels that mean "the two share a value", with the values: their `u` is counted over
+/// all pairs rather than sampled. Strangers share a phone, a document number or a birth
+/// date so rarely that 300,000 random pairs hold a handful of such agreements or none, and
+/// the estimate then moves by a bit or more from one base to the next and stops shrinking
+/// as the base grows (while the prior does shrink): a million profiles lost recall to it.
+const EXACT_AGREEMENTS: [(Field, &[usize], KeysOf); 3] = [
+    (Field::BirthDate, &[3], |p| {
+        if p.birth.is_empty() {
+            vec![]
+        } else {
+            vec![key(b'B', &[&p.birth])]
+        }
+    }),
+    (Field::Contact, &[3, 4], |p| {
+        p.emails.iter().chain(p.phones.iter()).map(|v| key(b'C', &[v])).collect()
+    }),
+    (Field::IdDocument, &[3], |p| {
+        if p.id_document.is_empty() {
+            vec![]
+        } else {
+            vec![key(b'I', &[&p.id_document])]
+        }
+    }),
+];
+
+/// The share of pairs of persons who both have the field that share one of its values:
+/// Σ c(c−1) over the values' counts c, over M(M−1) for the M persons with a value. Pairs
+/// sharing two values count twice, so this errs on the high side (weights a little low).
+/// Duplicates of one guest are among the pairs, as they are among random pairs.
+fn agreement_rate(prepared: &[Prepared], keys: fn(&Prepared) -> Vec<u64>) -> f64 {
+    let mut counts: KeyMap<u64> = KeyMap::default();
+    let mut with_value = 0u64;
+    for p in prepared {
+        let ks = keys(p);
+        if !ks.is_empty() {
+            with_value += 1;
+        }
+        for k in ks {
+            *counts.entry(k).or_insert(0) += 1;
+        }
+    }
+    if with_value < 2 {
+        return 0.0;
+    }
+    let shared: u64 = counts.values().map(|c| c * (c - 1)).sum();
+    let m = with_value as f64;
+    shared as f64 / (m * (m - 1.0))
+}
+
+/// Takes the matches out of a field's agreement `u`: among pairs sharing the value, a
+/// share `matches` (the session's λ, learned by EM from the other fields) are one guest
+/// twice, and `u` is about strangers. A phone shared by two random profiles is mostly a
+/// guest booked twice; counted as strangers' agreement it weighed three bits too little.
+/// The mass taken out goes to "different". At least a tenth of the agreement is kept, so
+/// an EM that took every sharer for a match cannot make agreement proof.
+fn without_matches(u: &mut [f64], levels: &[usize], matches: f64) {
+    let keep = (1.0 - matches).clamp(0.1, 1.0);
+    let mut removed = 0.0;
+    for &l in levels {
+        removed += u[l] * (1.0 - keep);
+        u[l] *= keep;
+    }
+    u[1] += removed;
+}
+
+/// Sets the agreement `levels` of one field's `u` to `rate` in all, split as the sample
+/// split them (smoothed), and scales the other levels to fill the rest.
+fn set_agreement(u: &mut [f64], sampled: &[f64], levels: &[usize], rate: f64) {
+    if rate <= 0.0 || rate >= 1.0 {
+        return;
+    }
+    let sampled_total: f64 = levels.iter().map(|&l| sampled[l] + 0.5).sum();
+    let others: f64 = (1..u.len()).filter(|l| !levels.contains(l)).map(|l| u[l]).sum();
+    for l in 1..u.len() {
+        if levels.contains(&l) {
+            u[l] = rate * (sampled[l] + 0.5) / sampled_total;
+        } else if others > 0.0 {
+            u[l] *= (1.0 - rate) / others;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::person::Person;
+
+    fn with_phone(phone: &str) -> Prepared {
+        Prepared::new(&Person {
+            given_name: "Anna".into(),
+            phones: vec![phone.into()],
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn agreement_is_counted_over_all_pairs_of_persons_with_the_field() {
+        let people = [
+            with_phone("+49 170 1234567"),
+            with_phone("+49 170 1234567"),
+            with_phone("+49 171 7654321"),
+            with_phone(""),
+        ];
+        // One sharing pair among the 3 × 2 / 2 pairs of persons with a phone.
+        let rate = agreement_rate(&people, EXACT_AGREEMENTS[1].2);
+        assert!((rate - 1.0 / 3.0).abs() < 1e-12, "{rate}");
+    }
+
+    #[test]
+    fn matches_among_sharers_leave_the_strangers_agreement() {
+        let mut u = vec![0.0, 0.9, 0.06, 0.03, 0.01];
+        without_matches(&mut u, &[3, 4], 0.5);
+        assert!((u[3] - 0.015).abs() < 1e-12 && (u[4] - 0.005).abs() < 1e-12);
+        assert!((u[1..].iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        // An EM sure that every sharer is a match still leaves a tenth.
+        let mut u = vec![0.0, 0.99, 0.01];
+        without_matches(&mut u, &[2], 1.0);
+        assert!((u[2] - 0.001).abs() < 1e-12);
+    }
 }

@@ -72,6 +72,8 @@ pub enum DedupeCommand {
     Generate(GenerateArgs),
     /// Match a CSV and report pairwise precision, recall and F1 against the truth.
     Evaluate(EvaluateArgs),
+    /// Time scoring arriving profiles one by one against an index of generated people.
+    BenchIncremental(crate::dedupe_bench::BenchIncrementalArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -117,6 +119,7 @@ pub fn run(args: &DedupeArgs) -> anyhow::Result<()> {
     match (&args.command, &args.input) {
         (Some(DedupeCommand::Generate(g)), _) => generate(g),
         (Some(DedupeCommand::Evaluate(e)), _) => evaluate(e),
+        (Some(DedupeCommand::BenchIncremental(b)), _) => crate::dedupe_bench::run(b),
         (None, Some(input)) => match_file(input, args.thresholds.settings(), args.json),
         (None, None) => unreachable!("the stored base is matched by run_base"),
     }

@@ -6,6 +6,7 @@ mod bench;
 mod clv_cmd;
 mod clv_log;
 mod config;
+mod dedupe_bench;
 mod dedupe_cmd;
 mod demo_cmd;
 mod import_cmd;

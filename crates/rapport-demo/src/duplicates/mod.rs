@@ -348,14 +348,25 @@ fn profile(rng: &mut DemoRng, e: &Entity, repeat: bool, r: &Rates) -> Person {
     };
     let address_missing = missing(rng);
     let blank_if = |gone: bool, s: String| if gone { String::new() } else { s };
+    let (mut birth_missing, email_missing, mut phone_missing) = (missing(rng), missing(rng), missing(rng));
+    if birth_missing && email_missing && phone_missing {
+        // A profile keeps at least one of the guest's birth date, email and phone: a
+        // booking needs a way to reach the guest or the passport at check-in. A record
+        // with none of them (only a name) is no duplicate anyone could find.
+        if rng.gen_bool(0.5) {
+            phone_missing = false;
+        } else {
+            birth_missing = false;
+        }
+    }
     Person {
         id: 0,
         given_name: given,
         family_name: family,
         native_name: String::new(),
-        birth_date: if missing(rng) { None } else { BirthDate::parse(&birth_text) },
-        emails: if missing(rng) { vec![] } else { vec![email] },
-        phones: if missing(rng) { vec![] } else { vec![phone] },
+        birth_date: if birth_missing { None } else { BirthDate::parse(&birth_text) },
+        emails: if email_missing { vec![] } else { vec![email] },
+        phones: if phone_missing { vec![] } else { vec![phone] },
         street: blank_if(address_missing, street),
         city: blank_if(address_missing, e.city.clone()),
         postcode: blank_if(address_missing, e.postcode.clone()),
