@@ -151,6 +151,20 @@ macro_rules! backend_tests {
     };
 }
 
+/// Creates a hotel with `code` in `timezone`, keeping its books in `currency`.
+pub async fn hotel(store: &dyn Store, code: &str, timezone: &str, currency: &str) -> rapport_domain::hotel::Hotel {
+    store
+        .create_hotel(rapport_domain::hotel::NewHotel {
+            code: code.into(),
+            name: format!("Hotel {code}"),
+            country: "PT".into(),
+            timezone: timezone.into(),
+            currency: rapport_domain::money::Currency::parse(currency).expect("ISO currency"),
+        })
+        .await
+        .expect("create hotel")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

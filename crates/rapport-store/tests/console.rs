@@ -115,16 +115,7 @@ backend_tests! {
 
     fn arrivals_and_their_touches(db) {
         let store = db.store.as_ref();
-        let h = store
-            .create_hotel(NewHotel {
-                code: "LIS".into(),
-                name: "Lisbon".into(),
-                country: "PT".into(),
-                timezone: "Europe/Lisbon".into(),
-                currency: Currency::parse("EUR").unwrap(),
-            })
-            .await
-            .unwrap();
+        let h = rapport_store::testing::hotel(store, "LIS", "Europe/Lisbon", "EUR").await;
         let a = store.create_guest(guest("Ana"), vec![]).await.unwrap();
         let b = store.create_guest(guest("Bea"), vec![]).await.unwrap();
         let d = day(2026, 11, 23);

@@ -7,9 +7,9 @@ use rapport_domain::access::Scope;
 use rapport_domain::contact::{ContactPoint, Region};
 use rapport_domain::duplicates::{FieldEvidence, FieldOutcome, MatchThresholds, ScoredPair};
 use rapport_domain::guest::{ConsentChannel, ConsentRecord, ExternalId, Guest, GuestId, GuestProfile, Preference, PreferenceKind};
-use rapport_domain::hotel::{Hotel, NewHotel};
+use rapport_domain::hotel::Hotel;
 use rapport_domain::ingest::{GuestRef, IncomingBooking};
-use rapport_domain::money::{Currency, Money};
+use rapport_domain::money::Money;
 use rapport_domain::names::GuestName;
 use rapport_domain::search::query_prefixes;
 use rapport_domain::stay::{NewSpendLine, NewStay, SpendCategory, StayStatus};
@@ -24,16 +24,7 @@ fn at(secs: i64) -> DateTime<Utc> {
 }
 
 async fn hotel(store: &dyn Store) -> Hotel {
-    store
-        .create_hotel(NewHotel {
-            code: "SHA".into(),
-            name: "Hotel Shanghai".into(),
-            country: "CN".into(),
-            timezone: "Asia/Shanghai".into(),
-            currency: Currency::parse("CNY").unwrap(),
-        })
-        .await
-        .unwrap()
+    rapport_store::testing::hotel(store, "SHA", "Asia/Shanghai", "CNY").await
 }
 
 fn person(given: &str, family: &str, email: &str) -> GuestProfile {

@@ -3,7 +3,6 @@
 
 use chrono::{Duration, NaiveDate};
 use rapport_domain::guest::GuestProfile;
-use rapport_domain::hotel::NewHotel;
 use rapport_domain::money::{Currency, Money};
 use rapport_domain::names::GuestName;
 use rapport_domain::stay::{NewSpendLine, NewStay, SpendCategory, StayStatus};
@@ -59,16 +58,7 @@ async fn guest(store: &dyn Store, given: &str) -> i64 {
 backend_tests! {
     fn the_analysis_reads_realised_stays_and_keeps_scores_and_tier_changes(db) {
         let store = db.store.as_ref();
-        let h = store
-            .create_hotel(NewHotel {
-                code: "LIS".into(),
-                name: "Lisbon".into(),
-                country: "PT".into(),
-                timezone: "Europe/Lisbon".into(),
-                currency: Currency::parse("EUR").unwrap(),
-            })
-            .await
-            .unwrap();
+        let h = rapport_store::testing::hotel(store, "LIS", "Europe/Lisbon", "EUR").await;
         let (ana, bea) = (guest(store, "Ana").await, guest(store, "Bea").await);
         store.add_stay(ana, stay(h.id, day(2026, 1, 10), StayStatus::CheckedOut, &[30_000, 4_500])).await.unwrap();
         store.add_stay(ana, stay(h.id, day(2026, 3, 10), StayStatus::CheckedOut, &[20_000])).await.unwrap();
@@ -115,16 +105,7 @@ backend_tests! {
         use rapport_store::StoreError;
         use rapport_value::segments::SegmentRule;
         let store = db.store.as_ref();
-        let h = store
-            .create_hotel(NewHotel {
-                code: "LIS".into(),
-                name: "Lisbon".into(),
-                country: "PT".into(),
-                timezone: "Europe/Lisbon".into(),
-                currency: Currency::parse("EUR").unwrap(),
-            })
-            .await
-            .unwrap();
+        let h = rapport_store::testing::hotel(store, "LIS", "Europe/Lisbon", "EUR").await;
         // Ana: the big spender who stopped coming; Bea: a small recent guest who likes the spa.
         let (ana, bea) = (guest(store, "Ana").await, guest(store, "Bea").await);
         for m in [1, 2, 3] {

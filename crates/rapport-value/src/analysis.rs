@@ -255,16 +255,7 @@ pub fn analyse(facts: &StayFacts, hotels: &[HotelInfo], settings: &AnalysisSetti
                         let Some(&i) = order.get(k) else { break };
                         let job = &jobs[i];
                         let mut out = Analysis::default();
-                        scope(
-                            &mut out,
-                            job.scope,
-                            job.currency,
-                            &job.stays,
-                            slots,
-                            &facts.labels,
-                            settings,
-                            job.left_out.clone(),
-                        );
+                        scope(&mut out, job, slots, &facts.labels, settings);
                         mine.push((i, out));
                     }
                     mine
@@ -285,17 +276,14 @@ pub fn analyse(facts: &StayFacts, hotels: &[HotelInfo], settings: &AnalysisSetti
     out
 }
 
-#[allow(clippy::too_many_arguments)] // one scope's inputs, called from one place
-fn scope(
-    out: &mut Analysis,
-    scope: Scope,
-    currency: &str,
-    stays: &[(&StayFact, f64)],
-    slots: usize,
-    labels: &[String],
-    settings: &AnalysisSettings,
-    left_out: Vec<i64>,
-) {
+fn scope(out: &mut Analysis, job: &Job, slots: usize, labels: &[String], settings: &AnalysisSettings) {
+    let Job {
+        scope,
+        currency,
+        stays,
+        left_out,
+    } = job;
+    let scope = *scope;
     // Dense customer numbers for the models, in order of first appearance.
     let mut slot_of = vec![u32::MAX; slots];
     let mut ids: Vec<i64> = Vec::new();
@@ -420,7 +408,7 @@ fn scope(
         spend,
         holdout: checked.ok().and_then(|v| v.holdout),
         model_note,
-        left_out,
+        left_out: left_out.clone(),
     });
 
     // Per guest, in customer-number order.

@@ -128,11 +128,6 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
-    /// The message `key` with several arguments.
-    pub fn args(&self, key: &str, args: &FluentArgs) -> String {
-        self.format(key, Some(args))
-    }
-
     /// The message `key` with several numbers, each formatted for the language.
     pub fn numbers(&self, key: &str, values: &[(&str, i64)]) -> String {
         let mut args = FluentArgs::new();

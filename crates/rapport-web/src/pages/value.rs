@@ -338,11 +338,14 @@ async fn report_view(
             )
         }),
         holdout: r.holdout.as_ref().map(|h| {
-            let mut args = fluent_bundle::FluentArgs::new();
-            args.set("predicted", format!("{:.0}", h.predicted_repeat_purchases));
-            args.set("actual", t.number(h.actual_repeat_purchases as i64));
-            args.set("weeks", format!("{:.0}", h.periods));
-            t.args("value-holdout", &args)
+            t.numbers(
+                "value-holdout",
+                &[
+                    ("predicted", h.predicted_repeat_purchases.round() as i64),
+                    ("actual", h.actual_repeat_purchases as i64),
+                    ("weeks", h.periods.round() as i64),
+                ],
+            )
         }),
         model_note,
     })
