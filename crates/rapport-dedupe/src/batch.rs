@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use indicatif::ProgressBar;
-use rapport_match::{dedupe, Dedupe, MatchSettings, Progress};
+use rapport_match::{dedupe, Dedupe, MatchSettings, MatchThresholds, Progress, ScoredPair};
 use rapport_store::{CandidateOutcome, Result, Store, StoreError};
 use serde::Serialize;
 
@@ -69,16 +69,7 @@ pub async fn dedupe_base(store: Arc<dyn Store>, settings: MatchSettings, progres
     let start = Instant::now();
     let Dedupe { pairs, .. } = found;
     let filing = bar(progress, pairs.len() as u64, "pairs filed");
-    let mut outcome = CandidateOutcome::default();
-    // `pairs` come strongest first: the surest merges happen before weaker pairs of the same
-    // profiles are looked at (a pair with a profile merged away by then is skipped).
-    let mut pairs = pairs.into_iter().peekable();
-    while pairs.peek().is_some() {
-        let chunk: Vec<_> = pairs.by_ref().take(PAIRS_PER_TRANSACTION).collect();
-        let n = chunk.len() as u64;
-        outcome += store.record_candidates(chunk, settings.thresholds).await?;
-        filing.inc(n);
-    }
+    let outcome = file_pairs(store.as_ref(), pairs, settings.thresholds, &filing).await?;
     filing.finish_and_clear();
     report.merged = outcome.merged;
     report.queued = outcome.queued;
@@ -86,6 +77,26 @@ pub async fn dedupe_base(store: Arc<dyn Store>, settings: MatchSettings, progres
     report.never_merge = outcome.never_merge;
     report.seconds_filing = start.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Files `pairs` (strongest first) in transactions of [`PAIRS_PER_TRANSACTION`]: at or above
+/// the auto-merge threshold merged (the newer profile into the older), between the
+/// thresholds queued, pairs with a profile merged away by a stronger pair skipped.
+pub async fn file_pairs(
+    store: &dyn Store,
+    pairs: Vec<ScoredPair>,
+    thresholds: MatchThresholds,
+    bar: &ProgressBar,
+) -> Result<CandidateOutcome> {
+    let mut outcome = CandidateOutcome::default();
+    let mut pairs = pairs.into_iter().peekable();
+    while pairs.peek().is_some() {
+        let chunk: Vec<_> = pairs.by_ref().take(PAIRS_PER_TRANSACTION).collect();
+        let n = chunk.len() as u64;
+        outcome += store.record_candidates(chunk, thresholds).await?;
+        bar.inc(n);
+    }
+    Ok(outcome)
 }
 
 fn show(bar: &ProgressBar, p: Progress) {

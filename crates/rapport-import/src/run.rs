@@ -99,6 +99,7 @@ pub async fn import_file(
                     }
                     summary.stays_created += u64::from(o.stay_created);
                 }
+                summary.new_guests.extend_from_slice(&outcome.new_guest_ids);
                 if let Some(p) = &progress {
                     p.set_message(format!("{} rows stored", summary.imported + summary.unchanged));
                 }

@@ -73,10 +73,12 @@ impl From<&Guest> for Person {
             family_name: p.name.family.clone(),
             native_name: p.name.native.clone().unwrap_or_default(),
             birth_date: p.birthday.map(BirthDate::Date),
-            // Contacts that did not normalise are kept on the profile as typed; they still
-            // say something about who this is.
-            emails: p.emails.iter().map(|c| c.value.clone()).collect(),
-            phones: p.phones.iter().map(|c| c.value.clone()).collect(),
+            // Contacts that did not normalise are kept on the profile as typed but flagged, and
+            // flagged values are left out of matching: they are what a form or an export
+            // puts in when it has nothing (the hotel booking file's `Dr..M@verizon.com` is
+            // on two different doctors, and merged them).
+            emails: valid(&p.emails),
+            phones: valid(&p.phones),
             street: address.street.unwrap_or_default(),
             city: address.city.unwrap_or_default(),
             postcode: address.postcode.unwrap_or_default(),
@@ -91,6 +93,10 @@ impl From<&Guest> for Person {
                 .unwrap_or_default(),
         }
     }
+}
+
+fn valid(points: &[rapport_domain::contact::ContactPoint]) -> Vec<String> {
+    points.iter().filter(|c| c.invalid.is_none()).map(|c| c.value.clone()).collect()
 }
 
 #[cfg(test)]
@@ -110,13 +116,19 @@ mod tests {
     #[test]
     fn a_stored_profile_becomes_a_person() {
         let json = r#"{"id":7,"name":{"given":"Wei","family":"Zhang","native":"张伟"},"birthday":"1980-02-03",
-            "emails":[{"value":"w@example.com"}],"phones":[{"value":"+8613812345678"}],
+            "emails":[{"value":"w@example.com"},{"value":"Dr..M@verizon.com","invalid":"not a valid email address"}],
+            "phones":[{"value":"+8613812345678"},{"value":"232-064-2912","invalid":"not a valid phone number"}],
             "address":{"city":"Shanghai"},"external_ids":[{"source":"Passport","id":"E1234567"}],
             "consents":[],"version":1,"created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z"}"#;
         let guest: Guest = serde_json::from_str(json).unwrap();
         let p = Person::from(&guest);
         assert_eq!((p.id, p.native_name.as_str(), p.city.as_str()), (7, "张伟", "Shanghai"));
         assert_eq!(p.id_document, "E1234567");
+        assert_eq!(
+            (p.emails, p.phones),
+            (vec!["w@example.com".to_string()], vec!["+8613812345678".to_string()]),
+            "flagged contacts left out"
+        );
         assert_eq!(p.birth_date, Some(BirthDate::Date(NaiveDate::from_ymd_opt(1980, 2, 3).unwrap())));
     }
 }

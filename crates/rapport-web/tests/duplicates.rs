@@ -53,6 +53,42 @@ fn pair(left: i64, right: i64, probability: f64) -> ScoredPair {
 }
 
 backend_tests! {
+    fn what_staff_change_in_the_console_is_what_the_next_arrival_is_checked_against(db) {
+        let app = Console::start_with_identity(db, 1500).await;
+        let watch = app.identity.clone().unwrap();
+        let ingrid = |email: Option<&str>, birthday: Option<chrono::NaiveDate>| GuestProfile {
+            name: GuestName {
+                given: "Ingrid".into(),
+                family: "Halvorsrud".into(),
+                ..Default::default()
+            },
+            emails: email.into_iter().map(rapport_domain::contact::ContactPoint::email_lenient).collect(),
+            birthday,
+            ..Default::default()
+        };
+        let first = app.store.create_guest(ingrid(None, chrono::NaiveDate::from_ymd_opt(1990, 2, 2)), vec![]).await.unwrap();
+        watch.arrived(&first).await.unwrap();
+
+        // The desk adds her email on the guest page.
+        let mut anna = app.signed_in("anna").await;
+        let form = anna.get(&format!("/guests/{}/edit", first.id)).await.body;
+        let (csrf, version) = (common::hidden(&form, "csrf"), common::hidden(&form, "version"));
+        let saved = anna.post(&format!("/guests/{}", first.id), &[("csrf", &csrf), ("version", &version), ("given", "Ingrid"),
+            ("family", "Halvorsrud"), ("emails", "ingrid.h@example.no"), ("birthday", "1990-02-02")]).await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+
+        // She books again with that email and nothing else: the check sees the email agree.
+        let again = app.store.create_guest(ingrid(Some("ingrid.h@example.no"), None), vec![]).await.unwrap();
+        let outcome = watch.arrived(&again).await.unwrap();
+        assert_eq!(outcome.merged + outcome.queued, 1, "{outcome:?}");
+        let evidence = match app.store.guest_merges(first.id).await.unwrap().first() {
+            Some(merge) => merge.evidence.clone(),
+            None => app.store.review_queue(0, 100).await.unwrap().items.into_iter().find(|p| p.left == first.id).unwrap().evidence,
+        };
+        let contact = evidence.iter().find(|e| e.field == "email_phone").unwrap();
+        assert_eq!(contact.outcome, FieldOutcome::Agreed, "the edited email is in the index: {evidence:?}");
+    }
+
     fn the_review_queue_shows_both_profiles_and_the_evidence_and_takes_decisions(db) {
         let app = Console::start(db).await;
         let zhang = app.seed.zhang_wei;

@@ -46,6 +46,14 @@ impl DedupeConfig {
         }
         t
     }
+
+    /// The matcher's settings with these thresholds (the server's arrivals, an import's check).
+    pub fn settings(self) -> rapport_match::MatchSettings {
+        rapport_match::MatchSettings {
+            thresholds: self.thresholds(),
+            ..Default::default()
+        }
+    }
 }
 
 /// Resolved settings. Debug hides the database URL's password.

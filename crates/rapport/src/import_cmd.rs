@@ -10,21 +10,48 @@ use rapport_store::Store;
 /// Exit status when some rows were rejected (the good ones are stored).
 pub const EXIT_REJECTED: i32 = 2;
 
-/// Imports the file; returns whether every row was accepted.
-pub async fn run(store: Arc<dyn Store>, file: &Path, mapping: &str, rejects: Option<PathBuf>, json: bool) -> anyhow::Result<bool> {
+/// Imports the file, then (given `duplicates`) checks the profiles it created against the
+/// base; returns whether every row was accepted.
+pub async fn run(
+    store: Arc<dyn Store>,
+    file: &Path,
+    mapping: &str,
+    rejects: Option<PathBuf>,
+    json: bool,
+    duplicates: Option<rapport_match::MatchSettings>,
+) -> anyhow::Result<bool> {
     let mapping = rapport_import::Mapping::resolve(mapping).with_context(|| format!("mapping '{mapping}'"))?;
     let options = rapport_import::ImportOptions {
         progress: !json && std::io::stdout().is_terminal(),
         rejects_path: rejects,
         ..Default::default()
     };
-    let summary = rapport_import::import_file(store, file, &mapping, options)
+    let progress = options.progress;
+    let summary = rapport_import::import_file(store.clone(), file, &mapping, options)
         .await
         .with_context(|| format!("importing {}", file.display()))?;
+    // The rows are stored whatever the check finds: its failure is reported, not undone.
+    let checked = match duplicates {
+        Some(settings) => Some(
+            rapport_dedupe::check_arrivals(store, settings, &summary.new_guests, progress)
+                .await
+                .context("checking the new profiles for duplicates (the import itself is stored)")?,
+        ),
+        None => None,
+    };
     if json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        let mut out = serde_json::to_value(&summary)?;
+        out["duplicates"] = serde_json::to_value(&checked)?;
+        println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_summary(&summary);
+        match &checked {
+            Some(c) => println!(
+                "  duplicates {:>9}  new profiles checked: {} merged, {} queued for review ({:.1} s)",
+                c.checked, c.filed.merged, c.filed.queued, c.seconds
+            ),
+            None => println!("  duplicates: not checked (run `rapport dedupe`)"),
+        }
     }
     Ok(summary.rejected == 0)
 }

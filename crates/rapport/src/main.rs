@@ -72,6 +72,9 @@ enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+        /// Do not check the new profiles for duplicates now (the next `rapport dedupe` will).
+        #[arg(long)]
+        no_duplicate_check: bool,
     },
     /// Guest value analysis: 80/20, value tiers, RFM, lifetime value and churn risk, per hotel
     /// and for the group, stored for the console and the API (also run nightly by `serve`).
@@ -242,8 +245,10 @@ async fn main() -> anyhow::Result<()> {
             mapping,
             rejects,
             json,
+            no_duplicate_check,
         } => {
-            let clean = import_cmd::run(store, &file, &mapping, rejects, json).await?;
+            let duplicates = (!no_duplicate_check).then(|| config.dedupe.settings());
+            let clean = import_cmd::run(store, &file, &mapping, rejects, json, duplicates).await?;
             if !clean {
                 std::process::exit(import_cmd::EXIT_REJECTED);
             }
@@ -307,10 +312,7 @@ async fn serve(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("Rapport is serving on http://{addr}/ (staff console at http://{addr}/, API under http://{addr}/api/v1, OpenAPI at http://{addr}/api/openapi.json)");
     analyze_cmd::schedule_nightly(store.clone(), config.value.clone());
-    let settings = rapport_match::MatchSettings {
-        thresholds: config.dedupe.thresholds(),
-        ..Default::default()
-    };
+    let settings = config.dedupe.settings();
     // Built in the background: the server answers while the base is read and the model fitted.
     let identity = rapport_dedupe::IdentityWatch::start(store.clone(), settings);
     let api = rapport_http::AppState::new(store, region)

@@ -34,6 +34,10 @@ backend_tests! {
         let created = summary["guests_created"].as_u64().unwrap();
         assert!(created > 9_000, "people sharing a name are not merged: {created}");
         assert_eq!(created + summary["guests_matched"].as_u64().unwrap(), 10_000);
+        // The check of the new profiles that follows finds no one to merge: the file's people
+        // are all different, hundreds of them sharing a name (or a junk email).
+        assert_eq!(summary["duplicates"]["checked"].as_u64(), Some(created), "{summary}");
+        assert_eq!(summary["duplicates"]["merged"], 0, "{summary}");
         let before = db.store.counts().await.unwrap();
 
         let second = rapport(&db.url, &["import", SAMPLE, "--mapping", "hotel-booking-demand", "--json"]);

@@ -132,3 +132,63 @@ backend_tests! {
         assert_eq!(store.counts().await.unwrap().guests, first["profiles"].as_i64().unwrap() - first["merged"].as_i64().unwrap());
     }
 }
+
+backend_tests! {
+    fn an_import_checks_the_profiles_it_creates_against_the_base(db) {
+        rapport(&db.url, &["demo", "--guests", "2000", "--no-serve"]);
+        let store = db.store.as_ref();
+        let hotel = store.hotels().await.unwrap().remove(0);
+        let b = Some(day(1975, 6, 14));
+        let stored = add(store, &hotel, "Margarethe Oyelaran", &["m.oyelaran@example.org", "+44 20 7946 0958"], None, b).await;
+        let smith = add(store, &hotel, "John Smith", &["john.smith@acme.example", "+1 415 555 0101"], None, Some(day(1970, 1, 1))).await;
+
+        // The import's exact rules do not join her (another email; the phone with another
+        // spelling of her name); the check after it finds her. The second John Smith is
+        // someone else; the two Ingrids are one woman booked twice in the same file.
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("stays.csv");
+        let code = &hotel.code;
+        let header = "reservation_id,hotel,arrival,departure,status,room_type,rate,currency,channel,market_segment,adults,children,\
+                      special_requests,booked_at,guest_id,title,given_name,family_name,native_name,email,phone,birthday,anniversary,\
+                      nationality,language,company,vip_code,spend_room,spend_food_beverage,spend_spa,spend_laundry,spend_minibar,spend_other";
+        let row = |id: &str, arrival: &str, departure: &str, person: &str| {
+            format!("{id},{code},{arrival},{departure},checked_out,,,EUR,,,,,,,,,{person},,,,,,300,,,,,")
+        };
+        let rows = [
+            row("R1", "2026-03-01", "2026-03-04", "Margarete,Oyelaran,,margarete@newmail.example,+44 20 7946 0958,1975-06-14"),
+            row("R2", "2026-03-02", "2026-03-03", "John,Smith,,jsmith77@mail.example,+1 212 555 0199,1988-09-30"),
+            row("R3", "2026-04-02", "2026-04-05", "Ingrid,Halvorsrud,,ingrid.h@example.no,,1990-02-02"),
+            row("R4", "2026-05-02", "2026-05-05", "Ingrid,Halvorsrud,,,+47 912 34 567,1990-02-02"),
+        ];
+        std::fs::write(&csv, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+        let out = rapport(&db.url, &["import", csv.to_str().unwrap(), "--mapping", "rapport-stays", "--json"]);
+        let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!((summary["imported"].as_u64(), summary["guests_created"].as_u64()), (Some(4), Some(4)), "{summary}");
+        let checked = &summary["duplicates"];
+        assert_eq!(checked["checked"], 4, "{summary}");
+        assert!(checked["merged"].as_u64().unwrap() >= 1, "{summary}");
+
+        let merges = store.guest_merges(stored).await.unwrap();
+        assert_eq!(merges.len(), 1, "Margarete merged into the stored Margarethe: {summary}");
+        assert_eq!(merges[0].decided_by, "auto");
+        assert_eq!(stays(store, stored).await, 2, "her imported stay is under the profile she had");
+        let ingrids: Vec<GuestId> = store.search_guests(&rapport_domain::search::query_prefixes("Halvorsrud"), 10).await.unwrap().into_iter().map(|g| g.id).collect();
+        let queue = store.review_queue(0, 1000).await.unwrap();
+        let paired = |a: GuestId, b: GuestId| queue.items.iter().any(|p| (p.left, p.right) == (a.min(b), a.max(b)));
+        assert!(
+            ingrids.len() == 1 || (ingrids.len() == 2 && paired(ingrids[0], ingrids[1])),
+            "the two Ingrids of the file are merged or put to a person: {ingrids:?} {summary}"
+        );
+        assert!(store.guest_merges(smith).await.unwrap().is_empty(), "two John Smiths stay two");
+        assert!(!queue.items.iter().any(|p| p.left == smith || p.right == smith));
+
+        // Importing the same file again creates nobody, so there is nothing to check.
+        let again: Value = serde_json::from_slice(&rapport(&db.url, &["import", csv.to_str().unwrap(), "--mapping", "rapport-stays", "--json"]).stdout).unwrap();
+        assert_eq!(again["duplicates"]["checked"], 0, "{again}");
+        let skipped: Value = serde_json::from_slice(
+            &rapport(&db.url, &["import", csv.to_str().unwrap(), "--mapping", "rapport-stays", "--json", "--no-duplicate-check"]).stdout,
+        )
+        .unwrap();
+        assert!(skipped["duplicates"].is_null(), "{skipped}");
+    }
+}

@@ -191,12 +191,16 @@ pub async fn decide(State(state): State<ConsoleState>, staff: Staff, Form(form):
         "later" => PairDecision::Later,
         _ => return Err(PageError::bad_request(t, t.t("invalid-field"))),
     };
-    state
+    let (_, merge) = state
         .app
         .store
         .decide_pair(form.left, form.right, decision, staff.login())
         .await
         .page(t)?;
+    // The live match index follows the merged profiles, as when the API merges them.
+    if merge.is_some() {
+        state.app.profiles_changed(&[form.left, form.right]).await;
+    }
     Ok(Redirect::to(&format!("/duplicates?done={}", form.decision)).into_response())
 }
 
@@ -204,5 +208,6 @@ pub async fn decide(State(state): State<ConsoleState>, staff: Staff, Form(form):
 pub async fn undo(State(state): State<ConsoleState>, staff: Staff, Path(id): Path<i64>) -> Result<Response, PageError> {
     staff.require(Action::MergeGuests)?;
     let record = state.app.store.undo_merge(id, staff.login()).await.page(staff.tr)?;
+    state.app.profiles_changed(&[record.survivor, record.absorbed]).await;
     Ok(Redirect::to(&format!("/guests/{}?undone={}#merges", record.survivor, record.absorbed)).into_response())
 }

@@ -343,7 +343,11 @@ pub async fn save(
         return again(errors, false, StatusCode::UNPROCESSABLE_ENTITY);
     }
     match store.update_guest(id, profile, Some(form.version)).await {
-        Ok(_) => Ok(Redirect::to(&format!("/guests/{id}?saved=1")).into_response()),
+        Ok(_) => {
+            // New contacts or a corrected name must be found by the next arrival's check.
+            state.app.profiles_changed(&[id]).await;
+            Ok(Redirect::to(&format!("/guests/{id}?saved=1")).into_response())
+        }
         Err(StoreError::Conflict(_)) => again(Errors::new(t), true, StatusCode::CONFLICT),
         Err(e) => Err(PageError::from_store(e, t)),
     }

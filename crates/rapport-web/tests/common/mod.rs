@@ -35,16 +35,45 @@ pub struct Console {
     pub base: String,
     pub store: Arc<dyn Store>,
     pub seed: Seed,
+    /// The server's check of arriving profiles, when started with one.
+    pub identity: Option<Arc<rapport_dedupe::IdentityWatch>>,
     _db: TestDb,
 }
 
 impl Console {
     pub async fn start(db: TestDb) -> Console {
+        Self::start_with(db, false).await
+    }
+
+    /// With the demo group's `guests` loaded first and the match index built on the base, as
+    /// `rapport serve` does at start.
+    pub async fn start_with_identity(db: TestDb, guests: u64) -> Console {
+        let config = rapport_demo::DemoConfig {
+            guests,
+            ..Default::default()
+        };
+        rapport_demo::load(db.store.clone(), &config, false).await.unwrap();
+        Self::start_with(db, true).await
+    }
+
+    async fn start_with(db: TestDb, with_identity: bool) -> Console {
         let store = db.store.clone();
         let seed = seed(store.as_ref()).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = rapport_web::ConsoleState::new(rapport_http::AppState::new(store.clone(), Region::parse("US").unwrap()));
+        let mut app = rapport_http::AppState::new(store.clone(), Region::parse("US").unwrap());
+        let identity = match with_identity {
+            true => Some(
+                rapport_dedupe::IdentityWatch::build(store.clone(), Default::default())
+                    .await
+                    .unwrap(),
+            ),
+            false => None,
+        };
+        if let Some(watch) = &identity {
+            app = app.with_identity(watch.clone());
+        }
+        let state = rapport_web::ConsoleState::new(app);
         tokio::spawn(rapport_web::serve(listener, state));
         for (login, role, scope) in [
             ("anna", Role::FrontDesk, Scope::Group),
@@ -69,6 +98,7 @@ impl Console {
             base,
             store,
             seed,
+            identity,
             _db: db,
         }
     }
@@ -122,8 +152,20 @@ async fn seed(store: &dyn Store) -> Seed {
         timezone: tz.into(),
         currency: Currency::parse(cur).unwrap(),
     };
-    let lisbon = store.create_hotel(hotel("LIS", "Europe/Lisbon", "EUR")).await.unwrap().id;
-    let shanghai = store.create_hotel(hotel("SHA", "Asia/Shanghai", "CNY")).await.unwrap().id;
+    // A base loaded with the demo group already has both hotels.
+    let existing = store.hotels().await.unwrap();
+    let id_of = |code: &str, tz: &str, cur: &str| {
+        let found = existing.iter().find(|h| h.code == code).map(|h| h.id);
+        let new = hotel(code, tz, cur);
+        async move {
+            match found {
+                Some(id) => id,
+                None => store.create_hotel(new).await.unwrap().id,
+            }
+        }
+    };
+    let lisbon = id_of("LIS", "Europe/Lisbon", "EUR").await;
+    let shanghai = id_of("SHA", "Asia/Shanghai", "CNY").await;
     let today_sha = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     // Zhang Wei's birthday falls on the second day of the stay that starts today.
     let birthday = rapport_domain::occasions::in_year(today_sha + Duration::days(1), 1984);
