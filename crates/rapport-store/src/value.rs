@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::hotel::HotelId;
-use rapport_domain::stay::SpendCategory;
 use rapport_value::analysis::{GuestScore, Scope};
 use rapport_value::facts::{Interner, StayFact, StayFacts, SPEND_CATEGORIES};
 use serde::Serialize;
@@ -11,21 +10,22 @@ use serde::Serialize;
 use crate::rows::Cols;
 use crate::Result;
 
-/// One row of `sql::REALISED_STAYS`, as both backends decode it.
-pub(crate) struct RealisedStay {
+/// One row of `sql::REALISED_STAYS`, as both backends decode it. The labels are borrowed
+/// from the row: ten million stays repeat a few dozen of them, interned without allocating.
+pub(crate) struct RealisedStay<'a> {
     pub id: i64,
     pub guest: i64,
     pub hotel: i64,
     pub arrival: NaiveDate,
     pub departure: NaiveDate,
     pub booked_at: Option<NaiveDate>,
-    pub channel: Option<String>,
-    pub market: Option<String>,
-    pub room_type: Option<String>,
+    pub channel: Option<&'a str>,
+    pub market: Option<&'a str>,
+    pub room_type: Option<&'a str>,
     pub special_requests: bool,
 }
 
-/// Spend per stay id and category, from a scan of every spend line.
+/// Spend per stay id and category, from a scan of the per-stay totals (`sql::STAY_SPEND`).
 pub(crate) struct SpendByStay(Vec<[i64; SPEND_CATEGORIES]>);
 
 impl SpendByStay {
@@ -33,66 +33,54 @@ impl SpendByStay {
         Self(vec![[0; SPEND_CATEGORIES]; max_stay_id.max(0) as usize + 1])
     }
 
-    pub fn add(&mut self, stay: i64, category: &str, amount: i64) {
-        // Stored categories are canonical, so an exact match finds them without allocating;
-        // an unknown one counts as other.
-        let i = SpendCategory::ALL
-            .iter()
-            .position(|c| c.as_str() == category)
-            .or_else(|| {
-                let parsed = SpendCategory::parse(category).ok()?;
-                SpendCategory::ALL.iter().position(|c| *c == parsed)
-            })
-            .unwrap_or(SPEND_CATEGORIES - 1);
+    pub fn set(&mut self, stay: i64, spend: [i64; SPEND_CATEGORIES]) {
         if let Some(slot) = self.0.get_mut(stay.max(0) as usize) {
-            slot[i] += amount;
+            *slot = spend;
         }
     }
 }
 
 /// The stays that happened, from a scan of the stays, waiting for their spend. The two scans
-/// run side by side on two connections and are joined in memory by stay id: a per-stay
-/// subquery would probe the spend index ten million times.
+/// run side by side on two connections and are joined in memory by stay id. Ids are kept
+/// apart from the facts so the join fills the facts in place: a second copy of ten million
+/// facts would add most of a gigabyte to the peak.
 pub(crate) struct StayScan {
     interner: Interner,
-    stays: Vec<(i64, StayFact)>,
+    ids: Vec<i64>,
+    stays: Vec<StayFact>,
 }
 
 impl StayScan {
     pub fn new() -> Self {
         Self {
             interner: Interner::new(),
+            ids: Vec::new(),
             stays: Vec::new(),
         }
     }
 
     pub fn push(&mut self, s: RealisedStay) {
         let clamp = |days: i64| days.clamp(0, i64::from(u16::MAX)) as u16;
-        let fact = StayFact {
+        self.stays.push(StayFact {
             guest: s.guest,
             hotel: s.hotel,
             arrival: s.arrival,
             nights: clamp((s.departure - s.arrival).num_days()),
             lead_days: s.booked_at.map(|b| clamp((s.arrival - b).num_days())),
-            channel: self.interner.intern(s.channel.as_deref()),
-            market: self.interner.intern(s.market.as_deref()),
-            room_type: self.interner.intern(s.room_type.as_deref()),
+            channel: self.interner.intern(s.channel),
+            market: self.interner.intern(s.market),
+            room_type: self.interner.intern(s.room_type),
             special_requests: s.special_requests,
             spend: [0; SPEND_CATEGORIES],
-        };
-        self.stays.push((s.id, fact));
+        });
+        self.ids.push(s.id);
     }
 
-    pub fn join(self, spend: &SpendByStay) -> StayFacts {
-        let stays = self
-            .stays
-            .into_iter()
-            .map(|(id, mut fact)| {
-                fact.spend = spend.0.get(id.max(0) as usize).copied().unwrap_or_default();
-                fact
-            })
-            .collect();
-        self.interner.finish(stays)
+    pub fn join(mut self, spend: &SpendByStay) -> StayFacts {
+        for (id, fact) in self.ids.iter().zip(&mut self.stays) {
+            fact.spend = spend.0.get((*id).max(0) as usize).copied().unwrap_or_default();
+        }
+        self.interner.finish(self.stays)
     }
 }
 

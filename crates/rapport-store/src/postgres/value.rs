@@ -7,6 +7,7 @@ use deadpool_postgres::Client;
 use futures_util::{pin_mut, TryStreamExt};
 use rapport_domain::guest::GuestId;
 use rapport_value::analysis::Analysis;
+use rapport_value::facts::SPEND_CATEGORIES;
 use tokio_postgres::types::ToSql;
 
 use super::reads::{decode_all, query};
@@ -18,11 +19,15 @@ pub(super) async fn spend_by_stay(c: &Client) -> Result<SpendByStay> {
     let max: i64 = c.query_one(shared::MAX_STAY_ID, &[]).await?.try_get(0)?;
     let mut spend = SpendByStay::new(max);
     let none: [i64; 0] = [];
-    // Streamed: tens of millions of rows must not sit in the client as row objects.
-    let rows = c.query_raw(shared::SPEND_LINES, none.iter()).await?;
+    // Streamed: ten million rows must not sit in the client as row objects.
+    let rows = c.query_raw(shared::STAY_SPEND, none.iter()).await?;
     pin_mut!(rows);
     while let Some(r) = rows.try_next().await? {
-        spend.add(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+        let mut by_category = [0; SPEND_CATEGORIES];
+        for (i, amount) in by_category.iter_mut().enumerate() {
+            *amount = r.try_get(i + 1)?;
+        }
+        spend.set(r.try_get(0)?, by_category);
     }
     Ok(spend)
 }

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use rapport_domain::guest::GuestId;
 use rapport_value::analysis::Analysis;
-use rusqlite::{params, Connection, Transaction};
+use rapport_value::facts::SPEND_CATEGORIES;
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, Row, Transaction};
 
 use super::query_all;
 use crate::sql::{self, for_sqlite};
@@ -15,15 +17,14 @@ use crate::Result;
 pub(super) fn spend_by_stay(c: &Connection) -> Result<SpendByStay> {
     let max: i64 = c.query_row(sql::MAX_STAY_ID, [], |r| r.get(0))?;
     let mut spend = SpendByStay::new(max);
-    let mut stmt = c.prepare(sql::SPEND_LINES)?;
+    let mut stmt = c.prepare(sql::STAY_SPEND)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        // Read in place: twenty-five million small strings are not worth allocating.
-        let category = match r.get_ref(1)? {
-            rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t).unwrap_or(""),
-            _ => "",
-        };
-        spend.add(r.get(0)?, category, r.get(2)?);
+        let mut by_category = [0; SPEND_CATEGORIES];
+        for (i, amount) in by_category.iter_mut().enumerate() {
+            *amount = r.get(i + 1)?;
+        }
+        spend.set(r.get(0)?, by_category);
     }
     Ok(spend)
 }
@@ -37,16 +38,43 @@ pub(super) fn realised_stays(c: &Connection) -> Result<StayScan> {
             id: r.get(0)?,
             guest: r.get(1)?,
             hotel: r.get(2)?,
-            arrival: r.get(3)?,
-            departure: r.get(4)?,
-            booked_at: r.get(5)?,
-            channel: r.get(6)?,
-            market: r.get(7)?,
-            room_type: r.get(8)?,
+            arrival: date(r, 3)?,
+            departure: date(r, 4)?,
+            booked_at: match r.get_ref(5)? {
+                ValueRef::Null => None,
+                _ => Some(date(r, 5)?),
+            },
+            channel: text(r, 6)?,
+            market: text(r, 7)?,
+            room_type: text(r, 8)?,
             special_requests: r.get::<_, i64>(9)? != 0,
         });
     }
     Ok(scan)
+}
+
+/// A text column read in place: ten million stays are not worth a string each.
+fn text<'a>(r: &'a Row, i: usize) -> Result<Option<&'a str>> {
+    Ok(match r.get_ref(i)? {
+        ValueRef::Text(t) => Some(std::str::from_utf8(t).map_err(|e| crate::StoreError::Corrupt(format!("stay column {i}: {e}")))?),
+        _ => None,
+    })
+}
+
+/// A date column. Dates are stored as `YYYY-MM-DD`, read here digit by digit: the general
+/// parser rusqlite uses costs more than the rest of the row, three times per stay. Anything
+/// else goes through that parser.
+fn date(r: &Row, i: usize) -> Result<NaiveDate> {
+    if let ValueRef::Text(&[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1]) = r.get_ref(i)? {
+        let digit = |b: u8| b.is_ascii_digit().then(|| i32::from(b - b'0'));
+        let number = |bytes: &[u8]| bytes.iter().try_fold(0, |n, &b| Some(n * 10 + digit(b)?));
+        if let (Some(y), Some(m), Some(d)) = (number(&[y0, y1, y2, y3]), number(&[m0, m1]), number(&[d0, d1])) {
+            if let Some(date) = NaiveDate::from_ymd_opt(y, m as u32, d as u32) {
+                return Ok(date);
+            }
+        }
+    }
+    Ok(r.get(i)?)
 }
 
 pub(super) fn save_analysis(tx: &Transaction, as_of: NaiveDate, analysis: &Analysis) -> Result<()> {
