@@ -135,7 +135,8 @@ pub(crate) const STAY_SPEND: &str = "SELECT stay_id, room, food_beverage, spa, l
 pub(crate) const REALISED_STAYS: &str = "SELECT id, guest_id, hotel_id, arrival, departure, booked_at, channel, market_segment, \
      room_type, CAST(CASE WHEN coalesce(special_requests, '') <> '' THEN 1 ELSE 0 END AS BIGINT) \
      FROM stays WHERE status IN ('in_house', 'checked_out')";
-pub(crate) const CURRENT_TIERS: &str = "SELECT guest_id, scope_hotel, tier FROM guest_values";
+/// In key order, to be walked beside the new rows (see `value::TierChanges`).
+pub(crate) const CURRENT_TIERS: &str = "SELECT guest_id, scope_hotel, tier FROM guest_values ORDER BY guest_id, scope_hotel";
 pub(crate) const CLEAR_GUEST_VALUES: &str = "DELETE FROM guest_values";
 pub(crate) const INSERT_GUEST_VALUES: &str = "INSERT INTO guest_values (guest_id, scope_hotel, stays, last_stay, revenue, currency, \
      tier, rfm_recency, rfm_frequency, rfm_monetary, rfm_segment, probability_alive, expected_stays, expected_spend, lifetime_value, \

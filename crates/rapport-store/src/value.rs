@@ -195,32 +195,24 @@ pub(crate) fn tier_change(r: &impl Cols) -> Result<TierChange> {
     })
 }
 
-/// Snake-case name of a serde unit enum (`ValueTier::Vip` → `vip`).
-pub(crate) fn label<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// A guest score as the row values to insert, in `INSERT_GUEST_VALUE`'s order (the currency
-/// comes from the scope's report).
+/// comes from the scope's report). Labels are the enums' static names: millions of rows.
 pub(crate) struct ValueRow {
     pub guest: i64,
     pub scope: i64,
     pub stays: i64,
     pub last_stay: NaiveDate,
     pub revenue: i64,
-    pub tier: String,
+    pub tier: &'static str,
     pub rfm_recency: i64,
     pub rfm_frequency: i64,
     pub rfm_monetary: i64,
-    pub rfm_segment: String,
+    pub rfm_segment: &'static str,
     pub probability_alive: Option<f64>,
     pub expected_stays: Option<f64>,
     pub expected_spend: Option<f64>,
     pub lifetime_value: Option<f64>,
-    pub churn_risk: Option<String>,
+    pub churn_risk: Option<&'static str>,
 }
 
 impl ValueRow {
@@ -231,16 +223,16 @@ impl ValueRow {
             stays: i64::from(g.stays),
             last_stay: g.last_stay,
             revenue: g.revenue,
-            tier: label(&g.tier),
+            tier: g.tier.as_str(),
             rfm_recency: i64::from(g.rfm.recency),
             rfm_frequency: i64::from(g.rfm.frequency),
             rfm_monetary: i64::from(g.rfm.monetary),
-            rfm_segment: label(&g.rfm.segment),
+            rfm_segment: g.rfm.segment.as_str(),
             probability_alive: g.probability_alive,
             expected_stays: g.expected_stays,
             expected_spend: g.expected_spend,
             lifetime_value: g.lifetime_value,
-            churn_risk: g.churn_risk.map(|c| c.as_str().to_string()),
+            churn_risk: g.churn_risk.map(|c| c.as_str()),
         }
     }
 }
@@ -253,12 +245,43 @@ pub(crate) fn rows_in_key_order(analysis: &rapport_value::analysis::Analysis) ->
     rows
 }
 
-/// What changes in the stored tiers: `(guest, scope, tier)` whose tier differs from `current`.
-pub(crate) fn tier_changes<'a>(
+/// Which rows change a guest's stored tier, found by walking the stored tiers
+/// (`sql::CURRENT_TIERS`, in key order) beside the rows (in key order too): no map of
+/// millions of keys, no string per stored row.
+pub(crate) struct TierChanges<'a> {
     rows: &'a [ValueRow],
-    current: &'a std::collections::HashMap<(i64, i64), String>,
-) -> impl Iterator<Item = &'a ValueRow> + 'a {
-    rows.iter().filter(move |r| current.get(&(r.guest, r.scope)) != Some(&r.tier))
+    next: usize,
+    unchanged: Vec<bool>,
+}
+
+impl<'a> TierChanges<'a> {
+    pub fn new(rows: &'a [ValueRow]) -> Self {
+        Self {
+            rows,
+            next: 0,
+            unchanged: vec![false; rows.len()],
+        }
+    }
+
+    /// One stored tier; calls must come in key order.
+    pub fn stored(&mut self, guest: i64, scope: i64, tier: &[u8]) {
+        while self.rows.get(self.next).is_some_and(|r| (r.guest, r.scope) < (guest, scope)) {
+            self.next += 1;
+        }
+        if let Some(r) = self.rows.get(self.next).filter(|r| (r.guest, r.scope) == (guest, scope)) {
+            self.unchanged[self.next] = r.tier.as_bytes() == tier;
+        }
+    }
+
+    /// The rows whose tier is new or differs from the stored one.
+    pub fn changes(self) -> Vec<&'a ValueRow> {
+        self.rows
+            .iter()
+            .zip(self.unchanged)
+            .filter(|(_, same)| !same)
+            .map(|(r, _)| r)
+            .collect()
+    }
 }
 
 /// The per-scope report JSON and currency by scope key.

@@ -12,7 +12,7 @@ use tokio_postgres::types::ToSql;
 
 use super::reads::{decode_all, query};
 use crate::sql as shared;
-use crate::value::{self, RealisedStay, SpendByStay, StayScan, StoredReport, StoredValue, TierChange};
+use crate::value::{self, RealisedStay, SpendByStay, StayScan, StoredReport, StoredValue, TierChange, TierChanges};
 use crate::Result;
 
 pub(super) async fn spend_by_stay(c: &Client) -> Result<SpendByStay> {
@@ -57,16 +57,14 @@ pub(super) async fn realised_stays(c: &Client) -> Result<StayScan> {
 pub(super) async fn save_analysis(c: &mut Client, as_of: NaiveDate, analysis: &Analysis) -> Result<()> {
     let now = Utc::now();
     let tx = c.transaction().await?;
-    let current: HashMap<(i64, i64), String> = tx
-        .query(shared::CURRENT_TIERS, &[])
-        .await?
-        .iter()
-        .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
-        .collect::<Result<_>>()?;
+    let rows = value::rows_in_key_order(analysis);
+    let mut tiers = TierChanges::new(&rows);
+    for r in tx.query(shared::CURRENT_TIERS, &[]).await? {
+        tiers.stored(r.try_get(0)?, r.try_get(1)?, r.try_get::<_, &str>(2)?.as_bytes());
+    }
+    let changes = tiers.changes();
     let reports = value::reports(analysis);
     let currency: HashMap<i64, &str> = reports.iter().map(|(k, c, _)| (*k, c.as_str())).collect();
-    let rows = value::rows_in_key_order(analysis);
-    let changes: Vec<_> = value::tier_changes(&rows, &current).collect();
     for chunk in changes.chunks(shared::ROWS_PER_INSERT) {
         let sql = shared::multi_row_insert(
             shared::INSERT_TIER_CHANGES,

@@ -6,12 +6,12 @@ use chrono::{NaiveDate, Utc};
 use rapport_domain::guest::GuestId;
 use rapport_value::analysis::Analysis;
 use rapport_value::facts::SPEND_CATEGORIES;
-use rusqlite::types::ValueRef;
+use rusqlite::types::{ToSql, ValueRef};
 use rusqlite::{params, Connection, Row, Transaction};
 
 use super::query_all;
 use crate::sql::{self, for_sqlite};
-use crate::value::{self, RealisedStay, SpendByStay, StayScan, StoredReport, StoredValue, TierChange};
+use crate::value::{self, RealisedStay, SpendByStay, StayScan, StoredReport, StoredValue, TierChange, TierChanges, ValueRow};
 use crate::Result;
 
 pub(super) fn spend_by_stay(c: &Connection) -> Result<SpendByStay> {
@@ -79,39 +79,34 @@ fn date(r: &Row, i: usize) -> Result<NaiveDate> {
 
 pub(super) fn save_analysis(tx: &Transaction, as_of: NaiveDate, analysis: &Analysis) -> Result<()> {
     let now = Utc::now();
-    let current: HashMap<(i64, i64), String> = query_all(tx, sql::CURRENT_TIERS, [], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
-        .into_iter()
-        .collect();
+    let rows = value::rows_in_key_order(analysis);
+    let mut tiers = TierChanges::new(&rows);
+    {
+        let mut stmt = tx.prepare(sql::CURRENT_TIERS)?;
+        let mut stored = stmt.query([])?;
+        while let Some(r) = stored.next()? {
+            tiers.stored(r.get(0)?, r.get(1)?, r.get_ref(2)?.as_bytes().map_err(rusqlite::Error::from)?);
+        }
+    }
+    insert_rows(
+        tx,
+        (sql::INSERT_TIER_CHANGES, sql::TIER_CHANGE_COLUMNS, " ON CONFLICT DO NOTHING"),
+        &tiers.changes(),
+        |r, values| values.extend([&r.guest as &dyn ToSql, &r.scope, &r.tier, &as_of]),
+    )?;
     let reports = value::reports(analysis);
     let currency: HashMap<i64, &str> = reports.iter().map(|(k, c, _)| (*k, c.as_str())).collect();
-    let rows = value::rows_in_key_order(analysis);
-    let changes: Vec<_> = value::tier_changes(&rows, &current).collect();
-    for chunk in changes.chunks(sql::ROWS_PER_INSERT) {
-        let mut stmt = tx.prepare_cached(&for_sqlite(&sql::multi_row_insert(
-            sql::INSERT_TIER_CHANGES,
-            sql::TIER_CHANGE_COLUMNS,
-            chunk.len(),
-            " ON CONFLICT DO NOTHING",
-        )))?;
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * sql::TIER_CHANGE_COLUMNS);
-        for r in chunk {
-            values.extend([&r.guest as &dyn rusqlite::ToSql, &r.scope, &r.tier, &as_of]);
-        }
-        stmt.execute(values.as_slice())?;
-    }
     tx.execute(sql::CLEAR_GUEST_VALUES, [])?;
-    let currencies: Vec<&str> = rows.iter().map(|r| currency.get(&r.scope).copied().unwrap_or("")).collect();
-    for (chunk, cur) in rows.chunks(sql::ROWS_PER_INSERT).zip(currencies.chunks(sql::ROWS_PER_INSERT)) {
-        let mut stmt = tx.prepare_cached(&for_sqlite(&sql::multi_row_insert(
-            sql::INSERT_GUEST_VALUES,
-            sql::GUEST_VALUE_COLUMNS,
-            chunk.len(),
-            "",
-        )))?;
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * sql::GUEST_VALUE_COLUMNS);
-        for (r, cur) in chunk.iter().zip(cur) {
+    // Converted once: the same instant on millions of rows.
+    let computed_at = now.to_sql()?;
+    let with_currency: Vec<(&ValueRow, &str)> = rows.iter().map(|r| (r, currency.get(&r.scope).copied().unwrap_or(""))).collect();
+    insert_rows(
+        tx,
+        (sql::INSERT_GUEST_VALUES, sql::GUEST_VALUE_COLUMNS, ""),
+        &with_currency,
+        |(r, cur), values| {
             values.extend([
-                &r.guest as &dyn rusqlite::ToSql,
+                &r.guest as &dyn ToSql,
                 &r.scope,
                 &r.stays,
                 &r.last_stay,
@@ -127,14 +122,39 @@ pub(super) fn save_analysis(tx: &Transaction, as_of: NaiveDate, analysis: &Analy
                 &r.expected_spend,
                 &r.lifetime_value,
                 &r.churn_risk,
-                &now,
-            ]);
-        }
-        stmt.execute(values.as_slice())?;
-    }
+                &computed_at,
+            ])
+        },
+    )?;
     let mut report = tx.prepare_cached(&for_sqlite(sql::UPSERT_VALUE_REPORT))?;
     for (scope, _, json) in &reports {
         report.execute(params![scope, as_of, now, json])?;
+    }
+    Ok(())
+}
+
+/// Inserts `items` [`sql::ROWS_PER_INSERT`] rows per statement; `table` is the insert's
+/// prefix, its columns per row and its suffix. The statement for a full chunk is built and
+/// prepared once: tens of thousands of chunks would otherwise each build and hash its text.
+fn insert_rows<T>(
+    tx: &Transaction,
+    (prefix, columns, suffix): (&str, usize, &str),
+    items: &[T],
+    bind: impl for<'r> Fn(&'r T, &mut Vec<&'r dyn ToSql>),
+) -> Result<()> {
+    let statement = |rows| for_sqlite(&sql::multi_row_insert(prefix, columns, rows, suffix));
+    let mut full = tx.prepare(&statement(sql::ROWS_PER_INSERT))?;
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(sql::ROWS_PER_INSERT * columns);
+    for chunk in items.chunks(sql::ROWS_PER_INSERT) {
+        values.clear();
+        for item in chunk {
+            bind(item, &mut values);
+        }
+        if chunk.len() == sql::ROWS_PER_INSERT {
+            full.execute(values.as_slice())?;
+        } else {
+            tx.prepare(&statement(chunk.len()))?.execute(values.as_slice())?;
+        }
     }
     Ok(())
 }
