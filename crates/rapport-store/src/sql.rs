@@ -132,9 +132,10 @@ pub(crate) fn monthly_revenue(month: &str) -> String {
 pub(crate) const MAX_STAY_ID: &str = "SELECT coalesce(max(id), 0) FROM stays";
 /// Each stay's spend in the order of `SpendCategory::ALL` (kept by triggers, migration 7).
 pub(crate) const STAY_SPEND: &str = "SELECT stay_id, room, food_beverage, spa, laundry, minibar, other FROM stay_spend";
+/// Stays with ids in `($1, $2]`: the scan is split in id ranges read side by side.
 pub(crate) const REALISED_STAYS: &str = "SELECT id, guest_id, hotel_id, arrival, departure, booked_at, channel, market_segment, \
      room_type, CAST(CASE WHEN coalesce(special_requests, '') <> '' THEN 1 ELSE 0 END AS BIGINT) \
-     FROM stays WHERE status IN ('in_house', 'checked_out')";
+     FROM stays WHERE status IN ('in_house', 'checked_out') AND id > $1 AND id <= $2 ORDER BY id";
 /// In key order, to be walked beside the new rows (see `value::TierChanges`).
 pub(crate) const CURRENT_TIERS: &str = "SELECT guest_id, scope_hotel, tier FROM guest_values ORDER BY guest_id, scope_hotel";
 pub(crate) const CLEAR_GUEST_VALUES: &str = "DELETE FROM guest_values";

@@ -51,11 +51,13 @@ pub(crate) struct StayScan {
 }
 
 impl StayScan {
-    pub fn new() -> Self {
+    /// Room for `stays` up front: growing by doubling would copy most of a gigabyte of facts
+    /// on the way, and room never filled is address space, not memory.
+    pub fn with_capacity(stays: usize) -> Self {
         Self {
             interner: Interner::new(),
-            ids: Vec::new(),
-            stays: Vec::new(),
+            ids: Vec::with_capacity(stays),
+            stays: Vec::with_capacity(stays),
         }
     }
 
@@ -74,6 +76,27 @@ impl StayScan {
             spend: [0; SPEND_CATEGORIES],
         });
         self.ids.push(s.id);
+    }
+
+    /// The stays of `later` (a scan of higher ids) after these, their labels renumbered
+    /// into this scan's: the same facts and labels one scan of both ranges would give.
+    pub fn append(&mut self, later: StayScan) {
+        let renumber: Vec<u32> = later.interner.labels().iter().map(|l| self.interner.intern(Some(l))).collect();
+        self.stays.extend(later.stays.into_iter().map(|mut f| {
+            f.channel = renumber[f.channel as usize];
+            f.market = renumber[f.market as usize];
+            f.room_type = renumber[f.room_type as usize];
+            f
+        }));
+        self.ids.extend(later.ids);
+    }
+
+    /// A scan of the ids up to `max` split in two ranges, `(from, to]` each, with the room
+    /// each scan needs: the first takes the second's stays in when done.
+    pub fn halves(max: i64) -> [((i64, i64), usize); 2] {
+        let max = max.max(0);
+        let mid = max / 2;
+        [((0, mid), max as usize), ((mid, max), (max - mid) as usize)]
     }
 
     pub fn join(mut self, spend: &SpendByStay) -> StayFacts {
@@ -240,9 +263,15 @@ impl ValueRow {
 /// The analysis's rows in the tables' key order (guest, scope): appended to the B-trees in
 /// order rather than scattered over them.
 pub(crate) fn rows_in_key_order(analysis: &rapport_value::analysis::Analysis) -> Vec<ValueRow> {
-    let mut rows: Vec<ValueRow> = analysis.guests.iter().map(ValueRow::of).collect();
-    rows.sort_unstable_by_key(|r| (r.guest, r.scope));
-    rows
+    // The keys are sorted, not the rows: moving millions of 100-byte rows costs more.
+    let mut keys: Vec<(i64, i64, usize)> = analysis
+        .guests
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.guest, scope_key(g.scope), i))
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, _, i)| ValueRow::of(&analysis.guests[i])).collect()
 }
 
 /// Which rows change a guest's stored tier, found by walking the stored tiers

@@ -15,8 +15,7 @@ use crate::sql as shared;
 use crate::value::{self, RealisedStay, SpendByStay, StayScan, StoredReport, StoredValue, TierChange, TierChanges};
 use crate::Result;
 
-pub(super) async fn spend_by_stay(c: &Client) -> Result<SpendByStay> {
-    let max: i64 = c.query_one(shared::MAX_STAY_ID, &[]).await?.try_get(0)?;
+pub(super) async fn spend_by_stay(c: &Client, max: i64) -> Result<SpendByStay> {
     let mut spend = SpendByStay::new(max);
     let none: [i64; 0] = [];
     // Streamed: ten million rows must not sit in the client as row objects.
@@ -32,10 +31,10 @@ pub(super) async fn spend_by_stay(c: &Client) -> Result<SpendByStay> {
     Ok(spend)
 }
 
-pub(super) async fn realised_stays(c: &Client) -> Result<StayScan> {
-    let mut scan = StayScan::new();
-    let none: [i64; 0] = [];
-    let rows = c.query_raw(shared::REALISED_STAYS, none.iter()).await?;
+/// The stays with ids in `(from, to]`, with room for `room` of them.
+pub(super) async fn realised_stays(c: &Client, (from, to): (i64, i64), room: usize) -> Result<StayScan> {
+    let mut scan = StayScan::with_capacity(room);
+    let rows = c.query_raw(shared::REALISED_STAYS, [from, to].iter()).await?;
     pin_mut!(rows);
     while let Some(r) = rows.try_next().await? {
         scan.push(RealisedStay {

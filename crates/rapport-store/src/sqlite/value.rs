@@ -1,5 +1,6 @@
 //! The value analysis's reads and writes on SQLite.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
@@ -14,8 +15,11 @@ use crate::sql::{self, for_sqlite};
 use crate::value::{self, RealisedStay, SpendByStay, StayScan, StoredReport, StoredValue, TierChange, TierChanges, ValueRow};
 use crate::Result;
 
-pub(super) fn spend_by_stay(c: &Connection) -> Result<SpendByStay> {
-    let max: i64 = c.query_row(sql::MAX_STAY_ID, [], |r| r.get(0))?;
+pub(super) fn max_stay_id(c: &Connection) -> Result<i64> {
+    Ok(c.query_row(sql::MAX_STAY_ID, [], |r| r.get(0))?)
+}
+
+pub(super) fn spend_by_stay(c: &Connection, max: i64) -> Result<SpendByStay> {
     let mut spend = SpendByStay::new(max);
     let mut stmt = c.prepare(sql::STAY_SPEND)?;
     let mut rows = stmt.query([])?;
@@ -29,10 +33,11 @@ pub(super) fn spend_by_stay(c: &Connection) -> Result<SpendByStay> {
     Ok(spend)
 }
 
-pub(super) fn realised_stays(c: &Connection) -> Result<StayScan> {
-    let mut scan = StayScan::new();
-    let mut stmt = c.prepare(sql::REALISED_STAYS)?;
-    let mut rows = stmt.query([])?;
+/// The stays with ids in `(from, to]`, with room for `room` of them.
+pub(super) fn realised_stays(c: &Connection, (from, to): (i64, i64), room: usize) -> Result<StayScan> {
+    let mut scan = StayScan::with_capacity(room);
+    let mut stmt = c.prepare(&for_sqlite(sql::REALISED_STAYS))?;
+    let mut rows = stmt.query([from, to])?;
     while let Some(r) = rows.next()? {
         scan.push(RealisedStay {
             id: r.get(0)?,
@@ -99,17 +104,21 @@ pub(super) fn save_analysis(tx: &Transaction, as_of: NaiveDate, analysis: &Analy
     tx.execute(sql::CLEAR_GUEST_VALUES, [])?;
     // Converted once: the same instant on millions of rows.
     let computed_at = now.to_sql()?;
-    let with_currency: Vec<(&ValueRow, &str)> = rows.iter().map(|r| (r, currency.get(&r.scope).copied().unwrap_or(""))).collect();
+    let days = DayTexts::new(rows.iter().map(|r| r.last_stay));
+    let with_texts: Vec<(&ValueRow, &str, Cow<str>)> = rows
+        .iter()
+        .map(|r| (r, currency.get(&r.scope).copied().unwrap_or(""), days.text(r.last_stay)))
+        .collect();
     insert_rows(
         tx,
         (sql::INSERT_GUEST_VALUES, sql::GUEST_VALUE_COLUMNS, ""),
-        &with_currency,
-        |(r, cur), values| {
+        &with_texts,
+        |(r, cur, last_stay), values| {
             values.extend([
                 &r.guest as &dyn ToSql,
                 &r.scope,
                 &r.stays,
-                &r.last_stay,
+                last_stay,
                 &r.revenue,
                 cur,
                 &r.tier,
@@ -131,6 +140,42 @@ pub(super) fn save_analysis(tx: &Transaction, as_of: NaiveDate, analysis: &Analy
         report.execute(params![scope, as_of, now, json])?;
     }
     Ok(())
+}
+
+/// Each day's text as rusqlite stores a date, formatted once: millions of scores share a few
+/// thousand last-stay days, and formatting a date costs more than storing it.
+struct DayTexts {
+    first: NaiveDate,
+    texts: Vec<String>,
+}
+
+impl DayTexts {
+    /// Days from the earliest to the latest given (so long a span is not worth it past a
+    /// few centuries; then each day is formatted on its own).
+    const MOST_DAYS: i64 = 100_000;
+
+    fn new(days: impl Iterator<Item = NaiveDate>) -> Self {
+        let (first, last) = days.fold((NaiveDate::MAX, NaiveDate::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
+        let span = (last - first).num_days();
+        let texts = if (0..Self::MOST_DAYS).contains(&span) {
+            first
+                .iter_days()
+                .take(span as usize + 1)
+                .map(|d| d.format("%F").to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Self { first, texts }
+    }
+
+    fn text(&self, day: NaiveDate) -> Cow<'_, str> {
+        let i = (day - self.first).num_days();
+        match usize::try_from(i).ok().and_then(|i| self.texts.get(i)) {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(day.format("%F").to_string()),
+        }
+    }
 }
 
 /// Inserts `items` [`sql::ROWS_PER_INSERT`] rows per statement; `table` is the insert's
