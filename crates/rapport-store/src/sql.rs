@@ -8,6 +8,7 @@ pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/sqlite/0004_value.sql")),
     (5, include_str!("../migrations/sqlite/0005_merges.sql")),
     (6, include_str!("../migrations/sqlite/0006_segments.sql")),
+    (7, include_str!("../migrations/sqlite/0007_stay_spend.sql")),
 ];
 pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -15,6 +16,7 @@ pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/postgres/0004_value.sql")),
     (5, include_str!("../migrations/postgres/0005_merges.sql")),
     (6, include_str!("../migrations/postgres/0006_segments.sql")),
+    (7, include_str!("../migrations/postgres/0007_stay_spend.sql")),
 ];
 
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
@@ -126,13 +128,16 @@ pub(crate) fn monthly_revenue(month: &str) -> String {
 }
 
 /// Value analysis: what each stay that happened brought, in two scans joined in memory
-/// (a per-stay subquery would probe the spend index ten million times).
+/// (a join would probe the spend totals' key ten million times).
 pub(crate) const MAX_STAY_ID: &str = "SELECT coalesce(max(id), 0) FROM stays";
-pub(crate) const SPEND_LINES: &str = "SELECT stay_id, category, amount_minor FROM spend_lines";
+/// Each stay's spend in the order of `SpendCategory::ALL` (kept by triggers, migration 7).
+pub(crate) const STAY_SPEND: &str = "SELECT stay_id, room, food_beverage, spa, laundry, minibar, other FROM stay_spend";
+/// Stays with ids in `($1, $2]`: the scan is split in id ranges read side by side.
 pub(crate) const REALISED_STAYS: &str = "SELECT id, guest_id, hotel_id, arrival, departure, booked_at, channel, market_segment, \
      room_type, CAST(CASE WHEN coalesce(special_requests, '') <> '' THEN 1 ELSE 0 END AS BIGINT) \
-     FROM stays WHERE status IN ('in_house', 'checked_out')";
-pub(crate) const CURRENT_TIERS: &str = "SELECT guest_id, scope_hotel, tier FROM guest_values";
+     FROM stays WHERE status IN ('in_house', 'checked_out') AND id > $1 AND id <= $2 ORDER BY id";
+/// In key order, to be walked beside the new rows (see `value::TierChanges`).
+pub(crate) const CURRENT_TIERS: &str = "SELECT guest_id, scope_hotel, tier FROM guest_values ORDER BY guest_id, scope_hotel";
 pub(crate) const CLEAR_GUEST_VALUES: &str = "DELETE FROM guest_values";
 pub(crate) const INSERT_GUEST_VALUES: &str = "INSERT INTO guest_values (guest_id, scope_hotel, stays, last_stay, revenue, currency, \
      tier, rfm_recency, rfm_frequency, rfm_monetary, rfm_segment, probability_alive, expected_stays, expected_spend, lifetime_value, \

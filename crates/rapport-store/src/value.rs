@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::hotel::HotelId;
-use rapport_domain::stay::SpendCategory;
 use rapport_value::analysis::{GuestScore, Scope};
 use rapport_value::facts::{Interner, StayFact, StayFacts, SPEND_CATEGORIES};
 use serde::Serialize;
@@ -11,21 +10,22 @@ use serde::Serialize;
 use crate::rows::Cols;
 use crate::Result;
 
-/// One row of `sql::REALISED_STAYS`, as both backends decode it.
-pub(crate) struct RealisedStay {
+/// One row of `sql::REALISED_STAYS`, as both backends decode it. The labels are borrowed
+/// from the row: ten million stays repeat a few dozen of them, interned without allocating.
+pub(crate) struct RealisedStay<'a> {
     pub id: i64,
     pub guest: i64,
     pub hotel: i64,
     pub arrival: NaiveDate,
     pub departure: NaiveDate,
     pub booked_at: Option<NaiveDate>,
-    pub channel: Option<String>,
-    pub market: Option<String>,
-    pub room_type: Option<String>,
+    pub channel: Option<&'a str>,
+    pub market: Option<&'a str>,
+    pub room_type: Option<&'a str>,
     pub special_requests: bool,
 }
 
-/// Spend per stay id and category, from a scan of every spend line.
+/// Spend per stay id and category, from a scan of the per-stay totals (`sql::STAY_SPEND`).
 pub(crate) struct SpendByStay(Vec<[i64; SPEND_CATEGORIES]>);
 
 impl SpendByStay {
@@ -33,66 +33,77 @@ impl SpendByStay {
         Self(vec![[0; SPEND_CATEGORIES]; max_stay_id.max(0) as usize + 1])
     }
 
-    pub fn add(&mut self, stay: i64, category: &str, amount: i64) {
-        // Stored categories are canonical, so an exact match finds them without allocating;
-        // an unknown one counts as other.
-        let i = SpendCategory::ALL
-            .iter()
-            .position(|c| c.as_str() == category)
-            .or_else(|| {
-                let parsed = SpendCategory::parse(category).ok()?;
-                SpendCategory::ALL.iter().position(|c| *c == parsed)
-            })
-            .unwrap_or(SPEND_CATEGORIES - 1);
+    pub fn set(&mut self, stay: i64, spend: [i64; SPEND_CATEGORIES]) {
         if let Some(slot) = self.0.get_mut(stay.max(0) as usize) {
-            slot[i] += amount;
+            *slot = spend;
         }
     }
 }
 
 /// The stays that happened, from a scan of the stays, waiting for their spend. The two scans
-/// run side by side on two connections and are joined in memory by stay id: a per-stay
-/// subquery would probe the spend index ten million times.
+/// run side by side on two connections and are joined in memory by stay id. Ids are kept
+/// apart from the facts so the join fills the facts in place: a second copy of ten million
+/// facts would add most of a gigabyte to the peak.
 pub(crate) struct StayScan {
     interner: Interner,
-    stays: Vec<(i64, StayFact)>,
+    ids: Vec<i64>,
+    stays: Vec<StayFact>,
 }
 
 impl StayScan {
-    pub fn new() -> Self {
+    /// Room for `stays` up front: growing by doubling would copy most of a gigabyte of facts
+    /// on the way, and room never filled is address space, not memory.
+    pub fn with_capacity(stays: usize) -> Self {
         Self {
             interner: Interner::new(),
-            stays: Vec::new(),
+            ids: Vec::with_capacity(stays),
+            stays: Vec::with_capacity(stays),
         }
     }
 
     pub fn push(&mut self, s: RealisedStay) {
         let clamp = |days: i64| days.clamp(0, i64::from(u16::MAX)) as u16;
-        let fact = StayFact {
+        self.stays.push(StayFact {
             guest: s.guest,
             hotel: s.hotel,
             arrival: s.arrival,
             nights: clamp((s.departure - s.arrival).num_days()),
             lead_days: s.booked_at.map(|b| clamp((s.arrival - b).num_days())),
-            channel: self.interner.intern(s.channel.as_deref()),
-            market: self.interner.intern(s.market.as_deref()),
-            room_type: self.interner.intern(s.room_type.as_deref()),
+            channel: self.interner.intern(s.channel),
+            market: self.interner.intern(s.market),
+            room_type: self.interner.intern(s.room_type),
             special_requests: s.special_requests,
             spend: [0; SPEND_CATEGORIES],
-        };
-        self.stays.push((s.id, fact));
+        });
+        self.ids.push(s.id);
     }
 
-    pub fn join(self, spend: &SpendByStay) -> StayFacts {
-        let stays = self
-            .stays
-            .into_iter()
-            .map(|(id, mut fact)| {
-                fact.spend = spend.0.get(id.max(0) as usize).copied().unwrap_or_default();
-                fact
-            })
-            .collect();
-        self.interner.finish(stays)
+    /// The stays of `later` (a scan of higher ids) after these, their labels renumbered
+    /// into this scan's: the same facts and labels one scan of both ranges would give.
+    pub fn append(&mut self, later: StayScan) {
+        let renumber: Vec<u32> = later.interner.labels().iter().map(|l| self.interner.intern(Some(l))).collect();
+        self.stays.extend(later.stays.into_iter().map(|mut f| {
+            f.channel = renumber[f.channel as usize];
+            f.market = renumber[f.market as usize];
+            f.room_type = renumber[f.room_type as usize];
+            f
+        }));
+        self.ids.extend(later.ids);
+    }
+
+    /// A scan of the ids up to `max` split in two ranges, `(from, to]` each, with the room
+    /// each scan needs: the first takes the second's stays in when done.
+    pub fn halves(max: i64) -> [((i64, i64), usize); 2] {
+        let max = max.max(0);
+        let mid = max / 2;
+        [((0, mid), max as usize), ((mid, max), (max - mid) as usize)]
+    }
+
+    pub fn join(mut self, spend: &SpendByStay) -> StayFacts {
+        for (id, fact) in self.ids.iter().zip(&mut self.stays) {
+            fact.spend = spend.0.get((*id).max(0) as usize).copied().unwrap_or_default();
+        }
+        self.interner.finish(self.stays)
     }
 }
 
@@ -207,32 +218,24 @@ pub(crate) fn tier_change(r: &impl Cols) -> Result<TierChange> {
     })
 }
 
-/// Snake-case name of a serde unit enum (`ValueTier::Vip` → `vip`).
-pub(crate) fn label<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// A guest score as the row values to insert, in `INSERT_GUEST_VALUE`'s order (the currency
-/// comes from the scope's report).
+/// comes from the scope's report). Labels are the enums' static names: millions of rows.
 pub(crate) struct ValueRow {
     pub guest: i64,
     pub scope: i64,
     pub stays: i64,
     pub last_stay: NaiveDate,
     pub revenue: i64,
-    pub tier: String,
+    pub tier: &'static str,
     pub rfm_recency: i64,
     pub rfm_frequency: i64,
     pub rfm_monetary: i64,
-    pub rfm_segment: String,
+    pub rfm_segment: &'static str,
     pub probability_alive: Option<f64>,
     pub expected_stays: Option<f64>,
     pub expected_spend: Option<f64>,
     pub lifetime_value: Option<f64>,
-    pub churn_risk: Option<String>,
+    pub churn_risk: Option<&'static str>,
 }
 
 impl ValueRow {
@@ -243,16 +246,16 @@ impl ValueRow {
             stays: i64::from(g.stays),
             last_stay: g.last_stay,
             revenue: g.revenue,
-            tier: label(&g.tier),
+            tier: g.tier.as_str(),
             rfm_recency: i64::from(g.rfm.recency),
             rfm_frequency: i64::from(g.rfm.frequency),
             rfm_monetary: i64::from(g.rfm.monetary),
-            rfm_segment: label(&g.rfm.segment),
+            rfm_segment: g.rfm.segment.as_str(),
             probability_alive: g.probability_alive,
             expected_stays: g.expected_stays,
             expected_spend: g.expected_spend,
             lifetime_value: g.lifetime_value,
-            churn_risk: g.churn_risk.map(|c| c.as_str().to_string()),
+            churn_risk: g.churn_risk.map(|c| c.as_str()),
         }
     }
 }
@@ -260,17 +263,54 @@ impl ValueRow {
 /// The analysis's rows in the tables' key order (guest, scope): appended to the B-trees in
 /// order rather than scattered over them.
 pub(crate) fn rows_in_key_order(analysis: &rapport_value::analysis::Analysis) -> Vec<ValueRow> {
-    let mut rows: Vec<ValueRow> = analysis.guests.iter().map(ValueRow::of).collect();
-    rows.sort_unstable_by_key(|r| (r.guest, r.scope));
-    rows
+    // The keys are sorted, not the rows: moving millions of 100-byte rows costs more.
+    let mut keys: Vec<(i64, i64, usize)> = analysis
+        .guests
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.guest, scope_key(g.scope), i))
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, _, i)| ValueRow::of(&analysis.guests[i])).collect()
 }
 
-/// What changes in the stored tiers: `(guest, scope, tier)` whose tier differs from `current`.
-pub(crate) fn tier_changes<'a>(
+/// Which rows change a guest's stored tier, found by walking the stored tiers
+/// (`sql::CURRENT_TIERS`, in key order) beside the rows (in key order too): no map of
+/// millions of keys, no string per stored row.
+pub(crate) struct TierChanges<'a> {
     rows: &'a [ValueRow],
-    current: &'a std::collections::HashMap<(i64, i64), String>,
-) -> impl Iterator<Item = &'a ValueRow> + 'a {
-    rows.iter().filter(move |r| current.get(&(r.guest, r.scope)) != Some(&r.tier))
+    next: usize,
+    unchanged: Vec<bool>,
+}
+
+impl<'a> TierChanges<'a> {
+    pub fn new(rows: &'a [ValueRow]) -> Self {
+        Self {
+            rows,
+            next: 0,
+            unchanged: vec![false; rows.len()],
+        }
+    }
+
+    /// One stored tier; calls must come in key order.
+    pub fn stored(&mut self, guest: i64, scope: i64, tier: &[u8]) {
+        while self.rows.get(self.next).is_some_and(|r| (r.guest, r.scope) < (guest, scope)) {
+            self.next += 1;
+        }
+        if let Some(r) = self.rows.get(self.next).filter(|r| (r.guest, r.scope) == (guest, scope)) {
+            self.unchanged[self.next] = r.tier.as_bytes() == tier;
+        }
+    }
+
+    /// The rows whose tier is new or differs from the stored one.
+    pub fn changes(self) -> Vec<&'a ValueRow> {
+        self.rows
+            .iter()
+            .zip(self.unchanged)
+            .filter(|(_, same)| !same)
+            .map(|(r, _)| r)
+            .collect()
+    }
 }
 
 /// The per-scope report JSON and currency by scope key.

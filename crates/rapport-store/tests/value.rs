@@ -149,4 +149,35 @@ backend_tests! {
         assert!(matches!(store.segment(saved.id).await, Err(StoreError::NotFound(_))));
         assert!(matches!(store.delete_segment(saved.id).await, Err(StoreError::NotFound(_))));
     }
+
+    fn each_stays_spend_totals_follow_lines_written_by_any_path(db) {
+        // The analysis reads per-stay totals that triggers keep; lines changed by hand (or
+        // moved by a merge) must show in them as the import's lines do.
+        let store = db.store.as_ref();
+        let h = rapport_store::testing::hotel(store, "LIS", "Europe/Lisbon", "EUR").await;
+        let (ana, bea) = (guest(store, "Ana").await, guest(store, "Bea").await);
+        let s = store.add_stay(ana, stay(h.id, day(2026, 1, 10), StayStatus::CheckedOut, &[30_000, 4_500])).await.unwrap();
+        let edits = [
+            format!("INSERT INTO spend_lines (stay_id, guest_id, hotel_id, category, amount_minor, currency, posted_on) \
+                     VALUES ({}, {ana}, {}, 'spa', 2500, 'EUR', '2026-01-11')", s.id, h.id),
+            format!("UPDATE spend_lines SET amount_minor = amount_minor + 100 WHERE stay_id = {} AND category = 'room'", s.id),
+            format!("DELETE FROM spend_lines WHERE stay_id = {} AND category = 'food_beverage'", s.id),
+            format!("UPDATE spend_lines SET guest_id = {bea} WHERE stay_id = {}", s.id),
+        ];
+        if store.backend() == "sqlite" {
+            let conn = rusqlite::Connection::open(db.url.trim_start_matches("sqlite://")).unwrap();
+            for e in &edits {
+                conn.execute(e, []).unwrap();
+            }
+        } else {
+            let (client, conn) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(conn);
+            for e in &edits {
+                client.execute(e.as_str(), &[]).await.unwrap();
+            }
+        }
+        let facts = store.stay_facts().await.unwrap();
+        assert_eq!(facts.stays.len(), 1);
+        assert_eq!(facts.stays[0].spend, [30_100, 0, 2_500, 0, 0, 0], "room, food and drink, spa, ...");
+    }
 }

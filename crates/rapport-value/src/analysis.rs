@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::cohorts::{cohort_retention, Cohort};
-use crate::concentration::{gini, lorenz_curve, top_share, LorenzPoint};
+use crate::concentration::{LorenzPoint, Sorted};
 use crate::facts::{StayFact, StayFacts};
 use crate::history::{summarize, Transaction, Window};
 use crate::holdout::HoldoutCheck;
@@ -96,13 +96,14 @@ pub struct ParetoView {
 
 impl ParetoView {
     fn of(window_days: Option<u32>, revenues: &[i64]) -> Self {
+        let sorted = Sorted::new(revenues);
         Self {
             window_days,
             guests: revenues.len(),
             revenue: revenues.iter().sum(),
-            top_20_share: top_share(revenues, 0.2),
-            gini: gini(revenues),
-            lorenz: lorenz_curve(revenues, 100),
+            top_20_share: sorted.top_share(0.2),
+            gini: sorted.gini(),
+            lorenz: sorted.lorenz_curve(100),
         }
     }
 

@@ -6,13 +6,14 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Revenues in ascending order, negatives as zero, with their running totals.
-struct Sorted {
+/// Revenues in ascending order, negatives as zero, with their running totals: sorted once for
+/// all three measures (a million guests' revenues, three windows, six scopes each night).
+pub struct Sorted {
     cumulative: Vec<u128>, // cumulative[i] = sum of the i smallest revenues; cumulative[0] = 0
 }
 
 impl Sorted {
-    fn new(revenues: &[i64]) -> Sorted {
+    pub fn new(revenues: &[i64]) -> Sorted {
         let mut v: Vec<u64> = revenues.iter().map(|&r| r.max(0) as u64).collect();
         v.sort_unstable();
         let mut cumulative = Vec::with_capacity(v.len() + 1);
@@ -51,7 +52,7 @@ impl Sorted {
 /// Share of all revenue brought by the top `fraction` of guests (0.2 for "the top 20%").
 /// A fraction that falls inside a guest counts that part of their revenue.
 pub fn top_share(revenues: &[i64], fraction: f64) -> f64 {
-    1.0 - Sorted::new(revenues).lorenz_at(1.0 - fraction)
+    Sorted::new(revenues).top_share(fraction)
 }
 
 /// One point of the Lorenz curve: the poorest `population` share of guests bring `revenue`
@@ -64,31 +65,50 @@ pub struct LorenzPoint {
 
 /// The Lorenz curve at `steps + 1` evenly spaced population shares from 0 to 1, for a chart.
 pub fn lorenz_curve(revenues: &[i64], steps: usize) -> Vec<LorenzPoint> {
-    let sorted = Sorted::new(revenues);
-    let steps = steps.max(1);
-    (0..=steps)
-        .map(|k| {
-            let p = k as f64 / steps as f64;
-            LorenzPoint {
-                population: p,
-                revenue: sorted.lorenz_at(p),
-            }
-        })
-        .collect()
+    Sorted::new(revenues).lorenz_curve(steps)
 }
 
 /// Gini coefficient: 0 when every guest brings the same, approaching 1 when one guest brings
 /// everything. Computed exactly from the sorted revenues as (2 Σ i·x_(i)) / (n Σ x) − (n+1)/n.
 pub fn gini(revenues: &[i64]) -> f64 {
-    let mut v: Vec<u64> = revenues.iter().map(|&r| r.max(0) as u64).collect();
-    v.sort_unstable();
-    let n = v.len() as f64;
-    let total: u128 = v.iter().map(|&x| u128::from(x)).sum();
-    if v.is_empty() || total == 0 {
-        return 0.0;
+    Sorted::new(revenues).gini()
+}
+
+impl Sorted {
+    /// See [`top_share`].
+    pub fn top_share(&self, fraction: f64) -> f64 {
+        1.0 - self.lorenz_at(1.0 - fraction)
     }
-    let weighted: u128 = v.iter().enumerate().map(|(i, &x)| (i as u128 + 1) * u128::from(x)).sum();
-    2.0 * weighted as f64 / (n * total as f64) - (n + 1.0) / n
+
+    /// See [`lorenz_curve`].
+    pub fn lorenz_curve(&self, steps: usize) -> Vec<LorenzPoint> {
+        let steps = steps.max(1);
+        (0..=steps)
+            .map(|k| {
+                let p = k as f64 / steps as f64;
+                LorenzPoint {
+                    population: p,
+                    revenue: self.lorenz_at(p),
+                }
+            })
+            .collect()
+    }
+
+    /// See [`gini`]; each revenue is the step between running totals, so the sums are exact.
+    pub fn gini(&self) -> f64 {
+        let n = self.n() as f64;
+        let total = self.total();
+        if self.n() == 0 || total == 0 {
+            return 0.0;
+        }
+        let weighted: u128 = self
+            .cumulative
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| (i as u128 + 1) * (w[1] - w[0]))
+            .sum();
+        2.0 * weighted as f64 / (n * total as f64) - (n + 1.0) / n
+    }
 }
 
 #[cfg(test)]

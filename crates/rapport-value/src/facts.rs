@@ -102,6 +102,11 @@ impl Interner {
         i
     }
 
+    /// Every label so far, by index (`labels()[0]` is the empty string).
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
     pub fn finish(self, stays: Vec<StayFact>) -> StayFacts {
         StayFacts {
             stays,

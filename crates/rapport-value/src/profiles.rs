@@ -3,8 +3,6 @@
 //! they spend on besides the room, which rooms they take, when they come and whether they
 //! come back. The answer to "what are our best guests like", side by side with the rest.
 
-use std::collections::BTreeMap;
-
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
@@ -76,26 +74,49 @@ struct Tally {
     special: usize,
     spend: [f64; SPEND_CATEGORIES],
     months: [usize; 12],
-    channels: BTreeMap<u32, usize>,
-    markets: BTreeMap<u32, usize>,
-    room_types: BTreeMap<u32, usize>,
+    /// Stays per label index.
+    channels: Vec<usize>,
+    markets: Vec<usize>,
+    room_types: Vec<usize>,
+}
+
+fn add_one(counts: &mut Vec<usize>, label: u32) {
+    let i = label as usize;
+    if i >= counts.len() {
+        counts.resize(i + 1, 0);
+    }
+    counts[i] += 1;
+}
+
+/// The segments in [`SegmentKey`]'s order: the tiers, then the RFM segments. Tallies are kept
+/// in an array in this order: the loop below runs twice per stay, ten million stays, and a
+/// map lookup per label per stay cost more than the rest of the profile.
+const SEGMENTS: usize = ValueTier::ALL.len() + RfmSegment::ALL.len();
+
+fn segment_at(i: usize) -> SegmentKey {
+    match ValueTier::ALL.get(i) {
+        Some(&tier) => SegmentKey::Tier(tier),
+        None => SegmentKey::Rfm(RfmSegment::ALL[i - ValueTier::ALL.len()]),
+    }
 }
 
 /// Profiles of each tier and each RFM segment present among `guests` (per dense index: tier,
 /// RFM segment, stays in the scope), in tier order then segment order.
 pub fn segment_profiles(stays: &[ScopedStay], guests: &[(ValueTier, RfmSegment, u32)], labels: &[String]) -> Vec<SegmentProfile> {
-    let mut tallies: BTreeMap<SegmentKey, Tally> = BTreeMap::new();
+    let mut tallies: [Tally; SEGMENTS] = std::array::from_fn(|_| Tally::default());
+    // Both enums list their variants in declaration order in `ALL`.
+    let slots = |tier: ValueTier, rfm: RfmSegment| [tier as usize, ValueTier::ALL.len() + rfm as usize];
     for &(tier, rfm, count) in guests {
-        for key in [SegmentKey::Tier(tier), SegmentKey::Rfm(rfm)] {
-            let t = tallies.entry(key).or_default();
+        for i in slots(tier, rfm) {
+            let t = &mut tallies[i];
             t.guests += 1;
             t.returning += usize::from(count > 1);
         }
     }
     for s in stays {
         let (tier, rfm, _) = guests[s.guest as usize];
-        for key in [SegmentKey::Tier(tier), SegmentKey::Rfm(rfm)] {
-            let t = tallies.get_mut(&key).expect("every guest's segments were counted");
+        for i in slots(tier, rfm) {
+            let t = &mut tallies[i];
             let f = s.fact;
             t.stays += 1;
             t.nights += u64::from(f.nights);
@@ -109,18 +130,25 @@ pub fn segment_profiles(stays: &[ScopedStay], guests: &[(ValueTier, RfmSegment, 
                 *acc += amount as f64 * s.factor;
             }
             t.months[f.arrival.month0() as usize] += 1;
-            *t.channels.entry(f.channel).or_default() += 1;
-            *t.markets.entry(f.market).or_default() += 1;
-            *t.room_types.entry(f.room_type).or_default() += 1;
+            add_one(&mut t.channels, f.channel);
+            add_one(&mut t.markets, f.market);
+            add_one(&mut t.room_types, f.room_type);
         }
     }
+    // Only the segments some guest is in.
+    let present: Vec<(SegmentKey, Tally)> = tallies
+        .into_iter()
+        .enumerate()
+        .filter(|(_, t)| t.guests > 0)
+        .map(|(i, t)| (segment_at(i), t))
+        .collect();
     // Both the tier and the RFM profiles add up to all revenue; count it once.
-    let total: f64 = tallies
+    let total: f64 = present
         .iter()
         .filter(|(k, _)| matches!(k, SegmentKey::Tier(_)))
         .map(|(_, t)| t.spend.iter().map(|x| x.max(0.0)).sum::<f64>())
         .sum();
-    tallies
+    present
         .into_iter()
         .map(|(segment, t)| {
             let revenue: f64 = t.spend.iter().sum();
@@ -153,14 +181,14 @@ fn ratio(a: f64, b: f64) -> f64 {
     }
 }
 
-fn top(counts: &BTreeMap<u32, usize>, stays: usize, labels: &[String]) -> Vec<Share> {
-    let mut v: Vec<(&u32, &usize)> = counts.iter().collect();
-    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+fn top(counts: &[usize], stays: usize, labels: &[String]) -> Vec<Share> {
+    let mut v: Vec<(usize, usize)> = counts.iter().copied().enumerate().filter(|&(_, n)| n > 0).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     v.into_iter()
         .take(TOP_LABELS)
         .map(|(label, count)| Share {
-            label: labels.get(*label as usize).cloned().unwrap_or_default(),
-            share: ratio(*count as f64, stays as f64),
+            label: labels.get(label).cloned().unwrap_or_default(),
+            share: ratio(count as f64, stays as f64),
         })
         .collect()
 }

@@ -7,30 +7,34 @@ use deadpool_postgres::Client;
 use futures_util::{pin_mut, TryStreamExt};
 use rapport_domain::guest::GuestId;
 use rapport_value::analysis::Analysis;
+use rapport_value::facts::SPEND_CATEGORIES;
 use tokio_postgres::types::ToSql;
 
 use super::reads::{decode_all, query};
 use crate::sql as shared;
-use crate::value::{self, RealisedStay, SpendByStay, StayScan, StoredReport, StoredValue, TierChange};
+use crate::value::{self, RealisedStay, SpendByStay, StayScan, StoredReport, StoredValue, TierChange, TierChanges};
 use crate::Result;
 
-pub(super) async fn spend_by_stay(c: &Client) -> Result<SpendByStay> {
-    let max: i64 = c.query_one(shared::MAX_STAY_ID, &[]).await?.try_get(0)?;
+pub(super) async fn spend_by_stay(c: &Client, max: i64) -> Result<SpendByStay> {
     let mut spend = SpendByStay::new(max);
     let none: [i64; 0] = [];
-    // Streamed: tens of millions of rows must not sit in the client as row objects.
-    let rows = c.query_raw(shared::SPEND_LINES, none.iter()).await?;
+    // Streamed: ten million rows must not sit in the client as row objects.
+    let rows = c.query_raw(shared::STAY_SPEND, none.iter()).await?;
     pin_mut!(rows);
     while let Some(r) = rows.try_next().await? {
-        spend.add(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+        let mut by_category = [0; SPEND_CATEGORIES];
+        for (i, amount) in by_category.iter_mut().enumerate() {
+            *amount = r.try_get(i + 1)?;
+        }
+        spend.set(r.try_get(0)?, by_category);
     }
     Ok(spend)
 }
 
-pub(super) async fn realised_stays(c: &Client) -> Result<StayScan> {
-    let mut scan = StayScan::new();
-    let none: [i64; 0] = [];
-    let rows = c.query_raw(shared::REALISED_STAYS, none.iter()).await?;
+/// The stays with ids in `(from, to]`, with room for `room` of them.
+pub(super) async fn realised_stays(c: &Client, (from, to): (i64, i64), room: usize) -> Result<StayScan> {
+    let mut scan = StayScan::with_capacity(room);
+    let rows = c.query_raw(shared::REALISED_STAYS, [from, to].iter()).await?;
     pin_mut!(rows);
     while let Some(r) = rows.try_next().await? {
         scan.push(RealisedStay {
@@ -52,16 +56,14 @@ pub(super) async fn realised_stays(c: &Client) -> Result<StayScan> {
 pub(super) async fn save_analysis(c: &mut Client, as_of: NaiveDate, analysis: &Analysis) -> Result<()> {
     let now = Utc::now();
     let tx = c.transaction().await?;
-    let current: HashMap<(i64, i64), String> = tx
-        .query(shared::CURRENT_TIERS, &[])
-        .await?
-        .iter()
-        .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
-        .collect::<Result<_>>()?;
+    let rows = value::rows_in_key_order(analysis);
+    let mut tiers = TierChanges::new(&rows);
+    for r in tx.query(shared::CURRENT_TIERS, &[]).await? {
+        tiers.stored(r.try_get(0)?, r.try_get(1)?, r.try_get::<_, &str>(2)?.as_bytes());
+    }
+    let changes = tiers.changes();
     let reports = value::reports(analysis);
     let currency: HashMap<i64, &str> = reports.iter().map(|(k, c, _)| (*k, c.as_str())).collect();
-    let rows = value::rows_in_key_order(analysis);
-    let changes: Vec<_> = value::tier_changes(&rows, &current).collect();
     for chunk in changes.chunks(shared::ROWS_PER_INSERT) {
         let sql = shared::multi_row_insert(
             shared::INSERT_TIER_CHANGES,

@@ -131,6 +131,26 @@ impl Pool {
             .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
+    /// Like [`Pool::write_bulk`], then empties the WAL into the database file. For writes of
+    /// hundreds of megabytes at once (the nightly scores): a WAL left that large is searched
+    /// by every later read, and a process that ends without closing its connections (the CLI)
+    /// leaves the next one to scan all of it on opening and copy it back again. Waits for
+    /// readers (the busy timeout) and gives up quietly if they stay: the commit stands either way.
+    pub(crate) async fn write_bulk_and_checkpoint<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Transaction) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let pool = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let out = pool.write_bulk_now(f)?;
+            let conn = pool.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(out)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
     pub(crate) async fn write<T: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&Transaction) -> Result<T> + Send + 'static,
