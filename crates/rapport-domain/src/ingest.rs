@@ -96,15 +96,22 @@ impl IncomingBooking {
 }
 
 /// Decides, row by row and in file order, where each booking belongs.
-pub fn plan_ingest(rows: Vec<IncomingBooking>, mut known: KnownState) -> IngestPlan {
+pub fn plan_ingest(rows: Vec<IncomingBooking>, known: KnownState) -> IngestPlan {
+    let keys: Vec<Vec<String>> = rows.iter().map(IncomingBooking::identity_keys).collect();
+    plan_ingest_keyed(rows, &keys, known)
+}
+
+/// [`plan_ingest`] with each row's identity keys already worked out (storage needs them
+/// to look the batch up anyway), in the order of `rows`.
+pub fn plan_ingest_keyed(rows: Vec<IncomingBooking>, row_keys: &[Vec<String>], mut known: KnownState) -> IngestPlan {
+    assert_eq!(rows.len(), row_keys.len(), "one set of identity keys per row");
     let mut plan = IngestPlan::default();
     let mut batch_keys: HashMap<String, GuestRef> = HashMap::new();
     let mut seen_refs: HashSet<(HotelId, String)> = HashSet::new();
     let mut touched: HashSet<GuestId> = HashSet::new();
     let mut registered: HashSet<GuestRef> = HashSet::new();
 
-    for row in rows {
-        let keys = row.identity_keys();
+    for (row, keys) in rows.into_iter().zip(row_keys) {
         let found = keys.iter().find_map(|k| {
             batch_keys
                 .get(k)
@@ -159,7 +166,12 @@ pub fn plan_ingest(rows: Vec<IncomingBooking>, mut known: KnownState) -> IngestP
                 GuestRef::New(i) => identity_keys(&plan.new_guests[i].0),
             }
         };
-        for k in keys.into_iter().chain(profile_keys) {
+        for k in keys {
+            if !batch_keys.contains_key(k) {
+                batch_keys.insert(k.clone(), guest);
+            }
+        }
+        for k in profile_keys {
             batch_keys.entry(k).or_insert(guest);
         }
 

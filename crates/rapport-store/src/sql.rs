@@ -9,6 +9,7 @@ pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/sqlite/0005_merges.sql")),
     (6, include_str!("../migrations/sqlite/0006_segments.sql")),
     (7, include_str!("../migrations/sqlite/0007_stay_spend.sql")),
+    (8, include_str!("../migrations/sqlite/0008_import_checks.sql")),
 ];
 pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -17,6 +18,7 @@ pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/postgres/0005_merges.sql")),
     (6, include_str!("../migrations/postgres/0006_segments.sql")),
     (7, include_str!("../migrations/postgres/0007_stay_spend.sql")),
+    (8, include_str!("../migrations/postgres/0008_import_checks.sql")),
 ];
 
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
@@ -59,8 +61,8 @@ pub(crate) const CONSENT_HISTORY: &str = "SELECT channel, granted, recorded_at, 
 pub(crate) const STAY_COLUMNS: &str = "id, guest_id, hotel_id, external_ref, arrival, departure, room_type, rate_minor, rate_currency, \
      channel, market_segment, adults, children, special_requests, status, booked_at, created_at";
 pub(crate) const INSERT_STAY: &str = "INSERT INTO stays (guest_id, hotel_id, external_ref, arrival, departure, room_type, rate_minor, \
-     rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
+     rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at, joined_by) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id";
 pub(crate) const STAY_REF_EXISTS: &str = "SELECT 1 FROM stays WHERE hotel_id = $1 AND external_ref = $2";
 pub(crate) const INSERT_SPEND: &str = "INSERT INTO spend_lines (stay_id, guest_id, hotel_id, category, amount_minor, currency, posted_on, \
      description) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -300,8 +302,6 @@ pub(crate) const SPEND_FOLLOWS_STAY: &str =
     "UPDATE spend_lines SET guest_id = $1 WHERE guest_id = $2 AND stay_id IN (SELECT id FROM stays WHERE guest_id = $1)";
 pub(crate) const NOTES_FOLLOW_STAY: &str =
     "UPDATE notes SET guest_id = $1 WHERE guest_id = $2 AND stay_id IN (SELECT id FROM stays WHERE guest_id = $1)";
-/// The identity key through which an import joined stay `$1` to a stored profile.
-pub(crate) const SET_STAY_JOINED_BY: &str = "UPDATE stays SET joined_by = $2 WHERE id = $1";
 
 /// The exclusive upper bound of a prefix range: the prefix followed by the highest
 /// code point sorts after every key that starts with it, in SQLite's and "C" order.

@@ -4,6 +4,7 @@
 //! indices once, so a row costs field look-ups by position and the allocations of the
 //! values it stores, nothing more.
 
+mod phones;
 mod profile;
 mod stay;
 #[cfg(test)]
@@ -64,6 +65,7 @@ pub struct RowReader {
     stay: Option<StayColumns>,
     /// Columns whose values never reach the rejects file verbatim.
     card_columns: Vec<bool>,
+    phones: phones::PhoneMemo,
 }
 
 impl RowReader {
@@ -100,6 +102,7 @@ impl RowReader {
             profile,
             stay,
             card_columns,
+            phones: phones::PhoneMemo::default(),
         })
     }
 
@@ -150,7 +153,16 @@ pub(crate) struct Row<'a> {
 
 impl<'a> Row<'a> {
     pub fn column(&self, i: usize) -> String {
-        self.reader.headers[i].clone()
+        self.column_name(i).to_string()
+    }
+
+    pub fn column_name(&self, i: usize) -> &'a str {
+        &self.reader.headers[i]
+    }
+
+    /// A phone as entered, normalised (or flagged) through the reader's memo.
+    pub fn phone(&self, raw: &str) -> rapport_domain::contact::ContactPoint {
+        self.reader.phones.get(raw, self.reader.region)
     }
 
     pub fn reject(&self, i: usize, reason: impl Into<String>) -> Reject {
@@ -210,10 +222,6 @@ impl<'a> Row<'a> {
 
     pub fn source(&self) -> &'a str {
         &self.reader.source
-    }
-
-    pub fn region(&self) -> Region {
-        self.reader.region
     }
 
     pub fn default_currency(&self) -> Option<Currency> {

@@ -96,19 +96,19 @@ impl ProfileColumns {
                     continue;
                 };
                 let point = ContactPoint::email_lenient(raw);
-                stats.note_contact(line, &row.column(i), &point);
+                stats.note_contact(line, row.column_name(i), &point);
                 push_unique(&mut p.emails, point);
             }
         }
         for &i in &self.phones {
             if let Some(raw) = row.get(i)? {
-                let point = ContactPoint::phone_lenient(raw, row.region());
+                let point = row.phone(raw);
                 // A valid number is stored as E.164 and is a phone; only text kept as
                 // entered could be a card number typed into the wrong field.
                 if !point.is_valid() && stats.keep_unless_card(raw).is_none() {
                     continue;
                 }
-                stats.note_contact(line, &row.column(i), &point);
+                stats.note_contact(line, row.column_name(i), &point);
                 push_unique(&mut p.phones, point);
             }
         }

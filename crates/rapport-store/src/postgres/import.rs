@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::Utc;
 use deadpool_postgres::Transaction;
 use rapport_domain::guest::GuestId;
-use rapport_domain::ingest::{plan_ingest, GuestRef, IncomingBooking, KnownState};
+use rapport_domain::ingest::{plan_ingest_keyed, GuestRef, IncomingBooking, KnownState};
 use tokio_postgres::types::ToSql;
 
 use super::sql;
@@ -25,11 +25,11 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBoo
     let stmt = tx.prepare_cached(sql::ADVISORY_XACT_LOCK).await?;
     tx.execute(&stmt, &[&sql::IMPORT_LOCK]).await?;
 
-    let known = known_state(tx, &rows).await?;
     // Which key joined each stay to a stored profile: undoing a merge needs it later.
     let row_keys: Vec<Vec<String>> = rows.iter().map(IncomingBooking::identity_keys).collect();
+    let known = known_state(tx, &rows, &row_keys).await?;
     let identities = known.identities.clone();
-    let plan = plan_ingest(rows, known);
+    let plan = plan_ingest_keyed(rows, &row_keys, known);
     let joined = crate::merges::joined_by(&row_keys, &identities, &plan.outcomes);
     let now = Utc::now();
     let (ids, stay_ids) = write::next_ids(tx, plan.new_guests.len(), plan.new_stays.len()).await?;
@@ -53,12 +53,13 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBoo
         GuestRef::Existing(id) => id,
         GuestRef::New(i) => ids[i],
     };
-    for (planned, id) in plan.new_stays.iter().zip(&stay_ids) {
+    for ((planned, id), joined_by) in plan.new_stays.iter().zip(&stay_ids).zip(&joined) {
         let guest = resolve(planned.guest);
         writes.stays.push(StayRow {
             id: *id,
             guest,
             stay: &planned.stay,
+            joined_by: joined_by.as_deref(),
         });
         writes.notes.extend(planned.notes.iter().map(|n| NoteRow {
             guest,
@@ -70,15 +71,6 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBoo
         }));
     }
     write::write(tx, &writes).await?;
-    let (joined_stays, joined_keys): (Vec<i64>, Vec<&str>) = stay_ids
-        .iter()
-        .zip(&joined)
-        .filter_map(|(id, key)| Some((*id, key.as_deref()?)))
-        .unzip();
-    if !joined_stays.is_empty() {
-        let stmt = tx.prepare_cached(sql::SET_STAYS_JOINED_BY).await?;
-        tx.execute(&stmt, &[&joined_stays, &joined_keys]).await?;
-    }
 
     Ok(BatchOutcome {
         rows: plan.outcomes,
@@ -88,11 +80,12 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBoo
 
 /// What the batch's identity keys and reservation references already point at. The
 /// profiles are locked so an edit through the API cannot slip between read and write.
-async fn known_state(tx: &Transaction<'_>, rows: &[IncomingBooking]) -> Result<KnownState> {
+async fn known_state(tx: &Transaction<'_>, rows: &[IncomingBooking], row_keys: &[Vec<String>]) -> Result<KnownState> {
     let mut known = KnownState::default();
-    let keys: Vec<String> = rows
+    let keys: Vec<&str> = row_keys
         .iter()
-        .flat_map(IncomingBooking::identity_keys)
+        .flatten()
+        .map(String::as_str)
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();

@@ -242,7 +242,12 @@ impl Store for PgStore {
         write::write(
             &tx,
             &Writes {
-                stays: vec![StayRow { id, guest, stay: &stay }],
+                stays: vec![StayRow {
+                    id,
+                    guest,
+                    stay: &stay,
+                    joined_by: None,
+                }],
                 ..Writes::default()
             },
         )

@@ -42,18 +42,15 @@ pub(super) const INSERT_SEARCH_KEYS: &str =
 pub(super) const INSERT_CONSENTS: &str = "INSERT INTO consent_records (guest_id, channel, granted, recorded_at, source, recorded_by) \
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::timestamptz[], $5::text[], $6::text[])";
 pub(super) const INSERT_STAYS: &str = "INSERT INTO stays (id, guest_id, hotel_id, external_ref, arrival, departure, room_type, \
-     rate_minor, rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at) \
+     rate_minor, rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at, joined_by) \
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::date[], $6::date[], $7::text[], $8::bigint[], \
-     $9::text[], $10::text[], $11::text[], $12::integer[], $13::integer[], $14::text[], $15::text[], $16::date[], $17::timestamptz[])";
+     $9::text[], $10::text[], $11::text[], $12::integer[], $13::integer[], $14::text[], $15::text[], $16::date[], $17::timestamptz[], \
+     $18::text[])";
 pub(super) const INSERT_SPEND_LINES: &str = "INSERT INTO spend_lines (stay_id, guest_id, hotel_id, category, amount_minor, currency, \
      posted_on, description) \
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::date[], $8::text[])";
 pub(super) const INSERT_NOTES: &str = "INSERT INTO notes (guest_id, stay_id, hotel_id, body, author, created_at) \
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])";
-
-/// The identity key through which an import joined each stay to a stored profile.
-pub(super) const SET_STAYS_JOINED_BY: &str =
-    "UPDATE stays s SET joined_by = u.key FROM unnest($1::bigint[], $2::text[]) AS u(id, key) WHERE s.id = u.id";
 
 /// Reads limited to the hotels of a scope (`$2`, an array of hotel ids). Notes without a
 /// hotel are about the guest, not a stay, and every scope sees them.

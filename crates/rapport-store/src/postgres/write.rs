@@ -38,6 +38,8 @@ pub(super) struct StayRow<'a> {
     pub id: StayId,
     pub guest: GuestId,
     pub stay: &'a NewStay,
+    /// The identity key through which an import joined the stay to a stored profile.
+    pub joined_by: Option<&'a str>,
 }
 
 /// Everything one transaction writes.
@@ -90,16 +92,16 @@ impl GuestColumns {
     }
 }
 
-/// Identity or search keys of the given guests: `(keys, owners)`.
+/// Identity or search keys of the given guests: `(keys, owners)`, in key order, so the
+/// server walks each index from one end to the other instead of jumping between pages.
 fn keys_of(guests: &[&[Guest]], keys: impl Fn(&Guest) -> Vec<String>) -> (Vec<String>, Vec<i64>) {
-    let (mut out, mut owners) = (Vec::new(), Vec::new());
-    for g in guests.iter().flat_map(|gs| gs.iter()) {
-        for k in keys(g) {
-            out.push(k);
-            owners.push(g.id);
-        }
-    }
-    (out, owners)
+    let mut pairs: Vec<(String, i64)> = guests
+        .iter()
+        .flat_map(|gs| gs.iter())
+        .flat_map(|g| keys(g).into_iter().map(|k| (k, g.id)))
+        .collect();
+    pairs.sort_unstable();
+    pairs.into_iter().unzip()
 }
 
 pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
@@ -221,6 +223,7 @@ struct StayColumns<'a> {
     statuses: Vec<&'static str>,
     booked: Vec<Option<NaiveDate>>,
     created: Vec<DateTime<Utc>>,
+    joined_by: Vec<Option<&'a str>>,
 }
 
 impl<'a> StayColumns<'a> {
@@ -245,6 +248,7 @@ impl<'a> StayColumns<'a> {
             statuses: rows.iter().map(|r| r.stay.status.as_str()).collect(),
             booked: rows.iter().map(|r| r.stay.booked_at).collect(),
             created: vec![now; rows.len()],
+            joined_by: rows.iter().map(|r| r.joined_by).collect(),
         }
     }
 
@@ -267,6 +271,7 @@ impl<'a> StayColumns<'a> {
             &self.statuses,
             &self.booked,
             &self.created,
+            &self.joined_by,
         ]
     }
 }

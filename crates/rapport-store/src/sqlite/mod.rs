@@ -89,6 +89,48 @@ fn next_guest_id(tx: &Transaction) -> Result<GuestId> {
 
 /// Writes a guest document and rewrites its identity and search keys.
 fn put_guest(tx: &Connection, guest: &Guest, insert: bool) -> Result<()> {
+    put_guest_doc(tx, guest, insert)?;
+    let mut keys = GuestKeys::default();
+    keys.add(guest);
+    keys.insert(tx)
+}
+
+/// Identity and search keys of several profiles, inserted together in key order: an
+/// import batch's keys then walk each index from one end to the other instead of
+/// jumping between its pages row by row.
+#[derive(Default)]
+struct GuestKeys {
+    identity: Vec<(String, GuestId)>,
+    search: Vec<(String, GuestId)>,
+}
+
+impl GuestKeys {
+    fn add(&mut self, guest: &Guest) {
+        let id = guest.id;
+        self.identity
+            .extend(rapport_domain::identity::identity_keys(&guest.profile).into_iter().map(|k| (k, id)));
+        self.search
+            .extend(rapport_domain::search::search_keys(&guest.profile).into_iter().map(|k| (k, id)));
+    }
+
+    fn insert(mut self, tx: &Connection) -> Result<()> {
+        for (sql, keys) in [
+            (sql::INSERT_IDENTITY, &mut self.identity),
+            (sql::INSERT_SEARCH_KEY, &mut self.search),
+        ] {
+            keys.sort_unstable();
+            let mut ins = tx.prepare_cached(&for_sqlite(sql))?;
+            for (key, id) in keys.iter() {
+                ins.execute(params![key, id])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes a guest document; an update also deletes the keys it had (the caller inserts
+/// the new ones).
+fn put_guest_doc(tx: &Connection, guest: &Guest, insert: bool) -> Result<()> {
     let doc = crate::guest_json(guest);
     if insert {
         tx.prepare_cached(&for_sqlite(sql::INSERT_GUEST))?.execute(params![
@@ -103,14 +145,6 @@ fn put_guest(tx: &Connection, guest: &Guest, insert: bool) -> Result<()> {
             .execute(params![guest.id, doc, guest.version, guest.updated_at])?;
         tx.prepare_cached(&for_sqlite(sql::DELETE_IDENTITIES))?.execute([guest.id])?;
         tx.prepare_cached(&for_sqlite(sql::DELETE_SEARCH_KEYS))?.execute([guest.id])?;
-    }
-    let mut ins = tx.prepare_cached(&for_sqlite(sql::INSERT_IDENTITY))?;
-    for key in rapport_domain::identity::identity_keys(&guest.profile) {
-        ins.execute(params![key, guest.id])?;
-    }
-    let mut ins = tx.prepare_cached(&for_sqlite(sql::INSERT_SEARCH_KEY))?;
-    for key in rapport_domain::search::search_keys(&guest.profile) {
-        ins.execute(params![key, guest.id])?;
     }
     Ok(())
 }
@@ -177,8 +211,10 @@ fn insert_consent(tx: &Transaction, guest: GuestId, c: &ConsentRecord) -> Result
     Ok(())
 }
 
-/// Inserts a stay with its spend lines; returns the stay id.
-fn insert_stay(tx: &Transaction, guest: GuestId, s: &NewStay) -> Result<StayId> {
+/// Inserts a stay with its spend lines; returns the stay id. `joined_by` is the identity
+/// key through which an import joined the stay to a stored profile (undoing a merge needs
+/// it); written with the row, not by a later update that would rewrite it.
+fn insert_stay(tx: &Transaction, guest: GuestId, s: &NewStay, joined_by: Option<&str>) -> Result<StayId> {
     let now = Utc::now();
     let id: StayId = tx
         .prepare_cached(&for_sqlite(sql::INSERT_STAY))?
@@ -199,7 +235,8 @@ fn insert_stay(tx: &Transaction, guest: GuestId, s: &NewStay) -> Result<StayId> 
                 s.special_requests,
                 s.status.as_str(),
                 s.booked_at,
-                now
+                now,
+                joined_by
             ],
             |r| r.get(0),
         )
@@ -369,7 +406,7 @@ impl Store for SqliteStore {
         self.pool
             .write(move |tx| {
                 guest_doc(tx, guest)?;
-                let id = insert_stay(tx, guest, &stay)?;
+                let id = insert_stay(tx, guest, &stay, None)?;
                 query_one(tx, &sql::stay_by_id(), [id], |r| rows::stay(r))?.ok_or_else(|| StoreError::not_found(format!("stay {id}")))
             })
             .await

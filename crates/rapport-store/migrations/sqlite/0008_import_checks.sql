@@ -1,0 +1,6 @@
+-- Fewer foreign-key checks on import (SQLite). Kept in step with migrations/postgres.
+--
+-- Nothing to change: PostgreSQL drops the spend lines' references and the stays' reference
+-- to hotels (see there for why that is safe); SQLite's import batches already run without
+-- foreign-key checks (see `Pool::write_bulk_now`), and dropping a reference here would mean
+-- rebuilding the tables.
