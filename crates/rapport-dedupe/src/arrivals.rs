@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rapport_domain::guest::GuestId;
-use rapport_match::{fit, MatchIndex, MatchSettings, Person};
+use rapport_match::{fit, MatchIndex, MatchSettings, Person, ScoredPair};
 use rapport_store::{CandidateOutcome, Result, Store, StoreError};
 use serde::Serialize;
 
@@ -76,13 +76,7 @@ pub async fn check_arrivals(store: Arc<dyn Store>, settings: MatchSettings, new:
     scoring.finish_and_clear();
     report.checked = checked;
     report.candidate_pairs = pairs.len();
-    // Strongest first, as the batch files them: a sure merge happens before a weaker pair of
-    // the same profiles is looked at.
-    pairs.sort_by(|x, y| {
-        y.probability
-            .total_cmp(&x.probability)
-            .then((x.left, x.right).cmp(&(y.left, y.right)))
-    });
+    pairs.sort_by(ScoredPair::strongest_first);
     let filing = bar(progress, pairs.len() as u64, "pairs filed");
     report.filed = file_pairs(store.as_ref(), pairs, settings.thresholds, &filing).await?;
     filing.finish_and_clear();

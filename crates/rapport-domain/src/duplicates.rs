@@ -59,6 +59,15 @@ impl ScoredPair {
         }
         self
     }
+
+    /// The order pairs are filed in: most probable first (a sure merge happens before a
+    /// weaker pair of the same profiles is looked at), then by ids, so a run is repeatable.
+    pub fn strongest_first(&self, other: &Self) -> std::cmp::Ordering {
+        other
+            .probability
+            .total_cmp(&self.probability)
+            .then((self.left, self.right).cmp(&(other.left, other.right)))
+    }
 }
 
 /// Where a pair's probability puts it.

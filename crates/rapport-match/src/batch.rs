@@ -173,11 +173,7 @@ pub fn dedupe(people: &[Person], settings: &MatchSettings, progress: &(dyn Fn(Pr
             })
             .map(|(k, _)| (people[c.pairs[k].0 as usize].id, people[c.pairs[k].1 as usize].id))
             .collect();
-        pairs.sort_by(|x, y| {
-            y.probability
-                .total_cmp(&x.probability)
-                .then((x.left, x.right).cmp(&(y.left, y.right)))
-        });
+        pairs.sort_by(ScoredPair::strongest_first);
         (pairs, conflicts)
     });
     stats.review_pairs = pairs.len();

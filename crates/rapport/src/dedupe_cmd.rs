@@ -17,7 +17,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use rapport_demo::duplicates::{people_with_duplicates, Setting};
-use rapport_match::{dedupe, BirthDate, Dedupe, MatchSettings, MatchThresholds, Person};
+use rapport_match::{dedupe, BirthDate, Dedupe, MatchSettings, Person};
 use rapport_store::Store;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -127,11 +127,8 @@ pub fn run(args: &DedupeArgs) -> anyhow::Result<()> {
 
 /// `rapport dedupe [--json]`: every live profile of the database matched as one batch; sure
 /// duplicates merged (decided by `auto`), likely ones queued for review.
-pub async fn run_base(store: Arc<dyn Store>, args: &DedupeArgs, configured: MatchThresholds) -> anyhow::Result<()> {
-    let settings = args.thresholds.over(MatchSettings {
-        thresholds: configured,
-        ..Default::default()
-    });
+pub async fn run_base(store: Arc<dyn Store>, args: &DedupeArgs, configured: MatchSettings) -> anyhow::Result<()> {
+    let settings = args.thresholds.over(configured);
     let progress = !args.json && std::io::stderr().is_terminal();
     let report = rapport_dedupe::dedupe_base(store, settings, progress).await?;
     if args.json {

@@ -256,7 +256,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench { command } => run_bench(store, command).await,
         Command::Clv { .. } => unreachable!("handled before the database is opened"),
-        Command::Dedupe(args) => dedupe_cmd::run_base(store, &args, config.dedupe.thresholds()).await,
+        Command::Dedupe(args) => dedupe_cmd::run_base(store, &args, config.dedupe.settings()).await,
         Command::Analyze { as_of, json } => {
             let summary = analyze_cmd::run(store.clone(), &config.value, as_of).await?;
             if json {
