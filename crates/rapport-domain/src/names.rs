@@ -81,6 +81,54 @@ pub fn fold_compact(text: &str) -> String {
     fold(text).replace(' ', "")
 }
 
+/// Han characters whose reading in a name is not the one [`fold`]'s transliteration table
+/// gives (it has `沈` as `chen`, `叶` as `xie`, `宁` as `zhu` and `娜` as `nuo`): surnames
+/// with their own reading and common characters of given names. Without them `沈伟` and
+/// the `Shen Wei` on the same guest's passport never meet.
+const NAME_READINGS: [(char, &str); 22] = [
+    ('曾', "zeng"),
+    ('叶', "ye"),
+    ('沈', "shen"),
+    ('薛', "xue"),
+    ('单', "shan"),
+    ('解', "xie"),
+    ('区', "ou"),
+    ('查', "zha"),
+    ('朴', "piao"),
+    ('仇', "qiu"),
+    ('覃', "qin"),
+    ('盖', "ge"),
+    ('缪', "miao"),
+    ('翟', "zhai"),
+    ('柏', "bai"),
+    ('万', "wan"),
+    ('贲', "ben"),
+    ('郇', "huan"),
+    ('宁', "ning"),
+    ('娜', "na"),
+    ('晟', "sheng"),
+    ('员', "yun"),
+];
+
+/// [`fold`] for a person's name: Han characters read as they are read in names.
+pub fn fold_name(name: &str) -> String {
+    if !name.chars().any(|c| NAME_READINGS.iter().any(|(h, _)| *h == c)) {
+        return fold(name);
+    }
+    let mut spelled = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        match NAME_READINGS.iter().find(|(h, _)| *h == c) {
+            Some((_, reading)) => {
+                spelled.push(' ');
+                spelled.push_str(reading);
+                spelled.push(' ');
+            }
+            None => spelled.push(c),
+        }
+    }
+    fold(&spelled)
+}
+
 /// True when the text holds any character outside Latin script (Han, Cyrillic, …).
 pub fn has_non_latin(text: &str) -> bool {
     text.chars().any(|c| c.is_alphabetic() && !c.is_ascii() && (c as u32) > 0x024F)
@@ -100,6 +148,16 @@ mod tests {
     fn han_characters_fold_to_pinyin() {
         assert_eq!(fold_compact("张伟"), "zhangwei");
         assert_eq!(fold("王 芳"), "wang fang");
+    }
+
+    #[test]
+    fn names_read_han_characters_as_names_do() {
+        assert_eq!(fold_name("沈伟"), "shen wei");
+        assert_eq!(fold_name("李娜"), "li na");
+        assert_eq!(fold_name("曾 宁"), "zeng ning");
+        assert_eq!(fold_name("Zoë 叶"), "zoe ye");
+        assert_eq!(fold_name("张伟"), fold("张伟"));
+        assert_eq!(fold("沈"), "chen", "the transliteration table's reading, kept for search");
     }
 
     #[test]

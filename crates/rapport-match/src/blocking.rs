@@ -4,7 +4,8 @@
 //! its names, its name's sound (with or without its birth year), its postcode with a name,
 //! or its document number. Each is a key; two persons are a candidate pair when they share
 //! any. Birth dates key with day and month sorted, so a transposed date still meets; names
-//! key by Soundex of both parts sorted, so swapped and mistyped names meet.
+//! key by Soundex of both parts sorted, so swapped and mistyped names meet; a birth date
+//! also keys with each name's first letter, so `M. Johnson` meets `Michael Smith`.
 //!
 //! A key shared by more than `max_block` persons (a hotel's switchboard number, every
 //! `John Smith`) says too little to be worth its quadratic pairs and is skipped; the other
@@ -37,6 +38,13 @@ pub fn block_keys(p: &Prepared) -> Vec<u64> {
     if !birth.is_empty() {
         for n in &names {
             keys.push(key(b'b', &[&birth, n]));
+        }
+        // With an initial only, a typo in each name or a married name, no name sounds
+        // alike: the birth date with either name's first letter still meets.
+        for part in [&p.given, &p.family] {
+            if let Some(first) = part.compact.get(..1) {
+                keys.push(key(b'f', &[&birth, first]));
+            }
         }
     }
     if names.len() == 2 {
@@ -129,6 +137,19 @@ mod tests {
         let keys: Vec<Vec<u64>> = people.iter().map(block_keys).collect();
         let (pairs, _) = candidate_pairs(&keys, 100);
         assert_eq!(pairs, vec![(0, 1)]);
+    }
+
+    #[test]
+    fn an_initial_or_a_married_name_meets_by_birth_date_and_first_letter() {
+        let people = [
+            prepared("M.", "Johnson", "1975-07-05", ""),
+            prepared("Michael", "Smith", "1975-07-05", ""),
+            prepared("Nora", "Smith", "1975-07-05", ""),
+        ];
+        let keys: Vec<Vec<u64>> = people.iter().map(block_keys).collect();
+        let (pairs, _) = candidate_pairs(&keys, 100);
+        assert!(pairs.contains(&(0, 1)), "{pairs:?}");
+        assert!(!pairs.contains(&(0, 2)), "{pairs:?}");
     }
 
     #[test]

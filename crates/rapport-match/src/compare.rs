@@ -22,6 +22,7 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Pattern {
     levels[Field::Address.index()] = address_level(a, b);
     levels[Field::Company.index()] = company_level(&a.company, &b.company);
     levels[Field::IdDocument.index()] = id_document_level(a, b);
+    levels[Field::Country.index()] = country_level(&a.country, &b.country);
     Pattern::new(levels, swapped)
 }
 
@@ -69,11 +70,18 @@ fn given_level(a: &NamePart, b: &NamePart) -> u8 {
     let jw = jaro_winkler(&a.compact, &b.compact);
     if jw >= 0.92 || (a.compact.len() >= 5 && within_one_edit(&a.compact, &b.compact)) {
         3
-    } else if jw >= 0.8 {
+    } else if jw >= 0.8 || short_slip(a, b) {
         2
     } else {
         1
     }
+}
+
+/// One slip in a short name (`Wie`/`Wei`, `Zpu`/`Zou`): Jaro-Winkler scores those as
+/// strangers, but one edit in three or four letters is as likely a typo as another name
+/// (`Zhu`/`Zhou`), so it counts as similar, not as the typo level longer names get.
+fn short_slip(a: &NamePart, b: &NamePart) -> bool {
+    a.compact.len() >= 3 && b.compact.len() >= 3 && within_one_edit(&a.compact, &b.compact)
 }
 
 fn family_level(a: &NamePart, b: &NamePart) -> u8 {
@@ -89,7 +97,7 @@ fn family_level(a: &NamePart, b: &NamePart) -> u8 {
     let jw = jaro_winkler(&a.compact, &b.compact);
     if jw >= 0.92 || (a.compact.len() >= 5 && within_one_edit(&a.compact, &b.compact)) {
         3
-    } else if jw >= 0.8 || a.sound == b.sound {
+    } else if jw >= 0.8 || a.sound == b.sound || short_slip(a, b) {
         2
     } else {
         1
@@ -195,6 +203,20 @@ fn company_level(a: &str, b: &str) -> u8 {
     }
 }
 
+/// Equal or different when both are written alike (two ISO alpha-2 codes, two alpha-3
+/// codes, two names); `CN` against `China` is not compared (missing) rather than called
+/// different.
+fn country_level(a: &str, b: &str) -> u8 {
+    let kind = |c: &str| c.len().min(4);
+    if a.is_empty() || b.is_empty() || kind(a) != kind(b) {
+        0
+    } else if a == b {
+        2
+    } else {
+        1
+    }
+}
+
 fn id_document_level(a: &Prepared, b: &Prepared) -> u8 {
     let (x, y) = (&a.id_document, &b.id_document);
     if x.is_empty() || y.is_empty() {
@@ -256,6 +278,7 @@ pub fn describe(field: Field, a: &Prepared, b: &Prepared, swapped: bool) -> Stri
         Field::Address => pair(&address(a), &address(b)),
         Field::Company => pair(&a.company, &b.company),
         Field::IdDocument => pair(&a.id_document, &b.id_document),
+        Field::Country => pair(&a.country, &b.country),
     }
 }
 
@@ -322,6 +345,34 @@ mod tests {
             levels(&prepared("Jonathan", "Smyth", ""), &prepared("Jonathon", "Smith", "")),
             (3, 3, 0)
         );
+    }
+
+    #[test]
+    fn a_slip_in_a_short_name_is_similar_not_different() {
+        assert_eq!(levels(&prepared("Wie", "Ming", ""), &prepared("Wei", "Ming", "")).0, 2);
+        assert_eq!(levels(&prepared("Guiying", "Zpu", ""), &prepared("Guiying", "Zou", "")).1, 2);
+        assert_eq!(
+            levels(&prepared("Li", "Wang", ""), &prepared("Lu", "Wang", "")).0,
+            1,
+            "two letters: another name"
+        );
+    }
+
+    #[test]
+    fn countries_compare_when_written_alike() {
+        let from = |country: &str| {
+            Prepared::new(&Person {
+                given_name: "Wei".into(),
+                family_name: "Wang".into(),
+                country: country.into(),
+                ..Default::default()
+            })
+        };
+        let country = |a: &str, b: &str| compare(&from(a), &from(b)).level(Field::Country);
+        assert_eq!(country("CN", "cn"), 2);
+        assert_eq!(country("CN", "DE"), 1);
+        assert_eq!(country("CN", "CHN"), 0, "an alpha-2 and an alpha-3 code are not compared");
+        assert_eq!(country("", "DE"), 0);
     }
 
     #[test]

@@ -122,6 +122,29 @@ pub fn fit(
     }
 }
 
+/// `m` of `field` under a fit that left it out: its level shares among the pairs, each
+/// weighted by its probability of being a match according to the other fields (one E-step).
+pub fn m_of_left_out(patterns: &[(Pattern, u64)], fit: &EmFit, field: Field) -> Vec<f64> {
+    let (ln_m, ln_u) = (logs(&fit.m), logs(&fit.u));
+    let mut counts = Field::ALL.map(|f| vec![0.0; f.level_count()]);
+    for &(p, count) in patterns {
+        let level = p.level(field) as usize;
+        if level == 0 {
+            continue;
+        }
+        let (mut lm, mut lu) = (fit.lambda.ln(), (1.0 - fit.lambda).ln());
+        for f in Field::ALL.into_iter().filter(|&f| f != field) {
+            let l = p.level(f) as usize;
+            if l > 0 {
+                lm += ln_m[f.index()][l];
+                lu += ln_u[f.index()][l];
+            }
+        }
+        counts[field.index()][level] += count as f64 / (1.0 + (lu - lm).exp());
+    }
+    shares(&counts)[field.index()].clone()
+}
+
 fn logs(p: &LevelProbabilities) -> LevelProbabilities {
     p.clone()
         .map(|v| v.into_iter().map(|x| if x > 0.0 { x.ln() } else { 0.0 }).collect())
@@ -150,7 +173,7 @@ mod tests {
             for (b, fb_m, fb_u) in [(3u8, pb, qb), (1u8, 1.0 - pb, 1.0 - qb)] {
                 for (c, fc_m, fc_u) in [(4u8, 0.8, 0.001), (1u8, 0.2, 0.999)] {
                     let share = lambda * fg_m * fb_m * fc_m + (1.0 - lambda) * fg_u * fb_u * fc_u;
-                    with_contact.push((Pattern::new([g, 0, b, c, 0, 0, 0], false), (n * share) as u64));
+                    with_contact.push((Pattern::new([g, 0, b, c, 0, 0, 0, 0], false), (n * share) as u64));
                 }
             }
         }
@@ -166,5 +189,26 @@ mod tests {
         let u_birth = fit.u[Field::BirthDate.index()][3];
         assert!((m_given - pg).abs() < 0.01, "m given {m_given}");
         assert!((u_birth - qb).abs() < 0.005, "u birth {u_birth}");
+    }
+
+    #[test]
+    fn a_left_out_field_is_measured_on_the_pairs_the_fit_takes_for_matches() {
+        // A sure match (contact agrees) and a sure stranger (contact differs), each seen
+        // with the country agreeing and differing: m of the country follows the match.
+        let pattern = |contact: u8, country: u8| Pattern::new([0, 0, 0, contact, 0, 0, 0, country], false);
+        let patterns = [(pattern(4, 2), 90), (pattern(4, 1), 10), (pattern(1, 2), 50), (pattern(1, 1), 950)];
+        let mut m = initial_m();
+        m[Field::Contact.index()] = vec![0.0, 0.001, 0.0, 0.0, 0.999];
+        let mut u = initial_m();
+        u[Field::Contact.index()] = vec![0.0, 0.999, 0.0, 0.0, 0.001];
+        let fit = EmFit {
+            m,
+            u,
+            lambda: 0.1,
+            iterations: 1,
+            converged: true,
+        };
+        let country = m_of_left_out(&patterns, &fit, Field::Country);
+        assert!((country[2] - 0.9).abs() < 0.01, "{country:?}");
     }
 }

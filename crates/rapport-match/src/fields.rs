@@ -19,9 +19,12 @@ pub enum Field {
     Address,
     Company,
     IdDocument,
+    /// Country of residence, or nationality where no address was given: two guests named
+    /// `Wang Wei` from Shanghai and from Frankfurt are two people.
+    Country,
 }
 
-pub const FIELD_COUNT: usize = 7;
+pub const FIELD_COUNT: usize = 8;
 
 impl Field {
     pub const ALL: [Field; FIELD_COUNT] = [
@@ -32,6 +35,7 @@ impl Field {
         Field::Address,
         Field::Company,
         Field::IdDocument,
+        Field::Country,
     ];
 
     pub fn index(self) -> usize {
@@ -48,6 +52,7 @@ impl Field {
             Field::Address => "address",
             Field::Company => "company",
             Field::IdDocument => "id_document",
+            Field::Country => "country",
         }
     }
 
@@ -61,6 +66,7 @@ impl Field {
             Field::Address => &["different", "same city or postcode", "street similar", "equal"],
             Field::Company => &["different", "similar", "equal"],
             Field::IdDocument => &["different", "one character or OCR confusion", "equal"],
+            Field::Country => &["different", "equal"],
         }
     }
 
@@ -134,10 +140,11 @@ mod tests {
 
     #[test]
     fn patterns_round_trip_their_levels() {
-        let p = Pattern::new([4, 3, 2, 1, 0, 3, 2], true);
+        let p = Pattern::new([4, 3, 2, 1, 0, 3, 2, 2], true);
         assert_eq!(p.level(Field::GivenName), 4);
         assert_eq!(p.level(Field::Contact), 1);
         assert_eq!(p.level(Field::IdDocument), 2);
+        assert_eq!(p.level(Field::Country), 2);
         assert!(p.swapped());
         assert!(!p.levels_only().swapped());
         assert_eq!(Field::BirthDate.outcome(3), FieldOutcome::Agreed);

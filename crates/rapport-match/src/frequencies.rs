@@ -1,4 +1,4 @@
-//! Term frequencies: how common each name, email and phone is in the base, so that two
+//! Term frequencies: how common each name, email, phone and country is in the base, so that two
 //! profiles agreeing on `Wang` or `Smith` count for less than two agreeing on `Oyelaran`,
 //! and a household or company email shared by many profiles counts for less than a
 //! personal one.
@@ -53,12 +53,48 @@ impl Counts {
     }
 }
 
-/// Term frequencies of given names, family names and contacts over a base.
+/// Term frequencies of given names, family names, contacts and countries over a base.
 #[derive(Debug, Clone, Default)]
 pub struct TermFrequencies {
     given: Counts,
     family: Counts,
     contact: Counts,
+    countries: CountriesOfNames,
+}
+
+/// Where the bearers of each family name live: how often two of them share a country.
+#[derive(Debug, Clone, Default)]
+struct CountriesOfNames {
+    /// Persons per (family name, country).
+    by_pair: KeyMap<u32>,
+    /// Per family name: persons with a country, and Σ over countries of their count².
+    by_name: KeyMap<(u32, u64)>,
+}
+
+/// Bearers with a country a family name needs before where they live says anything.
+const MIN_BEARERS: u32 = 20;
+
+impl CountriesOfNames {
+    fn update(&mut self, family: &str, country: &str, add: bool) {
+        let pair = self.by_pair.entry(key(b'y', &[family, country])).or_insert(0);
+        let name = self.by_name.entry(name_key(family)).or_insert((0, 0));
+        if add {
+            name.1 += 2 * u64::from(*pair) + 1;
+            *pair += 1;
+            name.0 += 1;
+        } else if *pair > 0 {
+            *pair -= 1;
+            name.1 -= 2 * u64::from(*pair) + 1;
+            name.0 -= 1;
+        }
+    }
+
+    /// The chance that two different bearers of `family` live in the same country, when
+    /// enough of them are known.
+    fn shared_country(&self, family: &str) -> Option<f64> {
+        let &(n, sum_sq) = self.by_name.get(&name_key(family))?;
+        (n >= MIN_BEARERS).then(|| (sum_sq - u64::from(n)) as f64 / (f64::from(n) * f64::from(n - 1)))
+    }
 }
 
 /// Bounds of the adjustment in bits, either way.
@@ -99,6 +135,9 @@ impl TermFrequencies {
         for v in p.emails.iter().chain(p.phones.iter()) {
             apply(&mut self.contact, contact_key(v));
         }
+        if !p.country.is_empty() && !p.family.is_empty() {
+            self.countries.update(&p.family.compact, &p.country, add);
+        }
     }
 
     /// The adjustment in bits for an agreement on `field` between `a` and `b` (0 for
@@ -124,5 +163,49 @@ impl TermFrequencies {
             Field::Contact => shared_contact(a, b).map_or(0.0, |v| self.contact.adjustment(contact_key(v), cap.0)),
             _ => 0.0,
         }
+    }
+
+    /// log2 of 1 / P(two people named `a`'s family name share a country): what a shared
+    /// country says about two profiles of that name. `None` when too few bear it to say.
+    pub fn country_agreement_surprise(&self, a: &Prepared) -> Option<f64> {
+        let shared = self.countries.shared_country(&a.family.compact)?;
+        Some(-shared.max(1e-6).log2())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::person::Person;
+
+    fn named(family: &str, country: &str) -> Prepared {
+        Prepared::new(&Person {
+            given_name: "Anna".into(),
+            family_name: family.into(),
+            country: country.into(),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn a_shared_country_says_more_of_a_name_spread_over_many() {
+        let mut tf = TermFrequencies::default();
+        // Forty Rossis, all in Italy; forty Smiths over four countries; three Okafors.
+        for i in 0..40 {
+            tf.add(&named("Rossi", "IT"));
+            tf.add(&named("Smith", ["GB", "US", "AU", "IE"][i % 4]));
+        }
+        for _ in 0..3 {
+            tf.add(&named("Okafor", "NG"));
+        }
+        assert_eq!(tf.country_agreement_surprise(&named("Rossi", "IT")), Some(0.0));
+        let smith = tf.country_agreement_surprise(&named("Smith", "GB")).unwrap();
+        // Two different Smiths share a country 9 × 10 × 4 / (40 × 39) of the time.
+        assert!((smith - -(360.0f64 / 1560.0).log2()).abs() < 1e-9, "{smith}");
+        assert_eq!(tf.country_agreement_surprise(&named("Okafor", "NG")), None, "too few to say");
+        for i in 0..40 {
+            tf.remove(&named("Smith", ["GB", "US", "AU", "IE"][i % 4]));
+        }
+        assert_eq!(tf.country_agreement_surprise(&named("Smith", "GB")), None);
     }
 }

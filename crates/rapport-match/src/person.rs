@@ -83,7 +83,8 @@ impl From<&Guest> for Person {
             city: address.city.unwrap_or_default(),
             postcode: address.postcode.unwrap_or_default(),
             region: address.region.unwrap_or_default(),
-            country: address.country.unwrap_or_default(),
+            // Where the guest lives, or failing that their nationality: both stay with a person.
+            country: address.country.or_else(|| p.nationality.clone()).unwrap_or_default(),
             company: p.company.clone().unwrap_or_default(),
             id_document: p
                 .external_ids

@@ -7,7 +7,7 @@
 //! the country code or trunk prefix was written. Document numbers are also kept with
 //! OCR-confusable characters unified (`O`→`0`, `I`/`l`→`1`, `S`→`5`, `B`→`8`, `Z`→`2`).
 
-use rapport_domain::names::{fold, has_non_latin};
+use rapport_domain::names::{fold, fold_name, has_non_latin};
 
 use crate::nicknames;
 use crate::person::{BirthDate, Person};
@@ -28,7 +28,7 @@ pub struct NamePart {
 
 impl NamePart {
     fn new(raw: &str) -> Self {
-        let text = strip_titles(&fold(raw));
+        let text = strip_titles(&fold_name(raw));
         let compact = text.replace(' ', "");
         let nickname_groups = nicknames::groups(text.split(' ').next().unwrap_or(""));
         NamePart {
@@ -74,6 +74,8 @@ pub struct Prepared {
     pub id_document: String,
     /// [`Prepared::id_document`] with OCR-confusable characters unified.
     pub id_document_ocr: String,
+    /// Upper-case letters of the country: an ISO code (`CN`, `CHN`) or a name.
+    pub country: String,
 }
 
 impl Prepared {
@@ -117,6 +119,7 @@ impl Prepared {
             city: fold(&p.city).replace(' ', ""),
             company: company_name(&p.company),
             id_document_ocr: id_document.chars().map(ocr_unify).collect(),
+            country: fold(&p.country).replace(' ', "").to_ascii_uppercase(),
             id_document,
         }
     }

@@ -12,7 +12,7 @@
 mod mistakes;
 
 use rand::Rng;
-use rapport_domain::names::fold_compact;
+use rapport_domain::names::{fold_compact, fold_name};
 use rapport_match::{nicknames, BirthDate, Person};
 
 use crate::contacts::{household_email, mobile, personal_email, phone_digits};
@@ -371,7 +371,8 @@ fn profile(rng: &mut DemoRng, e: &Entity, repeat: bool, r: &Rates) -> Person {
         city: blank_if(address_missing, e.city.clone()),
         postcode: blank_if(address_missing, e.postcode.clone()),
         region: String::new(),
-        country: e.locale.country().to_string(),
+        // Nationality is on the registration card of nearly every stay: a third as often missing.
+        country: blank_if(rng.gen_bool(r.missing / 3.0), e.locale.country().to_string()),
         company: blank_if(missing(rng), e.company.clone()),
         id_document: blank_if(missing(rng), id_document),
     }
@@ -388,7 +389,7 @@ fn names_as_written(rng: &mut DemoRng, e: &Entity, r: &Rates) -> (String, String
         let family: String = native.chars().take(family_len).collect();
         let given: String = native.chars().skip(family_len).collect();
         // Only when the characters are the romanised name (not an English given name).
-        let same_name = fold_compact(&given) == fold_compact(&e.name.given);
+        let same_name = fold_name(&given).replace(' ', "") == fold_compact(&e.name.given);
         if same_name && e.locale == Locale::China && rng.gen_bool(r.characters) {
             return (given, family);
         }
