@@ -92,8 +92,9 @@ impl GuestColumns {
     }
 }
 
-/// Identity or search keys of the given guests: `(keys, owners)`, in key order, so the
-/// server walks each index from one end to the other instead of jumping between pages.
+/// Identity or search keys of the given guests: `(keys, owners)`, each pair once (the
+/// inserts have no `ON CONFLICT`), in key order, so the server walks each index from one
+/// end to the other instead of jumping between pages.
 fn keys_of(guests: &[&[Guest]], keys: impl Fn(&Guest) -> Vec<String>) -> (Vec<String>, Vec<i64>) {
     let mut pairs: Vec<(String, i64)> = guests
         .iter()
@@ -101,6 +102,7 @@ fn keys_of(guests: &[&[Guest]], keys: impl Fn(&Guest) -> Vec<String>) -> (Vec<St
         .flat_map(|g| keys(g).into_iter().map(|k| (k, g.id)))
         .collect();
     pairs.sort_unstable();
+    pairs.dedup();
     pairs.into_iter().unzip()
 }
 
