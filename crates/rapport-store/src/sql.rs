@@ -10,6 +10,7 @@ pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/sqlite/0006_segments.sql")),
     (7, include_str!("../migrations/sqlite/0007_stay_spend.sql")),
     (8, include_str!("../migrations/sqlite/0008_import_checks.sql")),
+    (9, include_str!("../migrations/sqlite/0009_import_spend_totals.sql")),
 ];
 pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -19,6 +20,7 @@ pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/postgres/0006_segments.sql")),
     (7, include_str!("../migrations/postgres/0007_stay_spend.sql")),
     (8, include_str!("../migrations/postgres/0008_import_checks.sql")),
+    (9, include_str!("../migrations/postgres/0009_import_spend_totals.sql")),
 ];
 
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str =

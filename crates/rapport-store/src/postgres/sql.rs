@@ -54,6 +54,12 @@ pub(super) const INSERT_STAYS: &str = "INSERT INTO stays (id, guest_id, hotel_id
 pub(super) const INSERT_SPEND_LINES: &str = "INSERT INTO spend_lines (stay_id, guest_id, hotel_id, category, amount_minor, currency, \
      posted_on, description) \
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::date[], $8::text[])";
+/// Marks an import's transaction: its spend lines' totals are written by
+/// [`INSERT_STAY_SPEND`], not by the insert trigger (migration 9).
+pub(super) const MARK_SPEND_TOTALS_WRITTEN: &str = "SELECT set_config('rapport.spend_totals_written', 'on', true)";
+/// Totals of stays created in the same transaction: none can have a row yet.
+pub(super) const INSERT_STAY_SPEND: &str = "INSERT INTO stay_spend (stay_id, room, food_beverage, spa, laundry, minibar, other) \
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])";
 pub(super) const INSERT_NOTES: &str = "INSERT INTO notes (guest_id, stay_id, hotel_id, body, author, created_at) \
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])";
 

@@ -10,7 +10,7 @@ use chrono::Utc;
 use rapport_domain::guest::GuestId;
 use rapport_domain::hotel::HotelId;
 use rapport_domain::ingest::{plan_ingest_keyed, GuestRef, IncomingBooking, KnownState, PlannedStay};
-use rapport_domain::stay::{SpendCategory, StayId};
+use rapport_domain::stay::StayId;
 use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
@@ -112,20 +112,11 @@ fn insert_spend_with_totals(tx: &Transaction, planned: &[PlannedStay], stays: &[
     let _off = TriggersOff::new(tx)?;
     let mut totals = tx.prepare_cached(&for_sqlite(sql::ADD_STAY_SPEND))?;
     for (p, &(stay, guest)) in planned.iter().zip(stays) {
-        if p.stay.spend.is_empty() {
-            // Like the trigger: no lines, no totals row.
+        // Like the trigger: no lines, no totals row.
+        let Some([room, food, spa, laundry, minibar, other]) = crate::value::stay_spend_totals(&p.stay) else {
             continue;
-        }
+        };
         insert_spend_lines(tx, stay, guest, &p.stay)?;
-        let mut by_category = [0i64; SpendCategory::ALL.len()];
-        for line in &p.stay.spend {
-            let column = SpendCategory::ALL
-                .iter()
-                .position(|c| *c == line.category)
-                .expect("every category has a column");
-            by_category[column] += line.amount.minor;
-        }
-        let [room, food, spa, laundry, minibar, other] = by_category;
         totals.execute(params![stay, room, food, spa, laundry, minibar, other])?;
     }
     Ok(())
