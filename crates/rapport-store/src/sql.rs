@@ -10,6 +10,7 @@ pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/sqlite/0006_segments.sql")),
     (7, include_str!("../migrations/sqlite/0007_stay_spend.sql")),
     (8, include_str!("../migrations/sqlite/0008_import_checks.sql")),
+    (9, include_str!("../migrations/sqlite/0009_import_spend_totals.sql")),
 ];
 pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -19,6 +20,7 @@ pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/postgres/0006_segments.sql")),
     (7, include_str!("../migrations/postgres/0007_stay_spend.sql")),
     (8, include_str!("../migrations/postgres/0008_import_checks.sql")),
+    (9, include_str!("../migrations/postgres/0009_import_spend_totals.sql")),
 ];
 
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
@@ -66,6 +68,13 @@ pub(crate) const INSERT_STAY: &str = "INSERT INTO stays (guest_id, hotel_id, ext
 pub(crate) const STAY_REF_EXISTS: &str = "SELECT 1 FROM stays WHERE hotel_id = $1 AND external_ref = $2";
 pub(crate) const INSERT_SPEND: &str = "INSERT INTO spend_lines (stay_id, guest_id, hotel_id, category, amount_minor, currency, posted_on, \
      description) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+/// Adds to a stay's spend totals (columns in the order of `SpendCategory::ALL`). The import
+/// writes these itself, once per stay, where other paths leave them to the triggers.
+pub(crate) const ADD_STAY_SPEND: &str = "INSERT INTO stay_spend (stay_id, room, food_beverage, spa, laundry, minibar, other) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (stay_id) DO UPDATE SET room = stay_spend.room + excluded.room, \
+     food_beverage = stay_spend.food_beverage + excluded.food_beverage, spa = stay_spend.spa + excluded.spa, \
+     laundry = stay_spend.laundry + excluded.laundry, minibar = stay_spend.minibar + excluded.minibar, \
+     other = stay_spend.other + excluded.other";
 pub(crate) const SPEND_COLUMNS: &str = "id, stay_id, guest_id, hotel_id, category, amount_minor, currency, posted_on, description";
 
 pub(crate) const NOTE_COLUMNS: &str = "id, guest_id, stay_id, hotel_id, body, author, created_at";

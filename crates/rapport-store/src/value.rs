@@ -25,6 +25,25 @@ pub(crate) struct RealisedStay<'a> {
     pub special_requests: bool,
 }
 
+/// A new stay's spend by category, in the columns of `stay_spend` (the order of
+/// `SpendCategory::ALL`), as the triggers of migration 7 would add it up; `None` for a stay
+/// without lines, which gets no totals row. The import writes these itself.
+pub(crate) fn stay_spend_totals(stay: &rapport_domain::stay::NewStay) -> Option<[i64; SPEND_CATEGORIES]> {
+    use rapport_domain::stay::SpendCategory;
+    if stay.spend.is_empty() {
+        return None;
+    }
+    let mut totals = [0; SPEND_CATEGORIES];
+    for line in &stay.spend {
+        let column = SpendCategory::ALL
+            .iter()
+            .position(|c| *c == line.category)
+            .expect("every category has a column");
+        totals[column] += line.amount.minor;
+    }
+    Some(totals)
+}
+
 /// Spend per stay id and category, from a scan of the per-stay totals (`sql::STAY_SPEND`).
 pub(crate) struct SpendByStay(Vec<[i64; SPEND_CATEGORIES]>);
 

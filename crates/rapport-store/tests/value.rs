@@ -3,6 +3,7 @@
 
 use chrono::{Duration, NaiveDate};
 use rapport_domain::guest::GuestProfile;
+use rapport_domain::ingest::IncomingBooking;
 use rapport_domain::money::{Currency, Money};
 use rapport_domain::names::GuestName;
 use rapport_domain::stay::{NewSpendLine, NewStay, SpendCategory, StayStatus};
@@ -179,5 +180,45 @@ backend_tests! {
         let facts = store.stay_facts().await.unwrap();
         assert_eq!(facts.stays.len(), 1);
         assert_eq!(facts.stays[0].spend, [30_100, 0, 2_500, 0, 0, 0], "room, food and drink, spa, ...");
+    }
+
+    fn imported_stays_get_their_spend_totals_and_later_lines_still_add_to_them(db) {
+        // The import writes each stay's totals itself, with the per-line triggers off for
+        // its spend lines; every other writer, on the same connection too, relies on them.
+        let store = db.store.as_ref();
+        let h = rapport_store::testing::hotel(store, "LIS", "Europe/Lisbon", "EUR").await;
+        let booking = |i: u32, lines: &[i64]| {
+            let mut stay = stay(h.id, day(2026, 1, i), StayStatus::CheckedOut, lines);
+            stay.external_ref = Some(format!("R{i}"));
+            if let Some(extra) = stay.spend.get_mut(2) {
+                extra.category = SpendCategory::Spa;
+            }
+            IncomingBooking {
+                line: u64::from(i),
+                profile: GuestProfile { name: GuestName { given: format!("Guest {i}"), family: "Silva".into(), ..Default::default() }, ..Default::default() },
+                consents: vec![],
+                stay: Some(stay),
+                notes: vec![],
+            }
+        };
+        let rows = vec![booking(1, &[30_000, 4_500, 2_000, 1_000]), booking(2, &[]), booking(3, &[12_000])];
+        store.import_batch(rows.clone()).await.unwrap();
+        store.import_batch(rows).await.unwrap();
+        let ana = guest(store, "Ana").await;
+        store.add_stay(ana, stay(h.id, day(2026, 2, 1), StayStatus::CheckedOut, &[7_000, 800])).await.unwrap();
+
+        let mut facts = store.stay_facts().await.unwrap();
+        facts.stays.sort_by_key(|f| f.arrival);
+        let spend: Vec<_> = facts.stays.iter().map(|f| f.spend).collect();
+        assert_eq!(
+            spend,
+            [
+                [30_000, 4_500 + 1_000, 2_000, 0, 0, 0],
+                [0; 6],
+                [12_000, 0, 0, 0, 0, 0],
+                [7_000, 800, 0, 0, 0, 0],
+            ],
+            "a re-import adds nothing; the stay added after the import has its totals from the triggers"
+        );
     }
 }

@@ -34,7 +34,10 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBoo
     let now = Utc::now();
     let (ids, stay_ids) = write::next_ids(tx, plan.new_guests.len(), plan.new_stays.len()).await?;
 
-    let mut writes = Writes::default();
+    let mut writes = Writes {
+        spend_totals: true,
+        ..Writes::default()
+    };
     let mut new_guests = Vec::with_capacity(plan.new_guests.len());
     for ((profile, records), id) in plan.new_guests.iter().zip(&ids) {
         writes.consents.extend(records.iter().map(|c| (*id, c)));

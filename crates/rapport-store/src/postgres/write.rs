@@ -16,6 +16,7 @@ use deadpool_postgres::Transaction;
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId};
 use rapport_domain::hotel::HotelId;
 use rapport_domain::stay::{NewStay, StayId};
+use rapport_value::facts::SPEND_CATEGORIES;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Statement;
 
@@ -52,6 +53,9 @@ pub(super) struct Writes<'a> {
     pub consents: Vec<(GuestId, &'a ConsentRecord)>,
     pub stays: Vec<StayRow<'a>>,
     pub notes: Vec<NoteRow<'a>>,
+    /// Write the new stays' spend totals here instead of leaving them to the insert
+    /// trigger (an import; see migration 9). Only for stays created by these writes.
+    pub spend_totals: bool,
 }
 
 /// Ids for `guests` new profiles and `stays` new stays, ascending, in one round trip.
@@ -92,8 +96,9 @@ impl GuestColumns {
     }
 }
 
-/// Identity or search keys of the given guests: `(keys, owners)`, in key order, so the
-/// server walks each index from one end to the other instead of jumping between pages.
+/// Identity or search keys of the given guests: `(keys, owners)`, each pair once (the
+/// inserts have no `ON CONFLICT`), in key order, so the server walks each index from one
+/// end to the other instead of jumping between pages.
 fn keys_of(guests: &[&[Guest]], keys: impl Fn(&Guest) -> Vec<String>) -> (Vec<String>, Vec<i64>) {
     let mut pairs: Vec<(String, i64)> = guests
         .iter()
@@ -101,6 +106,7 @@ fn keys_of(guests: &[&[Guest]], keys: impl Fn(&Guest) -> Vec<String>) -> (Vec<St
         .flat_map(|g| keys(g).into_iter().map(|k| (k, g.id)))
         .collect();
     pairs.sort_unstable();
+    pairs.dedup();
     pairs.into_iter().unzip()
 }
 
@@ -158,8 +164,19 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
     if !stays.ids.is_empty() {
         steps.push((sql::INSERT_STAYS, stays.params()));
     }
+    let totals = if w.spend_totals {
+        SpendTotals::of(&w.stays)
+    } else {
+        SpendTotals::default()
+    };
+    if !totals.stays.is_empty() {
+        steps.push((sql::MARK_SPEND_TOTALS_WRITTEN, vec![]));
+    }
     if !spend.stays.is_empty() {
         steps.push((sql::INSERT_SPEND_LINES, spend.params()));
+    }
+    if !totals.stays.is_empty() {
+        steps.push((sql::INSERT_STAY_SPEND, totals.params()));
     }
     if !note_guests.is_empty() {
         steps.push((
@@ -317,5 +334,33 @@ impl<'a> SpendColumns<'a> {
             &self.posted,
             &self.descriptions,
         ]
+    }
+}
+
+/// Per-stay spend totals as `stay_spend` columns, for stays with lines.
+#[derive(Default)]
+struct SpendTotals {
+    stays: Vec<i64>,
+    by_category: [Vec<i64>; SPEND_CATEGORIES],
+}
+
+impl SpendTotals {
+    fn of(rows: &[StayRow<'_>]) -> Self {
+        let mut t = Self::default();
+        for r in rows {
+            if let Some(totals) = crate::value::stay_spend_totals(r.stay) {
+                t.stays.push(r.id);
+                for (column, amount) in t.by_category.iter_mut().zip(totals) {
+                    column.push(amount);
+                }
+            }
+        }
+        t
+    }
+
+    fn params(&self) -> Params<'_> {
+        let mut p: Params<'_> = vec![&self.stays];
+        p.extend(self.by_category.iter().map(|c| c as &(dyn ToSql + Sync)));
+        p
     }
 }

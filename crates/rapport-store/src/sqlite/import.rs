@@ -1,13 +1,20 @@
 //! Import batches on SQLite: look up what the batch's keys point at, plan in the domain
 //! core, write the plan — all inside the writer's one transaction, so a batch is atomic
 //! and a concurrent import cannot create the same guest twice.
+//!
+//! Stays go in first, then their spend lines with each stay's totals: the per-line
+//! trigger that keeps `stay_spend` (migration 7) is switched off for those inserts and the
+//! totals written once per stay instead, which saves a view lookup and an upsert per line.
 
 use chrono::Utc;
+use rapport_domain::guest::GuestId;
 use rapport_domain::hotel::HotelId;
-use rapport_domain::ingest::{plan_ingest_keyed, GuestRef, IncomingBooking, KnownState};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rapport_domain::ingest::{plan_ingest_keyed, GuestRef, IncomingBooking, KnownState, PlannedStay};
+use rapport_domain::stay::StayId;
+use rusqlite::config::DbConfig;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::{guest_doc, insert_consent, insert_stay, next_guest_id, put_guest_doc, GuestKeys};
+use super::{guest_doc, insert_consent, insert_spend_lines, insert_stay_row, next_guest_id, put_guest_doc, text, GuestKeys};
 use crate::sql::{self, for_sqlite};
 use crate::{BatchOutcome, Result};
 
@@ -79,18 +86,59 @@ pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Resu
         GuestRef::Existing(id) => id,
         GuestRef::New(i) => new_ids[i],
     };
+    let created_at = text::timestamp(now);
     let mut note = tx.prepare_cached(&for_sqlite(sql::INSERT_NOTE))?;
+    let mut stays = Vec::with_capacity(plan.new_stays.len());
     for (planned, key) in plan.new_stays.iter().zip(&joined) {
         let guest = resolve(planned.guest);
-        let stay = insert_stay(tx, guest, &planned.stay, key.as_deref())?;
+        let stay = insert_stay_row(tx, guest, &planned.stay, key.as_deref(), &created_at)?;
         for n in &planned.notes {
             note.query_row(params![guest, stay, planned.stay.hotel_id, n.body, n.author, n.created_at], |_| {
                 Ok(())
             })?;
         }
+        stays.push((stay, guest));
     }
+    insert_spend_with_totals(tx, &plan.new_stays, &stays)?;
     Ok(BatchOutcome {
         rows: plan.outcomes,
         new_guest_ids: new_ids,
     })
+}
+
+/// The spend lines of the batch's new stays, and each stay's totals in one upsert, with
+/// the triggers that would otherwise add every line to them switched off.
+fn insert_spend_with_totals(tx: &Transaction, planned: &[PlannedStay], stays: &[(StayId, GuestId)]) -> Result<()> {
+    let _off = TriggersOff::new(tx)?;
+    let mut totals = tx.prepare_cached(&for_sqlite(sql::ADD_STAY_SPEND))?;
+    for (p, &(stay, guest)) in planned.iter().zip(stays) {
+        // Like the trigger: no lines, no totals row.
+        let Some([room, food, spa, laundry, minibar, other]) = crate::value::stay_spend_totals(&p.stay) else {
+            continue;
+        };
+        insert_spend_lines(tx, stay, guest, &p.stay)?;
+        totals.execute(params![stay, room, food, spa, laundry, minibar, other])?;
+    }
+    Ok(())
+}
+
+/// Triggers off on this connection until dropped (SQLite expires prepared statements when
+/// this changes, so cached ones are compiled again without, then with, the trigger code).
+/// Only for writes that do themselves what the triggers would; other writers on the same
+/// connection always run with triggers on, even after a panic here.
+struct TriggersOff<'c>(&'c Connection);
+
+impl<'c> TriggersOff<'c> {
+    fn new(conn: &'c Connection) -> Result<Self> {
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+        Ok(Self(conn))
+    }
+}
+
+impl Drop for TriggersOff<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.0.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true) {
+            tracing::error!(error = %e, "cannot switch SQLite triggers back on");
+        }
+    }
 }

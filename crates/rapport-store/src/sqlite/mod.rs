@@ -4,6 +4,7 @@ mod console;
 mod import;
 mod merges;
 mod pool;
+mod text;
 mod value;
 
 use std::path::Path;
@@ -215,16 +216,22 @@ fn insert_consent(tx: &Transaction, guest: GuestId, c: &ConsentRecord) -> Result
 /// key through which an import joined the stay to a stored profile (undoing a merge needs
 /// it); written with the row, not by a later update that would rewrite it.
 fn insert_stay(tx: &Transaction, guest: GuestId, s: &NewStay, joined_by: Option<&str>) -> Result<StayId> {
-    let now = Utc::now();
-    let id: StayId = tx
-        .prepare_cached(&for_sqlite(sql::INSERT_STAY))?
+    let id = insert_stay_row(tx, guest, s, joined_by, &text::timestamp(Utc::now()))?;
+    insert_spend_lines(tx, id, guest, s)?;
+    Ok(id)
+}
+
+/// The stay alone, stamped `created_at` (text as rusqlite writes a timestamp: an import
+/// formats its time once per batch).
+fn insert_stay_row(tx: &Transaction, guest: GuestId, s: &NewStay, joined_by: Option<&str>, created_at: &str) -> Result<StayId> {
+    tx.prepare_cached(&for_sqlite(sql::INSERT_STAY))?
         .query_row(
             params![
                 guest,
                 s.hotel_id,
                 s.external_ref,
-                s.arrival,
-                s.departure,
+                text::date(s.arrival),
+                text::date(s.departure),
                 s.room_type,
                 s.rate.map(|r| r.minor),
                 s.rate.map(|r| r.currency.code()),
@@ -234,27 +241,30 @@ fn insert_stay(tx: &Transaction, guest: GuestId, s: &NewStay, joined_by: Option<
                 s.children,
                 s.special_requests,
                 s.status.as_str(),
-                s.booked_at,
-                now,
+                s.booked_at.map(text::date),
+                created_at,
                 joined_by
             ],
             |r| r.get(0),
         )
-        .map_err(|e| conflict(e, "a stay with this reservation reference"))?;
+        .map_err(|e| conflict(e, "a stay with this reservation reference"))
+}
+
+fn insert_spend_lines(tx: &Transaction, stay: StayId, guest: GuestId, s: &NewStay) -> Result<()> {
     let mut ins = tx.prepare_cached(&for_sqlite(sql::INSERT_SPEND))?;
     for line in &s.spend {
         ins.execute(params![
-            id,
+            stay,
             guest,
             s.hotel_id,
             line.category.as_str(),
             line.amount.minor,
             line.amount.currency.code(),
-            line.posted_on,
+            text::date(line.posted_on),
             line.description
         ])?;
     }
-    Ok(id)
+    Ok(())
 }
 
 fn in_scope<T>(items: Vec<T>, scope: &Scope, hotel: impl Fn(&T) -> Option<HotelId>) -> Vec<T> {

@@ -1,0 +1,5 @@
+-- The import writes its stays' spend totals itself (SQLite). Kept in step with migrations/postgres.
+--
+-- Nothing to change: SQLite's import switches the connection's triggers off for its spend
+-- lines and writes their stays' totals itself (see `sqlite::import`); PostgreSQL needs its
+-- insert trigger to recognise the import's transaction.
