@@ -84,8 +84,8 @@ pub enum MatchDecision {
 
 /// The two thresholds on the match probability. The defaults make a wrong merge rarer than a
 /// missed one: an unmerged duplicate costs a reviewer a click later, a wrong merge shows one
-/// guest another's allergies. On the generator's hard setting at 0.995, 0.4 % of merged
-/// pairs are wrong and 3.2 % of duplicate pairs are missed (`docs/benchmarks.md`).
+/// guest another's allergies. On the generator's hard setting at 0.98, 0.4 % of merged
+/// pairs are wrong and 3.5 % of duplicate pairs are missed (`docs/benchmarks.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MatchThresholds {
     pub auto_merge: f64,
@@ -95,7 +95,7 @@ pub struct MatchThresholds {
 impl Default for MatchThresholds {
     fn default() -> Self {
         Self {
-            auto_merge: 0.995,
+            auto_merge: 0.98,
             review: 0.80,
         }
     }

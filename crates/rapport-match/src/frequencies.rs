@@ -46,10 +46,22 @@ impl Counts {
         if self.values == 0 {
             return 0.0;
         }
+        (self.average_agreement() / self.share(k)).log2().clamp(-cap, cap)
+    }
+
+    fn count(&self, k: u64) -> u32 {
+        self.by_value.get(&k).copied().unwrap_or(0)
+    }
+
+    /// The share of values equal to the one keyed `k` (counted at least once).
+    fn share(&self, k: u64) -> f64 {
+        f64::from(self.by_value.get(&k).copied().unwrap_or(1).max(1)) / self.values as f64
+    }
+
+    /// The chance that two random values agree: Σ share².
+    fn average_agreement(&self) -> f64 {
         let n = self.values as f64;
-        let tf = f64::from(self.by_value.get(&k).copied().unwrap_or(1).max(1)) / n;
-        let u_avg = self.sum_sq as f64 / (n * n);
-        (u_avg / tf).log2().clamp(-cap, cap)
+        self.sum_sq as f64 / (n * n)
     }
 }
 
@@ -58,6 +70,8 @@ impl Counts {
 pub struct TermFrequencies {
     given: Counts,
     family: Counts,
+    /// Whole names, given and family in either order.
+    full: Counts,
     contact: Counts,
     countries: CountriesOfNames,
 }
@@ -73,6 +87,9 @@ struct CountriesOfNames {
 
 /// Bearers with a country a family name needs before where they live says anything.
 const MIN_BEARERS: u32 = 20;
+
+/// Bearers a whole name needs before its own frequency weighs it (see `adjustment`).
+const MIN_NAME_BEARERS: u32 = 3;
 
 impl CountriesOfNames {
     fn update(&mut self, family: &str, country: &str, add: bool) {
@@ -111,6 +128,16 @@ fn name_key(v: &str) -> u64 {
     key(b'n', &[v])
 }
 
+/// The whole name, the same key whichever part was recorded as given.
+fn full_name_key(p: &Prepared) -> u64 {
+    let (x, y) = (&p.given.compact, &p.family.compact);
+    if x <= y {
+        key(b'w', &[x, y])
+    } else {
+        key(b'w', &[y, x])
+    }
+}
+
 fn contact_key(v: &str) -> u64 {
     key(b'c', &[v])
 }
@@ -132,6 +159,9 @@ impl TermFrequencies {
         if !p.family.is_empty() {
             apply(&mut self.family, name_key(&p.family.compact));
         }
+        if !p.given.is_empty() && !p.family.is_empty() {
+            apply(&mut self.full, full_name_key(p));
+        }
         for v in p.emails.iter().chain(p.phones.iter()) {
             apply(&mut self.contact, contact_key(v));
         }
@@ -145,6 +175,21 @@ impl TermFrequencies {
     pub fn adjustment(&self, field: Field, pattern: Pattern, a: &Prepared, b: &Prepared, cap: FrequencyCap) -> f64 {
         if !field.has_term_frequency() || pattern.level(field) != field.top_level() {
             return 0.0;
+        }
+        let both_names = [Field::GivenName, Field::FamilyName].map(|f| pattern.level(f) == f.top_level());
+        if matches!(field, Field::GivenName | Field::FamilyName)
+            && both_names == [true, true]
+            && self.full.count(full_name_key(a)) >= MIN_NAME_BEARERS
+        {
+            // The whole name agrees: how rare the *name* is, not each part. Parts of a name
+            // are not independent (`Syed Imran` goes with `bin Hassan`, `Wei` with `Wang`):
+            // two strangers share the whole name as often as its own share, against the
+            // product of two average agreements the parts' weights assume. Split over the
+            // two parts for the evidence. A name too few bear says nothing this way (in a base
+            // of 2,000 no name can be rarer than 2 in 2,000, far above the product), so the
+            // parts' own frequencies weigh it.
+            let whole = (self.given.average_agreement() * self.family.average_agreement() / self.full.share(full_name_key(a))).log2();
+            return whole.clamp(-2.0 * cap.0, 2.0 * cap.0) / 2.0;
         }
         // With swapped names one of the two records holds the value in the other part, and
         // which one is unknown: the commoner reading counts.
@@ -207,5 +252,40 @@ mod tests {
             tf.remove(&named("Smith", ["GB", "US", "AU", "IE"][i % 4]));
         }
         assert_eq!(tf.country_agreement_surprise(&named("Smith", "GB")), None);
+    }
+
+    fn person(given: &str, family: &str) -> Prepared {
+        Prepared::new(&Person {
+            given_name: given.into(),
+            family_name: family.into(),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn a_whole_name_is_weighed_by_how_common_the_whole_name_is() {
+        // Ten given and ten family names, but the first given name always with the first
+        // family name (as `Syed Imran` goes with `bin Hassan`): each part is twice as common
+        // as the others, the whole name twenty times as common as any other whole name.
+        let mut tf = TermFrequencies::default();
+        for g in 0..10 {
+            for f in 0..10 {
+                let (g, f) = if g == 0 || f == 0 { (0, 0) } else { (g, f) };
+                tf.add(&person(&format!("given{g}"), &format!("family{f}")));
+            }
+        }
+        let both = Pattern::new([4, 4, 0, 0, 0, 0, 0, 0], false);
+        let name = |g: &str, f: &str| {
+            let p = person(g, f);
+            tf.adjustment(Field::GivenName, both, &p, &p, FrequencyCap::default())
+                + tf.adjustment(Field::FamilyName, both, &p, &p, FrequencyCap::default())
+        };
+        assert!(name("given0", "family0") < name("given3", "family4") - 3.0);
+        // Swapped, the same name.
+        assert_eq!(name("family0", "given0"), name("given0", "family0"));
+        // One part agreeing alone keeps its own frequency.
+        let given_only = Pattern::new([4, 1, 0, 0, 0, 0, 0, 0], false);
+        let p = person("given3", "family4");
+        assert!(tf.adjustment(Field::GivenName, given_only, &p, &p, FrequencyCap::default()) > 0.0);
     }
 }

@@ -39,7 +39,7 @@ pub struct DedupeArgs {
 
 #[derive(Args, Clone, Copy)]
 pub struct ThresholdArgs {
-    /// Match probability from which a pair is merged (default 0.995).
+    /// Match probability from which a pair is merged (default 0.98).
     #[arg(long)]
     auto_merge: Option<f64>,
     /// Match probability from which a pair is put to a person (default 0.8).
