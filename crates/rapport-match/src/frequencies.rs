@@ -55,7 +55,7 @@ impl Counts {
 
     /// The share of values equal to the one keyed `k` (counted at least once).
     fn share(&self, k: u64) -> f64 {
-        f64::from(self.by_value.get(&k).copied().unwrap_or(1).max(1)) / self.values as f64
+        f64::from(self.count(k).max(1)) / self.values as f64
     }
 
     /// The chance that two random values agree: Σ share².
