@@ -82,15 +82,7 @@ pub fn fit(
         let (ln_m, ln_u) = (logs(&m), logs(&u));
         for &(p, count) in patterns {
             let n = count as f64;
-            let (mut lm, mut lu) = (lambda.ln(), (1.0 - lambda).ln());
-            for f in Field::ALL {
-                let l = p.level(f) as usize;
-                if l > 0 {
-                    lm += ln_m[f.index()][l];
-                    lu += ln_u[f.index()][l];
-                }
-            }
-            let g = 1.0 / (1.0 + (lu - lm).exp());
+            let g = match_probability(p, &ln_m, &ln_u, lambda, None);
             matches += n * g;
             total += n;
             for f in Field::ALL {
@@ -129,20 +121,25 @@ pub fn m_of_left_out(patterns: &[(Pattern, u64)], fit: &EmFit, field: Field) -> 
     let mut counts = Field::ALL.map(|f| vec![0.0; f.level_count()]);
     for &(p, count) in patterns {
         let level = p.level(field) as usize;
-        if level == 0 {
-            continue;
+        if level > 0 {
+            counts[field.index()][level] += count as f64 * match_probability(p, &ln_m, &ln_u, fit.lambda, Some(field));
         }
-        let (mut lm, mut lu) = (fit.lambda.ln(), (1.0 - fit.lambda).ln());
-        for f in Field::ALL.into_iter().filter(|&f| f != field) {
-            let l = p.level(f) as usize;
-            if l > 0 {
-                lm += ln_m[f.index()][l];
-                lu += ln_u[f.index()][l];
-            }
-        }
-        counts[field.index()][level] += count as f64 / (1.0 + (lu - lm).exp());
     }
     shares(&counts)[field.index()].clone()
+}
+
+/// The E-step for one pattern: its probability of being a match, from every field's level
+/// except `left_out`'s (missing levels carry no evidence).
+fn match_probability(p: Pattern, ln_m: &LevelProbabilities, ln_u: &LevelProbabilities, lambda: f64, left_out: Option<Field>) -> f64 {
+    let (mut lm, mut lu) = (lambda.ln(), (1.0 - lambda).ln());
+    for f in Field::ALL.into_iter().filter(|&f| Some(f) != left_out) {
+        let l = p.level(f) as usize;
+        if l > 0 {
+            lm += ln_m[f.index()][l];
+            lu += ln_u[f.index()][l];
+        }
+    }
+    1.0 / (1.0 + (lu - lm).exp())
 }
 
 fn logs(p: &LevelProbabilities) -> LevelProbabilities {
