@@ -32,6 +32,9 @@ pub struct BatchReport {
     pub skipped: usize,
     /// Of the skipped, pairs marked never to merge.
     pub never_merge: usize,
+    /// Fields scored with the reference `m` because the base showed no duplicates to learn
+    /// them from (a new group's base, or one without repeat guests): see `docs/dedupe.md`.
+    pub learnt_nothing_for: Vec<String>,
     pub seconds_reading: f64,
     pub seconds_matching: f64,
     pub seconds_filing: f64,
@@ -64,7 +67,11 @@ pub async fn dedupe_base(store: Arc<dyn Store>, settings: MatchSettings, progres
     report.compared_pairs = found.stats.candidate_pairs;
     report.candidate_pairs = found.pairs.len();
     report.seconds_matching = start.elapsed().as_secs_f64();
+    report.learnt_nothing_for = found.model.from_reference.clone();
     tracing::info!(pairs = found.pairs.len(), seconds = report.seconds_matching, "base matched");
+    if !report.learnt_nothing_for.is_empty() {
+        tracing::info!(fields = ?report.learnt_nothing_for, "no duplicates in the base to learn from: these fields are scored with the reference model");
+    }
 
     let start = Instant::now();
     let Dedupe { pairs, .. } = found;

@@ -117,15 +117,23 @@ pub fn fit(
 /// `m` of `field` under a fit that left it out: its level shares among the pairs, each
 /// weighted by its probability of being a match according to the other fields (one E-step).
 pub fn m_of_left_out(patterns: &[(Pattern, u64)], fit: &EmFit, field: Field) -> Vec<f64> {
-    let (ln_m, ln_u) = (logs(&fit.m), logs(&fit.u));
     let mut counts = Field::ALL.map(|f| vec![0.0; f.level_count()]);
+    counts[field.index()] = matched_levels(patterns, fit, field, Some(field));
+    shares(&counts)[field.index()].clone()
+}
+
+/// How many of the pairs the fit takes for matches show each level of `field` (expected
+/// counts: each pair weighted by its match probability from every field but `left_out`).
+pub fn matched_levels(patterns: &[(Pattern, u64)], fit: &EmFit, field: Field, left_out: Option<Field>) -> Vec<f64> {
+    let (ln_m, ln_u) = (logs(&fit.m), logs(&fit.u));
+    let mut counts = vec![0.0; field.level_count()];
     for &(p, count) in patterns {
         let level = p.level(field) as usize;
         if level > 0 {
-            counts[field.index()][level] += count as f64 * match_probability(p, &ln_m, &ln_u, fit.lambda, Some(field));
+            counts[level] += count as f64 * match_probability(p, &ln_m, &ln_u, fit.lambda, left_out);
         }
     }
-    shares(&counts)[field.index()].clone()
+    counts
 }
 
 /// The E-step for one pattern: its probability of being a match, from every field's level

@@ -34,6 +34,7 @@ mod parallel;
 pub mod person;
 pub mod phonetic;
 pub mod prepare;
+pub mod reference;
 #[cfg(test)]
 mod test_base;
 mod training;

@@ -70,6 +70,10 @@ pub struct MatchModel {
     pub lambda: f64,
     pub em_iterations: usize,
     pub em_converged: bool,
+    /// Fields whose `m` is the reference ([`crate::reference`]) because no training session
+    /// found duplicates in the base to learn it from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from_reference: Vec<String>,
     pub settings: MatchSettings,
 }
 
@@ -100,6 +104,7 @@ impl MatchModel {
             lambda: fit.lambda,
             em_iterations: fit.iterations,
             em_converged: fit.converged,
+            from_reference: Vec::new(),
             settings,
         }
     }

@@ -152,6 +152,12 @@ pub async fn run_base(store: Arc<dyn Store>, args: &DedupeArgs, configured: Matc
             "  {:.1} s reading, {:.1} s matching, {:.1} s filing",
             report.seconds_reading, report.seconds_matching, report.seconds_filing
         );
+        if !report.learnt_nothing_for.is_empty() {
+            println!(
+                "  the base showed no duplicates to learn {} from: scored with the reference model (docs/dedupe.md)",
+                report.learnt_nothing_for.join(", ")
+            );
+        }
     }
     Ok(())
 }
