@@ -67,6 +67,9 @@ fn given_level(a: &NamePart, b: &NamePart) -> u8 {
     if a.nickname_of(b) || words_within(a, b) {
         return 3;
     }
+    if abbreviates(&a.compact, &b.compact) || abbreviates(&b.compact, &a.compact) {
+        return 2;
+    }
     let jw = jaro_winkler(&a.compact, &b.compact);
     if jw >= 0.92 || (a.compact.len() >= 5 && within_one_edit(&a.compact, &b.compact)) {
         3
@@ -75,6 +78,18 @@ fn given_level(a: &NamePart, b: &NamePart) -> u8 {
     } else {
         1
     }
+}
+
+/// A name written as its consonants (`Jn` for `John` or `Jun`, `Wm` for `William`, `Dn` for
+/// `Daniel`), as clerks abbreviate: no vowel, the same first letter, and its letters in
+/// order within the other name. It says no more than an initial does.
+fn abbreviates(short: &str, long: &str) -> bool {
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    if short.len() < 2 || short.len() >= long.len() || short.chars().any(vowel) || short.chars().next() != long.chars().next() {
+        return false;
+    }
+    let mut rest = long.chars();
+    short.chars().all(|c| rest.any(|x| x == c))
 }
 
 /// One slip in a short name (`Wie`/`Wei`, `Zpu`/`Zou`): Jaro-Winkler scores those as
@@ -345,6 +360,16 @@ mod tests {
             levels(&prepared("Jonathan", "Smyth", ""), &prepared("Jonathon", "Smith", "")),
             (3, 3, 0)
         );
+    }
+
+    #[test]
+    fn a_name_written_as_its_consonants_is_like_an_initial() {
+        let given = |a: &str, b: &str| levels(&prepared(a, "Smith", ""), &prepared(b, "Smith", "")).0;
+        assert_eq!(given("Jn", "John"), 2);
+        assert_eq!(given("Wm", "William"), 2);
+        assert_eq!(given("Mn", "Min"), 2);
+        assert_eq!(given("Jn", "Mary"), 1, "another first letter");
+        assert_eq!(given("Jm", "John"), 1, "letters not in the name");
     }
 
     #[test]
