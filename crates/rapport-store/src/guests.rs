@@ -24,6 +24,26 @@ pub(crate) fn new_guest(id: GuestId, profile: GuestProfile, consents: &[ConsentR
     guest
 }
 
+/// A profile as it is after its latest change, for a reader following the base
+/// ([`crate::Store::guests_changed_after`]).
+#[derive(Debug, Clone)]
+pub struct GuestChange {
+    pub id: GuestId,
+    /// When it changed, by the database's clock ([`crate::Store::clock`]).
+    pub changed_at: DateTime<Utc>,
+    /// The profile, or `None` when it has been merged away.
+    pub guest: Option<Guest>,
+}
+
+/// Columns: see [`crate::sql::GUESTS_CHANGED_AFTER`].
+pub(crate) fn guest_change(r: &impl crate::rows::Cols) -> Result<GuestChange> {
+    Ok(GuestChange {
+        id: r.col(0)?,
+        changed_at: r.col(1)?,
+        guest: r.col::<Option<String>>(2)?.map(|doc| crate::GuestDoc(doc).decode()).transpose()?,
+    })
+}
+
 /// A stored profile's document, or `Merged` when it is a tombstone of a merge.
 pub(crate) fn live_doc(id: GuestId, doc: String, merged_into: Option<GuestId>) -> Result<crate::GuestDoc> {
     match merged_into {

@@ -33,7 +33,8 @@ use rapport_domain::stay::{NewStay, Note, SpendLine, Stay, StayId};
 pub use auth::{NewSession, NewToken, NewUser, Session, StaffUser, TokenInfo};
 pub use error::StoreError;
 pub use figures::{GroupFigures, MonthRevenue, TouchMark, Visits};
-pub(crate) use guests::{check_version, guest_json, live_doc, new_guest, rank_search_hits};
+pub use guests::GuestChange;
+pub(crate) use guests::{check_version, guest_change, guest_json, live_doc, new_guest, rank_search_hits};
 pub use merges::{CandidateOutcome, MergeRecord, MergeRequest, NeverMergeMark, PairDecision, PairStatus, ReviewPair};
 pub use open::open;
 pub use value::{StoredReport, StoredValue, TierChange};
@@ -105,6 +106,16 @@ pub trait Store: Send + Sync + 'static {
     /// At most `limit` live profiles (not merged away) with an id above `after`, lowest id
     /// first: pages through the whole base for matching (`after` = the last id seen, 0 to start).
     async fn live_guests_after(&self, after: GuestId, limit: i64) -> Result<Vec<Guest>>;
+    /// The database's clock: the one that stamps [`GuestChange::changed_at`], whichever
+    /// process made the change.
+    async fn clock(&self) -> Result<DateTime<Utc>>;
+    /// At most `limit` profiles changed after the point (`at`, `id`) — created, edited, merged
+    /// away or restored, by this process or any other — in order of (change time, id): a
+    /// reader asks from a time (`id` 0), then from the last row's pair for the next page. A
+    /// change is stamped when written and seen when committed, so a transaction committing
+    /// late carries an earlier stamp: a reader looks back over a window. Profiles not changed
+    /// since migration 10 are not listed.
+    async fn guests_changed_after(&self, at: DateTime<Utc>, id: GuestId, limit: i64) -> Result<Vec<GuestChange>>;
     /// Profiles whose search keys start with any of `prefixes`, best (exact) first.
     async fn search_guests(&self, prefixes: &[String], limit: i64) -> Result<Vec<Guest>>;
 

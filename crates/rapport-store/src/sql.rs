@@ -11,6 +11,7 @@ pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/sqlite/0007_stay_spend.sql")),
     (8, include_str!("../migrations/sqlite/0008_import_checks.sql")),
     (9, include_str!("../migrations/sqlite/0009_import_spend_totals.sql")),
+    (10, include_str!("../migrations/sqlite/0010_guest_changes.sql")),
 ];
 pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -21,6 +22,7 @@ pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/postgres/0007_stay_spend.sql")),
     (8, include_str!("../migrations/postgres/0008_import_checks.sql")),
     (9, include_str!("../migrations/postgres/0009_import_spend_totals.sql")),
+    (10, include_str!("../migrations/postgres/0010_guest_changes.sql")),
 ];
 
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
@@ -45,6 +47,11 @@ pub(crate) const GUEST_PAGE: &str = "SELECT doc FROM guests WHERE merged_into IS
 pub(crate) const GUEST_COUNT: &str = "SELECT count(*) FROM guests WHERE merged_into IS NULL";
 /// Keyset paging through every live profile: the index on the primary key, no OFFSET scan.
 pub(crate) const LIVE_GUESTS_AFTER: &str = "SELECT doc FROM guests WHERE merged_into IS NULL AND id > $1 ORDER BY id LIMIT $2";
+/// Keyset paging through the profiles changed after a point (migration 10): a range scan
+/// of the `(changed_at, id)` index. A tombstone's document is left out. Columns: id,
+/// changed_at, the document of a live profile.
+pub(crate) const GUESTS_CHANGED_AFTER: &str = "SELECT id, changed_at, CASE WHEN merged_into IS NULL THEN doc END FROM guests \
+     WHERE (changed_at, id) > ($1, $2) ORDER BY changed_at, id LIMIT $3";
 
 pub(crate) const DELETE_IDENTITIES: &str = "DELETE FROM guest_identities WHERE guest_id = $1";
 pub(crate) const INSERT_IDENTITY: &str = "INSERT INTO guest_identities (key, guest_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";

@@ -386,7 +386,7 @@ backend_tests! {
             assert_eq!(reopened.guest(guest.id).await.unwrap(), guest);
             assert_eq!(search(reopened.as_ref(), "张伟").await, vec![guest.id]);
         }
-        assert_eq!(applied_migrations(&db.url).await, vec![1, 2, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(applied_migrations(&db.url).await, vec![1, 2, 4, 5, 6, 7, 8, 9, 10]);
         // Ids keep counting after a reopen.
         let next = db.store.create_guest(person("Ann", "Lee", "", ""), vec![]).await.unwrap();
         assert!(next.id > guest.id);
@@ -410,5 +410,62 @@ async fn applied_migrations(url: &str) -> Vec<i64> {
             .iter()
             .map(|r| r.get(0))
             .collect()
+    }
+}
+
+/// Every profile changed after `since`, read in pages of one to walk the keyset: (id, its
+/// version, or `None` when merged away).
+async fn changed_since(store: &dyn Store, since: DateTime<Utc>) -> Vec<(i64, Option<i64>)> {
+    let (mut at, mut after, mut seen) = (since, 0, Vec::new());
+    loop {
+        let page = store.guests_changed_after(at, after, 1).await.unwrap();
+        let Some(c) = page.first() else { return seen };
+        assert!(c.changed_at > since, "stamped {} after {since}", c.changed_at);
+        (at, after) = (c.changed_at, c.id);
+        seen.push((c.id, c.guest.as_ref().map(|g| g.version)));
+    }
+}
+
+/// The database's clock, a little after the last write (SQLite stamps to the millisecond).
+async fn a_moment_later(store: &dyn Store) -> DateTime<Utc> {
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let now = store.clock().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    now
+}
+
+backend_tests! {
+    fn a_server_following_the_base_sees_profiles_created_edited_merged_away_and_restored(db) {
+        let store = db.store.as_ref();
+        let start = a_moment_later(store).await;
+        let wei = store.create_guest(zhang_wei(), vec![]).await.unwrap();
+        let anna = store.create_guest(person("Anna", "Berg", "anna@example.se", ""), vec![]).await.unwrap();
+        assert_eq!(changed_since(store, start).await, vec![(wei.id, Some(1)), (anna.id, Some(1))]);
+
+        let edited_from = a_moment_later(store).await;
+        let mut profile = anna.profile.clone();
+        profile.tags.push("golf".into());
+        store.update_guest(anna.id, profile, Some(1)).await.unwrap();
+        assert_eq!(changed_since(store, edited_from).await, vec![(anna.id, Some(2))], "only the edited profile");
+
+        let merged_from = a_moment_later(store).await;
+        let request = rapport_store::MergeRequest {
+            decided_by: "anna".into(),
+            reason: "same person".into(),
+            probability: None,
+            evidence: vec![],
+        };
+        let merge = store.merge_guests(wei.id, anna.id, request).await.unwrap();
+        let mut merged = changed_since(store, merged_from).await;
+        merged.sort_unstable();
+        assert_eq!(merged, vec![(wei.id, Some(2)), (anna.id, None)], "the survivor grew, the absorbed is gone");
+
+        let undone_from = a_moment_later(store).await;
+        store.undo_merge(merge.id, "anna").await.unwrap();
+        let mut undone = changed_since(store, undone_from).await;
+        undone.sort_unstable();
+        assert_eq!(undone, vec![(wei.id, Some(3)), (anna.id, Some(2))], "both back as they were");
+
+        assert_eq!(changed_since(store, a_moment_later(store).await).await, vec![], "nothing since");
     }
 }

@@ -21,7 +21,8 @@ pub struct FileConfig {
     /// Value analysis settings (`[value]`: group currency, exchange rates, tier thresholds).
     #[serde(default)]
     pub value: crate::analyze_cmd::ValueConfig,
-    /// Duplicate detection (`[dedupe]`: `auto_merge` and `review` probability thresholds).
+    /// Duplicate detection (`[dedupe]`: `auto_merge` and `review` probability thresholds,
+    /// `catch_up_seconds`).
     #[serde(default)]
     pub dedupe: DedupeConfig,
 }
@@ -33,6 +34,9 @@ pub struct FileConfig {
 pub struct DedupeConfig {
     pub auto_merge: Option<f64>,
     pub review: Option<f64>,
+    /// How often `serve` reads the profiles other processes (imports, `rapport dedupe`)
+    /// changed into its match index, in seconds (default 30).
+    pub catch_up_seconds: Option<f64>,
 }
 
 impl DedupeConfig {
@@ -45,6 +49,17 @@ impl DedupeConfig {
             t.review = v;
         }
         t
+    }
+
+    /// How often the server's match index catches up with changes made elsewhere.
+    pub fn catch_up_every(self) -> anyhow::Result<std::time::Duration> {
+        let Some(seconds) = self.catch_up_seconds else {
+            return Ok(rapport_dedupe::CATCH_UP_EVERY);
+        };
+        match std::time::Duration::try_from_secs_f64(seconds) {
+            Ok(every) if !every.is_zero() => Ok(every),
+            _ => anyhow::bail!("[dedupe] catch_up_seconds must be a positive number of seconds, not {seconds}"),
+        }
     }
 
     /// The matcher's settings with these thresholds (the server's arrivals, an import's check).
@@ -147,5 +162,19 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://flag.db");
         assert_eq!(c.addr, DEFAULT_ADDR);
         assert_eq!(c.phone_region, "CN");
+    }
+
+    #[test]
+    fn the_catch_up_interval_defaults_to_thirty_seconds_and_must_be_positive() {
+        let every = |text: &str| toml::from_str::<FileConfig>(text).unwrap().dedupe.catch_up_every();
+        assert_eq!(every("").unwrap(), std::time::Duration::from_secs(30));
+        assert_eq!(
+            every("[dedupe]\ncatch_up_seconds = 0.25").unwrap(),
+            std::time::Duration::from_millis(250)
+        );
+        for bad in ["0", "-5", "nan"] {
+            let e = every(&format!("[dedupe]\ncatch_up_seconds = {bad}")).unwrap_err();
+            assert!(e.to_string().contains("catch_up_seconds"), "{e}");
+        }
     }
 }

@@ -306,6 +306,7 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<()> {
     let region = Region::parse(&config.phone_region).map_err(anyhow::Error::msg)?;
     let benefits = config.value.benefit_plan().context("[[value.benefits]] in the configuration")?;
+    let catch_up_every = config.dedupe.catch_up_every()?;
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
@@ -314,7 +315,8 @@ async fn serve(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<()> {
     analyze_cmd::schedule_nightly(store.clone(), config.value.clone());
     let settings = config.dedupe.settings();
     // Built in the background: the server answers while the base is read and the model fitted.
-    let identity = rapport_dedupe::IdentityWatch::start(store.clone(), settings);
+    // Then it follows what imports and batch runs in other processes change.
+    let identity = rapport_dedupe::IdentityWatch::start(store.clone(), settings, catch_up_every);
     let api = rapport_http::AppState::new(store, region)
         .with_benefits(benefits)
         .with_identity(identity);

@@ -201,6 +201,18 @@ impl Store for PgStore {
         docs.iter().map(|r| GuestDoc(r.try_get(0)?).decode()).collect()
     }
 
+    async fn clock(&self) -> Result<DateTime<Utc>> {
+        Ok(self.client().await?.query_one(sql::CLOCK, &[]).await?.try_get(0)?)
+    }
+
+    async fn guests_changed_after(&self, at: DateTime<Utc>, id: GuestId, limit: i64) -> Result<Vec<crate::GuestChange>> {
+        let c = self.client().await?;
+        decode_all(
+            query(&c, shared::GUESTS_CHANGED_AFTER, &[&at, &id, &limit]).await?,
+            crate::guest_change,
+        )
+    }
+
     async fn search_guests(&self, prefixes: &[String], limit: i64) -> Result<Vec<Guest>> {
         let c = self.client().await?;
         let lookups = prefixes.iter().map(|p| {

@@ -79,3 +79,6 @@ pub(super) fn guest_notes_in() -> String {
          ORDER BY created_at DESC, id DESC"
     )
 }
+
+/// The clock that stamps `guests.changed_at` (migration 10).
+pub(super) const CLOCK: &str = "SELECT clock_timestamp()";

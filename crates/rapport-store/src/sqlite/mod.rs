@@ -30,6 +30,12 @@ use rapport_domain::duplicates::{MatchThresholds, ScoredPair};
 
 use pool::Pool;
 
+/// The clock that stamps `guests.changed_at` (migration 10): the host's, as text in
+/// [`CHANGE_STAMP`]'s format.
+const CLOCK: &str = "SELECT strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')";
+/// `changed_at` as the trigger writes it, so text order is time order.
+const CHANGE_STAMP: &str = "%Y-%m-%d %H:%M:%S%.3f+00:00";
+
 pub struct SqliteStore {
     pool: Arc<Pool>,
 }
@@ -390,6 +396,27 @@ impl Store for SqliteStore {
                 let mut stmt = c.prepare_cached(&for_sqlite(sql::LIVE_GUESTS_AFTER))?;
                 let docs: Vec<String> = stmt.query_map([after, limit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
                 docs.into_iter().map(|d| GuestDoc(d).decode()).collect()
+            })
+            .await
+    }
+
+    async fn clock(&self) -> Result<DateTime<Utc>> {
+        self.pool.read(|c| Ok(c.query_row(CLOCK, [], |r| r.get(0))?)).await
+    }
+
+    async fn guests_changed_after(&self, at: DateTime<Utc>, id: GuestId, limit: i64) -> Result<Vec<crate::GuestChange>> {
+        // Compared as text: the trigger's format (migration 10), to the millisecond. Cutting
+        // off the rest can only list a change more, never one less.
+        let at = at.format(CHANGE_STAMP).to_string();
+        self.pool
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(&for_sqlite(sql::GUESTS_CHANGED_AFTER))?;
+                let mut rows = stmt.query(params![at, id, limit])?;
+                let mut changes = Vec::new();
+                while let Some(r) = rows.next()? {
+                    changes.push(crate::guest_change(r)?);
+                }
+                Ok(changes)
             })
             .await
     }
