@@ -40,7 +40,6 @@ pub(crate) const HOTEL_BY_CODE: &str = "SELECT id, code, name, country, timezone
 
 /// A profile's document and, for a merged-away one, the profile it went into.
 pub(crate) const GUEST_DOC: &str = "SELECT doc, merged_into FROM guests WHERE id = $1";
-pub(crate) const INSERT_GUEST: &str = "INSERT INTO guests (id, doc, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)";
 pub(crate) const UPDATE_GUEST: &str = "UPDATE guests SET doc = $2, version = $3, updated_at = $4 WHERE id = $1";
 /// Lists leave merged-away profiles (tombstones) out.
 pub(crate) const GUEST_PAGE: &str = "SELECT doc FROM guests WHERE merged_into IS NULL ORDER BY id LIMIT $1 OFFSET $2";
