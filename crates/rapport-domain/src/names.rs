@@ -81,6 +81,11 @@ pub fn fold_compact(text: &str) -> String {
     fold(text).replace(' ', "")
 }
 
+/// [`fold_name`] without spaces: `沈伟` → `shenwei`.
+pub fn fold_name_compact(name: &str) -> String {
+    fold_name(name).replace(' ', "")
+}
+
 /// Han characters whose reading in a name is not the one [`fold`]'s transliteration table
 /// gives (it has `沈` as `chen`, `叶` as `xie`, `宁` as `zhu` and `娜` as `nuo`): surnames
 /// with their own reading and common characters of given names. Without them `沈伟` and

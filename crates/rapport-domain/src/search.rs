@@ -7,7 +7,7 @@
 
 use crate::contact::national_digits_of_e164;
 use crate::guest::GuestProfile;
-use crate::names::{fold, fold_compact, has_non_latin};
+use crate::names::{fold, fold_compact, fold_name_compact, has_non_latin};
 
 /// Keys under which a profile is found.
 pub fn search_keys(profile: &GuestProfile) -> Vec<String> {
@@ -46,6 +46,11 @@ fn name_keys(name: &crate::names::GuestName, keys: &mut Vec<String>) {
     // one of them, so separate one-name keys would only add index rows.
     keys.push(format!("{given}{family}"));
     keys.push(format!("{family}{given}"));
+    // Han characters also under their reading in names (`沈` is `shen` there, the general
+    // table says `chen`): what the guest's passport spells. Equal keys are dropped below.
+    let (given_read, family_read) = (fold_name_compact(&name.given), fold_name_compact(&name.family));
+    keys.push(format!("{given_read}{family_read}"));
+    keys.push(format!("{family_read}{given_read}"));
     // Multi-part names ("Maria Luisa", "van der Berg") are also found by each later part.
     for name in [&name.given, &name.family] {
         let folded = fold(name);
@@ -58,11 +63,14 @@ fn name_keys(name: &crate::names::GuestName, keys: &mut Vec<String>) {
         keys.push(compact.to_lowercase());
         // Native order (family name first for Chinese) in pinyin, and the given name alone.
         keys.push(fold_compact(native));
+        keys.push(fold_name_compact(native));
         if has_non_latin(native) {
             let chars: Vec<char> = compact.chars().collect();
             if chars.len() >= 2 {
-                keys.push(chars[1..].iter().collect());
-                keys.push(fold_compact(&chars[1..].iter().collect::<String>()));
+                let given: String = chars[1..].iter().collect();
+                keys.push(fold_compact(&given));
+                keys.push(fold_name_compact(&given));
+                keys.push(given);
             }
         }
     }
@@ -164,6 +172,29 @@ mod tests {
             assert!(found(&g, q), "{q}");
         }
         assert!(!found(&g, "wang"));
+    }
+
+    #[test]
+    fn han_characters_are_found_under_their_reading_in_names() {
+        // `沈` reads `chen` in the general table and `shen` as a surname; `娜` `nuo` and `na`.
+        let native_only = |native: &str, given: &str, family: &str| GuestProfile {
+            name: GuestName {
+                given: given.into(),
+                family: family.into(),
+                native: Some(native.into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let shen = native_only("沈伟", "伟", "沈");
+        for q in ["shen wei", "shenwei", "wei shen", "沈伟", "shen"] {
+            assert!(found(&shen, q), "{q}");
+        }
+        let li_na = native_only("李娜", "娜", "李");
+        for q in ["li na", "na li", "lina"] {
+            assert!(found(&li_na, q), "{q}");
+        }
+        assert!(!found(&li_na, "wang"), "no stray keys");
     }
 
     #[test]
