@@ -106,6 +106,12 @@ pub trait Store: Send + Sync + 'static {
     /// At most `limit` live profiles (not merged away) with an id above `after`, lowest id
     /// first: pages through the whole base for matching (`after` = the last id seen, 0 to start).
     async fn live_guests_after(&self, after: GuestId, limit: i64) -> Result<Vec<Guest>>;
+    /// Recomputes the identity and search keys of the next `limit` live profiles after
+    /// `after` (in id order), in one transaction, from their documents as stored: what
+    /// `rapport reindex` runs once an upgrade changed how keys are made (Han characters
+    /// read as in names), since a stored profile otherwise keeps its keys until it is next
+    /// written. Returns the last id done and how many profiles, `None` when there was none.
+    async fn rebuild_keys(&self, after: GuestId, limit: i64) -> Result<Option<(GuestId, usize)>>;
     /// The database's clock: the one that stamps [`GuestChange::changed_at`], whichever
     /// process made the change.
     async fn clock(&self) -> Result<DateTime<Utc>>;

@@ -58,6 +58,31 @@ impl TestDb {
         }
     }
 
+    /// Runs SQL on the database behind the store's back, on a connection of its own: for
+    /// tests that need a state no `Store` method makes (keys an older release wrote).
+    pub async fn execute(&self, sql: &str) {
+        match &self.cleanup {
+            Cleanup::Sqlite(_) => {
+                let path = self.url.trim_start_matches("sqlite://").to_string();
+                let sql = sql.to_string();
+                tokio::task::spawn_blocking(move || {
+                    rusqlite::Connection::open(path)
+                        .and_then(|c| c.execute_batch(&sql))
+                        .expect("run SQL on the test database")
+                })
+                .await
+                .expect("SQL task");
+            }
+            Cleanup::Postgres { .. } => {
+                let (client, conn) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
+                    .await
+                    .expect("connect to the test database");
+                tokio::spawn(conn);
+                client.batch_execute(sql).await.expect("run SQL on the test database");
+            }
+        }
+    }
+
     /// `sqlite` or `postgres`.
     pub async fn for_backend(backend: &str) -> TestDb {
         match backend {
@@ -163,6 +188,17 @@ pub async fn hotel(store: &dyn Store, code: &str, timezone: &str, currency: &str
         })
         .await
         .expect("create hotel")
+}
+
+/// The ids of the profiles a search as typed finds, best first (at most ten).
+pub async fn search_ids(store: &dyn Store, q: &str) -> Vec<i64> {
+    store
+        .search_guests(&rapport_domain::search::query_prefixes(q), 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|g| g.id)
+        .collect()
 }
 
 #[cfg(test)]

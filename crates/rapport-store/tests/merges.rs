@@ -11,8 +11,8 @@ use rapport_domain::hotel::Hotel;
 use rapport_domain::ingest::{GuestRef, IncomingBooking};
 use rapport_domain::money::Money;
 use rapport_domain::names::GuestName;
-use rapport_domain::search::query_prefixes;
 use rapport_domain::stay::{NewSpendLine, NewStay, SpendCategory, StayStatus};
+use rapport_store::testing::search_ids;
 use rapport_store::{backend_tests, MergeRequest, PairDecision, PairStatus, Store, StoreError};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -172,16 +172,6 @@ async fn holdings(store: &dyn Store, id: GuestId) -> Holdings {
     }
 }
 
-async fn search(store: &dyn Store, q: &str) -> Vec<i64> {
-    store
-        .search_guests(&query_prefixes(q), 10)
-        .await
-        .unwrap()
-        .iter()
-        .map(|g| g.id)
-        .collect()
-}
-
 /// Two profiles of one man, each with a stay, spend, notes and consents.
 async fn two_profiles(store: &dyn Store) -> (Hotel, Guest, Guest) {
     let h = hotel(store).await;
@@ -244,8 +234,8 @@ backend_tests! {
         assert!(matches!(store.guest(ota.id).await, Err(StoreError::Merged { id, into }) if id == ota.id && into == desk.id));
         assert_eq!(store.list_guests(0, 10).await.unwrap().total, 1);
         assert_eq!(store.counts().await.unwrap().guests, 1);
-        assert_eq!(search(store, "wei.chang@corp").await, vec![desk.id]);
-        assert_eq!(search(store, "chang wei").await, vec![desk.id], "found under the merged name too");
+        assert_eq!(search_ids(store, "wei.chang@corp").await, vec![desk.id]);
+        assert_eq!(search_ids(store, "chang wei").await, vec![desk.id], "found under the merged name too");
         assert!(matches!(store.add_stay(ota.id, stay(&_h, "R-9", day(2024, 1, 1))).await, Err(StoreError::Merged { .. })));
 
         // Imports recognise the survivor by the absorbed profile's keys.
@@ -321,8 +311,8 @@ backend_tests! {
         assert_eq!(ota_now.consents, ota_had.consents);
 
         assert_eq!(store.list_guests(0, 10).await.unwrap().total, 2);
-        assert_eq!(search(store, "wei.chang@corp").await, vec![ota.id], "keys follow the profile back");
-        assert_eq!(search(store, "zw@example").await, vec![desk.id]);
+        assert_eq!(search_ids(store, "wei.chang@corp").await, vec![ota.id], "keys follow the profile back");
+        assert_eq!(search_ids(store, "zw@example").await, vec![desk.id]);
 
         assert!(matches!(store.undo_merge(record.id, "ben").await, Err(StoreError::Conflict(_))), "undoing twice");
         let history = store.guest_merges(desk.id).await.unwrap();

@@ -10,6 +10,7 @@ mod dedupe_bench;
 mod dedupe_cmd;
 mod demo_cmd;
 mod import_cmd;
+mod reindex_cmd;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -88,6 +89,9 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Make every live profile's identity and search keys again from its stored document
+    /// (once, after an upgrade that changed how keys are made; the server may keep running).
+    Reindex,
     /// Benchmarks (see docs/benchmarks.md).
     Bench {
         #[command(subcommand)]
@@ -264,6 +268,11 @@ async fn main() -> anyhow::Result<()> {
             } else {
                 analyze_cmd::print(&summary, &store.hotels().await?);
             }
+            Ok(())
+        }
+        Command::Reindex => {
+            let done = reindex_cmd::run(store).await?;
+            println!("{done} profiles reindexed");
             Ok(())
         }
         Command::Migrate => {

@@ -201,6 +201,20 @@ impl Store for PgStore {
         docs.iter().map(|r| GuestDoc(r.try_get(0)?).decode()).collect()
     }
 
+    async fn rebuild_keys(&self, after: GuestId, limit: i64) -> Result<Option<(GuestId, usize)>> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        // Locked until the new keys are in: an edit made meanwhile writes its own keys after.
+        let docs = tx.query(sql::LIVE_GUESTS_AFTER_FOR_UPDATE, &[&after, &limit]).await?;
+        let guests: Vec<Guest> = docs.iter().map(|r| GuestDoc(r.try_get(0)?).decode()).collect::<Result<_>>()?;
+        let Some(last) = guests.last().map(|g| g.id) else {
+            return Ok(None);
+        };
+        write::rewrite_keys(&tx, &guests).await?;
+        tx.commit().await?;
+        Ok(Some((last, guests.len())))
+    }
+
     async fn clock(&self) -> Result<DateTime<Utc>> {
         Ok(self.client().await?.query_one(sql::CLOCK, &[]).await?.try_get(0)?)
     }

@@ -82,3 +82,7 @@ pub(super) fn guest_notes_in() -> String {
 
 /// The clock that stamps `guests.changed_at` (migration 10).
 pub(super) const CLOCK: &str = "SELECT clock_timestamp()";
+
+/// `LIVE_GUESTS_AFTER` with the rows locked, for rewriting their keys.
+pub(super) const LIVE_GUESTS_AFTER_FOR_UPDATE: &str =
+    "SELECT doc FROM guests WHERE merged_into IS NULL AND id > $1 ORDER BY id LIMIT $2 FOR UPDATE";

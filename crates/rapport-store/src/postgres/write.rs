@@ -110,6 +110,18 @@ fn keys_of(guests: &[&[Guest]], keys: impl Fn(&Guest) -> Vec<String>) -> (Vec<St
     pairs.into_iter().unzip()
 }
 
+/// Replaces the identity and search keys of `guests` with those their documents give now.
+pub(super) async fn rewrite_keys(tx: &Transaction<'_>, guests: &[Guest]) -> Result<()> {
+    let ids: Vec<i64> = guests.iter().map(|g| g.id).collect();
+    let (id_keys, id_owners) = keys_of(&[guests], |g| rapport_domain::identity::identity_keys(&g.profile));
+    let (search_keys, search_owners) = keys_of(&[guests], |g| rapport_domain::search::search_keys(&g.profile));
+    tx.execute(sql::DELETE_IDENTITIES, &[&ids]).await?;
+    tx.execute(sql::DELETE_SEARCH_KEYS, &[&ids]).await?;
+    tx.execute(sql::INSERT_IDENTITIES, &[&id_keys, &id_owners]).await?;
+    tx.execute(sql::INSERT_SEARCH_KEYS, &[&search_keys, &search_owners]).await?;
+    Ok(())
+}
+
 pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
     let new = GuestColumns::of(w.new_guests);
     let upd = GuestColumns::of(w.updated_guests);

@@ -402,6 +402,29 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn rebuild_keys(&self, after: GuestId, limit: i64) -> Result<Option<(GuestId, usize)>> {
+        self.pool
+            .write(move |tx| {
+                let docs: Vec<String> = tx
+                    .prepare_cached(&for_sqlite(sql::LIVE_GUESTS_AFTER))?
+                    .query_map([after, limit], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let count = docs.len();
+                let mut keys = GuestKeys::default();
+                let mut last = None;
+                for doc in docs {
+                    let guest = GuestDoc(doc).decode()?;
+                    tx.prepare_cached(&for_sqlite(sql::DELETE_IDENTITIES))?.execute([guest.id])?;
+                    tx.prepare_cached(&for_sqlite(sql::DELETE_SEARCH_KEYS))?.execute([guest.id])?;
+                    keys.add(&guest);
+                    last = Some(guest.id);
+                }
+                keys.insert(tx)?;
+                Ok(last.map(|id| (id, count)))
+            })
+            .await
+    }
+
     async fn clock(&self) -> Result<DateTime<Utc>> {
         self.pool.read(|c| Ok(c.query_row(CLOCK, [], |r| r.get(0))?)).await
     }

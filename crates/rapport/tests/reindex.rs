@@ -1,0 +1,71 @@
+//! `rapport reindex`, the real binary on both backends: profiles whose stored keys an older
+//! release made (here: none at all) are found again by every key the current release makes,
+//! and nothing else about them changes.
+
+use std::process::Command;
+
+use rapport_domain::contact::ContactPoint;
+use rapport_domain::guest::GuestProfile;
+use rapport_domain::ingest::{GuestRef, IncomingBooking};
+use rapport_domain::names::GuestName;
+use rapport_store::backend_tests;
+use rapport_store::testing::search_ids;
+
+fn reindex(db: &str) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["--db", db, "reindex"])
+        .env("RAPPORT_LOG", "warn")
+        .output()
+        .expect("run rapport");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn profile(given: &str, family: &str, native: Option<&str>, email: &str) -> GuestProfile {
+    GuestProfile {
+        name: GuestName {
+            given: given.into(),
+            family: family.into(),
+            native: native.map(str::to_string),
+            ..Default::default()
+        },
+        emails: vec![ContactPoint::email_lenient(email)],
+        ..Default::default()
+    }
+}
+
+backend_tests! {
+    fn reindex_makes_every_key_again_from_the_stored_profiles(db) {
+        let store = db.store.as_ref();
+        let shen = store.create_guest(profile("伟", "沈", Some("沈伟"), "shen.wei@example.cn"), vec![]).await.unwrap();
+        let anna = store.create_guest(profile("Anna", "Müller", None, "anna@example.de"), vec![]).await.unwrap();
+        assert_eq!(search_ids(store, "shen wei").await, vec![shen.id]);
+
+        // As an older release left them: no key reads `沈` as `shen` (here, no keys at all).
+        db.execute("DELETE FROM guest_search; DELETE FROM guest_identities").await;
+        assert!(search_ids(store, "shen wei").await.is_empty());
+        assert!(search_ids(store, "anna").await.is_empty());
+
+        assert_eq!(reindex(&db.url).trim(), "2 profiles reindexed");
+        for q in ["shen wei", "沈伟", "shen.wei@example.cn"] {
+            assert_eq!(search_ids(store, q).await, vec![shen.id], "{q}");
+        }
+        assert_eq!(search_ids(store, "muller anna").await, vec![anna.id]);
+        // The identity keys are back too: a booking with Anna's email joins her profile.
+        let booking = IncomingBooking {
+            line: 2,
+            profile: profile("Anna", "Mueller", None, "ANNA@example.de"),
+            consents: vec![],
+            stay: None,
+            notes: vec![],
+        };
+        let outcome = store.import_batch(vec![booking]).await.unwrap();
+        assert_eq!(outcome.rows[0].guest, GuestRef::Existing(anna.id), "{:?}", outcome.rows);
+        assert!(!outcome.rows[0].guest_created);
+        assert_eq!(store.guest(shen.id).await.unwrap().version, shen.version, "the profile itself is untouched");
+
+        // Running it again changes nothing.
+        assert_eq!(reindex(&db.url).trim(), "2 profiles reindexed");
+        assert_eq!(search_ids(store, "shen").await, vec![shen.id]);
+    }
+}
