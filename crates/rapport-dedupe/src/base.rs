@@ -43,3 +43,14 @@ pub fn bar(visible: bool, total: u64, what: &str) -> ProgressBar {
     bar.set_message(what.to_string());
     bar
 }
+
+/// Says, in the log, which fields the base gave no duplicates to learn from: they are scored
+/// with the matcher's reference model (`docs/dedupe.md`, "A base that teaches nothing").
+pub fn log_reference_fields(fields: &[String]) {
+    if !fields.is_empty() {
+        tracing::info!(
+            ?fields,
+            "no duplicates in the base to learn from: these fields are scored with the reference model"
+        );
+    }
+}

@@ -69,9 +69,7 @@ pub async fn dedupe_base(store: Arc<dyn Store>, settings: MatchSettings, progres
     report.seconds_matching = start.elapsed().as_secs_f64();
     report.learnt_nothing_for = found.model.from_reference.clone();
     tracing::info!(pairs = found.pairs.len(), seconds = report.seconds_matching, "base matched");
-    if !report.learnt_nothing_for.is_empty() {
-        tracing::info!(fields = ?report.learnt_nothing_for, "no duplicates in the base to learn from: these fields are scored with the reference model");
-    }
+    crate::base::log_reference_fields(&report.learnt_nothing_for);
 
     let start = Instant::now();
     let Dedupe { pairs, .. } = found;

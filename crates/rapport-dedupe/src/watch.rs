@@ -150,9 +150,7 @@ impl IdentityWatch {
         let count = people.len();
         let index = tokio::task::spawn_blocking(move || {
             let model = fit(&people, &settings, &|_| {});
-            if !model.from_reference.is_empty() {
-                tracing::info!(fields = ?model.from_reference, "no duplicates in the base to learn from: these fields are scored with the reference model");
-            }
+            crate::base::log_reference_fields(&model.from_reference);
             MatchIndex::build(model, &people)
         })
         .await

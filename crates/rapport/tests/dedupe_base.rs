@@ -2,7 +2,8 @@
 //! merged with everything they had, likely ones queued, strangers sharing a common name and
 //! pairs marked never to merge left alone, and a second run changing nothing.
 
-use std::process::{Command, Output};
+mod support;
+use support::rapport_on;
 
 use chrono::NaiveDate;
 use rapport_domain::access::Scope;
@@ -13,20 +14,8 @@ use rapport_domain::names::GuestName;
 use rapport_store::{backend_tests, PairStatus, Store, StoreError};
 use serde_json::Value;
 
-fn rapport(db: &str, args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("RAPPORT_LOG", "warn")
-        .output()
-        .expect("run rapport");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    o
-}
-
 fn dedupe(db: &str) -> Value {
-    serde_json::from_slice(&rapport(db, &["dedupe", "--json"]).stdout).expect("JSON summary")
+    serde_json::from_slice(&rapport_on(db, &["dedupe", "--json"]).stdout).expect("JSON summary")
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -75,7 +64,7 @@ fn merged_away(r: Result<rapport_domain::guest::Guest, StoreError>) -> bool {
 backend_tests! {
     fn dedupe_merges_sure_duplicates_queues_likely_ones_and_a_second_run_changes_nothing(db) {
         // A realistic base for the model to learn from (thousands of people, common names).
-        rapport(&db.url, &["demo", "--guests", "2000", "--no-serve"]);
+        rapport_on(&db.url, &["demo", "--guests", "2000", "--no-serve"]);
         let store = db.store.as_ref();
         let hotel = store.hotels().await.unwrap().remove(0);
 
@@ -138,7 +127,7 @@ backend_tests! {
 
 backend_tests! {
     fn an_import_checks_the_profiles_it_creates_against_the_base(db) {
-        rapport(&db.url, &["demo", "--guests", "2000", "--no-serve"]);
+        rapport_on(&db.url, &["demo", "--guests", "2000", "--no-serve"]);
         let store = db.store.as_ref();
         let hotel = store.hotels().await.unwrap().remove(0);
         let b = Some(day(1975, 6, 14));
@@ -164,7 +153,7 @@ backend_tests! {
             row("R4", "2026-05-02", "2026-05-05", "Ingrid,Halvorsrud,,,+47 912 34 567,1990-02-02"),
         ];
         std::fs::write(&csv, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
-        let out = rapport(&db.url, &["import", csv.to_str().unwrap(), "--mapping", "rapport-stays", "--json"]);
+        let out = rapport_on(&db.url, &["import", csv.to_str().unwrap(), "--mapping", "rapport-stays", "--json"]);
         let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!((summary["imported"].as_u64(), summary["guests_created"].as_u64()), (Some(4), Some(4)), "{summary}");
         let checked = &summary["duplicates"];
@@ -186,10 +175,10 @@ backend_tests! {
         assert!(!queue.items.iter().any(|p| p.left == smith || p.right == smith));
 
         // Importing the same file again creates nobody, so there is nothing to check.
-        let again: Value = serde_json::from_slice(&rapport(&db.url, &["import", csv.to_str().unwrap(), "--mapping", "rapport-stays", "--json"]).stdout).unwrap();
+        let again: Value = serde_json::from_slice(&rapport_on(&db.url, &["import", csv.to_str().unwrap(), "--mapping", "rapport-stays", "--json"]).stdout).unwrap();
         assert_eq!(again["duplicates"]["checked"], 0, "{again}");
         let skipped: Value = serde_json::from_slice(
-            &rapport(&db.url, &["import", csv.to_str().unwrap(), "--mapping", "rapport-stays", "--json", "--no-duplicate-check"]).stdout,
+            &rapport_on(&db.url, &["import", csv.to_str().unwrap(), "--mapping", "rapport-stays", "--json", "--no-duplicate-check"]).stdout,
         )
         .unwrap();
         assert!(skipped["duplicates"].is_null(), "{skipped}");
@@ -203,7 +192,7 @@ backend_tests! {
 fn a_base_of_namesakes_is_neither_merged_nor_queued() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("demo.db").display());
-    rapport(&db, &["demo", "--no-serve"]); // the default demo group: 20,000 guests
+    rapport_on(&db, &["demo", "--no-serve"]); // the default demo group: 20,000 guests
     let run = dedupe(&db);
     let (profiles, merged, queued) = (
         run["profiles"].as_u64().unwrap(),

@@ -2,7 +2,8 @@
 //! release made (here: none at all) are found again by every key the current release makes,
 //! and nothing else about them changes.
 
-use std::process::Command;
+mod support;
+use support::rapport_on;
 
 use rapport_domain::contact::ContactPoint;
 use rapport_domain::guest::GuestProfile;
@@ -12,13 +13,7 @@ use rapport_store::backend_tests;
 use rapport_store::testing::search_ids;
 
 fn reindex(db: &str) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["--db", db, "reindex"])
-        .env("RAPPORT_LOG", "warn")
-        .output()
-        .expect("run rapport");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
+    String::from_utf8(rapport_on(db, &["reindex"]).stdout).unwrap()
 }
 
 fn profile(given: &str, family: &str, native: Option<&str>, email: &str) -> GuestProfile {

@@ -4,9 +4,12 @@
 //! the profile it went into is. The server catches up every 0.2 s here (`[dedupe]
 //! catch_up_seconds`); the tests wait for it by its log, with a deadline.
 
+mod support;
+use support::rapport_on;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,24 +17,13 @@ use chrono::NaiveDate;
 use rapport_domain::contact::{ContactPoint, Region};
 use rapport_domain::guest::{GuestId, GuestProfile};
 use rapport_domain::names::GuestName;
+use rapport_store::testing::search_ids;
 use rapport_store::{backend_tests, MergeRequest, Store, StoreError};
 use serde_json::{json, Value};
 
-fn rapport(db: &str, args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("RAPPORT_LOG", "warn")
-        .output()
-        .expect("run rapport");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    o
-}
-
 /// A demo group of 2,000 guests for the model to learn from; returns the admin API token.
 fn demo(db: &str) -> String {
-    let out = rapport(db, &["demo", "--guests", "2000", "--no-serve"]);
+    let out = rapport_on(db, &["demo", "--guests", "2000", "--no-serve"]);
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .find_map(|l| l.strip_prefix("API token (admin, whole group): "))
@@ -186,6 +178,16 @@ fn write_stays(dir: &Path, hotel: &str) -> PathBuf {
     csv
 }
 
+/// Margarete Oyelaran as the front desk types her in: a new email, her phone, her birthday.
+fn margarete_at_the_desk() -> Value {
+    json!({
+        "name": {"given": "Margarete", "family": "Oyelaran"},
+        "emails": ["margarete@newmail.example"],
+        "phones": ["+44 20 7946 0958"],
+        "birthday": "1975-06-14"
+    })
+}
+
 backend_tests! {
     fn a_guest_imported_by_another_process_is_met_by_the_desks_duplicate_without_a_restart(db) {
         let token = demo(&db.url);
@@ -198,24 +200,14 @@ backend_tests! {
         let from = server.mark();
         let dir = tempfile::tempdir().unwrap();
         let csv = write_stays(dir.path(), &hotel.code);
-        let out = rapport(&db.url, &["import", csv.to_str().unwrap(), "--mapping", "rapport-stays", "--json"]);
+        let out = rapport_on(&db.url, &["import", csv.to_str().unwrap(), "--mapping", "rapport-stays", "--json"]);
         let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(summary["guests_created"], 1, "{summary}");
-        let imported = store
-            .search_guests(&rapport_domain::search::query_prefixes("Oyelaran"), 10)
-            .await
-            .unwrap()
-            .remove(0)
-            .id;
+        let imported = search_ids(store, "Oyelaran").await[0];
         server.caught_up(from, "added").await;
 
         // The next day the desk types her in again, without the reservation.
-        let desk = json!({
-            "name": {"given": "Margarete", "family": "Oyelaran"},
-            "emails": ["margarete@newmail.example"],
-            "phones": ["+44 20 7946 0958"],
-            "birthday": "1975-06-14"
-        });
+        let desk = margarete_at_the_desk();
         let arrived = server.create_guest(&token, desk).await;
         assert!(
             paired(store, imported, arrived).await,
@@ -263,12 +255,7 @@ backend_tests! {
         server.caught_up(from, "removed").await;
 
         // The desk types in the maiden-name profile again.
-        let desk = json!({
-            "name": {"given": "Margarete", "family": "Oyelaran"},
-            "emails": ["margarete@newmail.example"],
-            "phones": ["+44 20 7946 0958"],
-            "birthday": "1975-06-14"
-        });
+        let desk = margarete_at_the_desk();
         let arrived = server.create_guest(&token, desk).await;
         assert!(
             paired(store, married, arrived).await,

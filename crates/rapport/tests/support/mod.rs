@@ -1,4 +1,6 @@
-//! Running the real `rapport` binary on files, as a user does.
+//! Running the real `rapport` binary, as a user does: on files, or on a database.
+// Each test binary includes this module and uses only some of it.
+#![allow(dead_code)]
 
 use std::process::{Command, Output};
 
@@ -19,4 +21,17 @@ pub fn rapport(args: &[&str]) -> Output {
 pub fn json_of(o: &Output) -> Value {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout).expect("JSON on stdout")
+}
+
+/// `rapport --db DB ARGS`, which must succeed (its stderr is the failure message).
+pub fn rapport_on(db: &str, args: &[&str]) -> Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("RAPPORT_LOG", "warn")
+        .output()
+        .expect("run rapport");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
 }
