@@ -102,17 +102,25 @@ pub async fn load(store: Arc<dyn Store>, config: &DemoConfig, progress: bool) ->
         unchanged: 0,
         elapsed: Duration::ZERO,
     };
-    while let Some(batch) = rx.recv().await {
-        let rows = batch.len() as u64;
-        let outcome = store.import_batch(batch).await?;
-        for row in &outcome.rows {
-            summary.guests_created += u64::from(row.guest_created);
-            summary.stays_created += u64::from(row.stay_created);
-            summary.unchanged += u64::from(row.unchanged);
+    let loaded = async {
+        while let Some(batch) = rx.recv().await {
+            let rows = batch.len() as u64;
+            let outcome = store.stage_import_batch(batch).await?;
+            for row in &outcome.rows {
+                summary.guests_created += u64::from(row.guest_created);
+                summary.stays_created += u64::from(row.stay_created);
+                summary.unchanged += u64::from(row.unchanged);
+            }
+            summary.stays += rows;
+            bar.inc(rows);
         }
-        summary.stays += rows;
-        bar.inc(rows);
+        Ok::<_, DemoError>(())
     }
+    .await;
+    // Batches staged before an error are kept, as if each had been committed on its own.
+    let committed = store.commit_import().await;
+    loaded?;
+    committed?;
     generator.join().map_err(|_| DemoError::Generator)?;
     bar.finish_and_clear();
     summary.elapsed = started.elapsed();

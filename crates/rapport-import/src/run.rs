@@ -84,7 +84,7 @@ pub async fn import_file(
 
     let mut stored: Result<(), ImportError> = Ok(());
     while let Some(batch) = rx.recv().await {
-        match store.import_batch(batch).await {
+        match store.stage_import_batch(batch).await {
             Ok(outcome) => {
                 for o in &outcome.rows {
                     if o.unchanged {
@@ -112,10 +112,13 @@ pub async fn import_file(
         }
     }
     drop(rx);
+    // Batches staged before an error are kept, as if each had been committed on its own.
+    let committed = store.commit_import().await;
     let parsed = done_rx
         .await
         .map_err(|_| ImportError::Reader("the reader thread panicked".into()))?;
     stored?;
+    committed?;
     let (stats, rejects_file) = parsed?;
     if let Some(p) = &progress {
         p.finish_and_clear();

@@ -21,12 +21,26 @@ pub enum StoreError {
     BadUrl(String),
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("postgres: {0}")]
+    #[error("postgres: {}", postgres_detail(.0))]
     Postgres(#[from] tokio_postgres::Error),
     #[error("postgres pool: {0}")]
     Pool(String),
     #[error("background task failed: {0}")]
     Task(String),
+    /// Import batches held for a shared commit were rolled back when that commit failed.
+    #[error("imported rows were lost when their commit failed ({0}); importing the file again stores them")]
+    ImportNotCommitted(String),
+}
+
+/// A server error's own message and detail: the client error's text is only "db error".
+fn postgres_detail(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(detail) => format!("{} ({detail})", db.message()),
+            None => db.message().to_string(),
+        },
+        None => e.to_string(),
+    }
 }
 
 impl StoreError {

@@ -189,6 +189,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// Resolves and writes one import batch atomically (see `rapport_domain::ingest`).
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome>;
+    /// Like [`Store::import_batch`] for one batch of a longer import, whose commit a
+    /// backend may share with the batches after it (on SQLite, a commit rewrites every index
+    /// page the batch touched). A batch that fails may take the uncommitted batches before
+    /// it with it ([`StoreError::ImportNotCommitted`] says so; importing them again is
+    /// safe, re-imported rows change nothing). Staged batches are committed before any
+    /// other write, and at the latest by [`Store::commit_import`], which every importer
+    /// calls when it stops, after an error too.
+    async fn stage_import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
+        self.import_batch(rows).await
+    }
+    /// Commits the batches [`Store::stage_import_batch`] left open. An error
+    /// ([`StoreError::ImportNotCommitted`]) means staged batches were lost.
+    async fn commit_import(&self) -> Result<()> {
+        Ok(())
+    }
 
     // Duplicates (see `merges`): all in one transaction each.
     /// Files the matcher's scored pairs: below the review threshold nothing happens; between

@@ -12,13 +12,13 @@ use rapport_domain::hotel::HotelId;
 use rapport_domain::ingest::{plan_ingest_keyed, GuestRef, IncomingBooking, KnownState, PlannedStay};
 use rapport_domain::stay::StayId;
 use rusqlite::config::DbConfig;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{guest_doc, insert_consent, insert_spend_lines, insert_stay_row, next_guest_id, put_guest_doc, text, GuestKeys};
 use crate::sql::{self, for_sqlite};
 use crate::{BatchOutcome, Result};
 
-pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
+pub(super) fn import_batch(tx: &Connection, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
     // Which key joined each stay to a stored profile: undoing a merge needs it later.
     let row_keys: Vec<Vec<String>> = rows.iter().map(IncomingBooking::identity_keys).collect();
     let mut known = KnownState::default();
@@ -108,7 +108,7 @@ pub(super) fn import_batch(tx: &Transaction, rows: Vec<IncomingBooking>) -> Resu
 
 /// The spend lines of the batch's new stays, and each stay's totals in one upsert, with
 /// the triggers that would otherwise add every line to them switched off.
-fn insert_spend_with_totals(tx: &Transaction, planned: &[PlannedStay], stays: &[(StayId, GuestId)]) -> Result<()> {
+fn insert_spend_with_totals(tx: &Connection, planned: &[PlannedStay], stays: &[(StayId, GuestId)]) -> Result<()> {
     let _off = TriggersOff::new(tx)?;
     let mut totals = tx.prepare_cached(&for_sqlite(sql::ADD_STAY_SPEND))?;
     for (p, &(stay, guest)) in planned.iter().zip(stays) {

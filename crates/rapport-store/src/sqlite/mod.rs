@@ -90,7 +90,7 @@ fn guest_doc(conn: &Connection, id: GuestId) -> Result<GuestDoc> {
     crate::live_doc(id, doc, merged_into)
 }
 
-fn next_guest_id(tx: &Transaction) -> Result<GuestId> {
+fn next_guest_id(tx: &Connection) -> Result<GuestId> {
     Ok(tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM guests", [], |r| r.get(0))?)
 }
 
@@ -208,7 +208,7 @@ fn query_one<T>(
     rows.next()?.map(decode).transpose()
 }
 
-fn insert_consent(tx: &Transaction, guest: GuestId, c: &ConsentRecord) -> Result<()> {
+fn insert_consent(tx: &Connection, guest: GuestId, c: &ConsentRecord) -> Result<()> {
     tx.prepare_cached(&for_sqlite(sql::INSERT_CONSENT))?.execute(params![
         guest,
         c.channel.as_str(),
@@ -231,7 +231,7 @@ fn insert_stay(tx: &Transaction, guest: GuestId, s: &NewStay, joined_by: Option<
 
 /// The stay alone, stamped `created_at` (text as rusqlite writes a timestamp: an import
 /// formats its time once per batch).
-fn insert_stay_row(tx: &Transaction, guest: GuestId, s: &NewStay, joined_by: Option<&str>, created_at: &str) -> Result<StayId> {
+fn insert_stay_row(tx: &Connection, guest: GuestId, s: &NewStay, joined_by: Option<&str>, created_at: &str) -> Result<StayId> {
     tx.prepare_cached(&for_sqlite(sql::INSERT_STAY))?
         .query_row(
             params![
@@ -258,7 +258,7 @@ fn insert_stay_row(tx: &Transaction, guest: GuestId, s: &NewStay, joined_by: Opt
         .map_err(|e| conflict(e, "a stay with this reservation reference"))
 }
 
-fn insert_spend_lines(tx: &Transaction, stay: StayId, guest: GuestId, s: &NewStay) -> Result<()> {
+fn insert_spend_lines(tx: &Connection, stay: StayId, guest: GuestId, s: &NewStay) -> Result<()> {
     let mut ins = tx.prepare_cached(&for_sqlite(sql::INSERT_SPEND))?;
     for line in &s.spend {
         ins.execute(params![
@@ -739,6 +739,14 @@ impl Store for SqliteStore {
 
     async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
         self.pool.write_bulk(move |tx| import::import_batch(tx, rows)).await
+    }
+
+    async fn stage_import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
+        self.pool.stage(rows.len(), move |c| import::import_batch(c, rows)).await
+    }
+
+    async fn commit_import(&self) -> Result<()> {
+        self.pool.commit_staged().await
     }
 
     async fn record_candidates(&self, pairs: Vec<ScoredPair>, thresholds: MatchThresholds) -> Result<CandidateOutcome> {

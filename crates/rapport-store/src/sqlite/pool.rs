@@ -5,7 +5,8 @@
 //! with SQLITE_BUSY.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
@@ -14,10 +15,75 @@ use crate::{Result, StoreError};
 /// Readers kept open; more are opened on demand under load and dropped afterwards.
 const IDLE_READERS: usize = 16;
 
+/// Import batches share a commit until they hold this many rows or their transaction has
+/// been open this long. Every commit writes each page the batches dirtied to the WAL once,
+/// and at a million imported rows a 20,000-row batch dirties most pages of the key
+/// indexes: five batches per commit write those pages once instead of five times. The
+/// time bound caps how long another process's writer (which waits up to the busy timeout)
+/// and readers (which see staged rows only once committed) wait on an import.
+const STAGED_ROWS: usize = 100_000;
+const STAGED_FOR: Duration = Duration::from_secs(3);
+
 pub(crate) struct Pool {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    writer: Mutex<Writer>,
     readers: Mutex<Vec<Connection>>,
+}
+
+/// The one writing connection, and the import transaction it may hold open between batches.
+struct Writer {
+    conn: Connection,
+    staged: Option<Staged>,
+    /// Why a commit of staged batches failed, kept for the importer's next call when the
+    /// commit ran on another writer's behalf.
+    lost: Option<String>,
+}
+
+/// Staged batches were reported written to their importer: a store dropped before the
+/// importer committed them (a caller that forgot, a task cancelled) commits them still.
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if let Err(e) = self.settle() {
+            tracing::error!(error = %e, "staged import batches could not be committed on close");
+        }
+    }
+}
+
+/// An open transaction of import batches.
+struct Staged {
+    begun: Instant,
+    rows: usize,
+}
+
+impl Writer {
+    /// Commits the staged import batches, if any. Foreign-key checks, off for them, come
+    /// back on (the pragma is ignored inside a transaction, so it is switched around it).
+    fn settle(&mut self) -> Result<()> {
+        let Some(staged) = self.staged.take() else {
+            return Ok(());
+        };
+        let committed = self.conn.execute_batch("COMMIT");
+        if committed.is_err() && !self.conn.is_autocommit() {
+            // A failed commit may leave the transaction open (SQLITE_BUSY does).
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        self.conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        committed.map_err(|e| StoreError::ImportNotCommitted(format!("{} rows: {e}", staged.rows)))
+    }
+
+    /// Settles staged batches before a write of its own: that write then runs in its own
+    /// transaction. A failed commit is kept for the importer, whose rows it lost; the
+    /// write itself goes ahead.
+    fn settle_for_other(&mut self) -> Result<()> {
+        match self.settle() {
+            Err(StoreError::ImportNotCommitted(why)) => {
+                tracing::error!(error = %why, "staged import batches could not be committed");
+                self.lost = Some(why);
+                Ok(())
+            }
+            other => other,
+        }
+    }
 }
 
 /// Settings every connection gets.
@@ -69,11 +135,15 @@ impl Pool {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Task(format!("cannot create {}: {e}", dir.display())))?;
         }
-        let writer = Connection::open(path)?;
-        configure_writer(&writer)?;
+        let conn = Connection::open(path)?;
+        configure_writer(&conn)?;
         Ok(Arc::new(Self {
             path: path.to_path_buf(),
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Writer {
+                conn,
+                staged: None,
+                lost: None,
+            }),
             readers: Mutex::new(Vec::new()),
         }))
     }
@@ -108,10 +178,93 @@ impl Pool {
             .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
+    /// The writer, with any staged import batches committed: every write but the staging
+    /// itself runs in a transaction of its own.
+    fn writer(&self) -> Result<MutexGuard<'_, Writer>> {
+        let mut w = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        w.settle_for_other()?;
+        Ok(w)
+    }
+
     /// Runs `f` in an immediate transaction on the single writer; commits if it succeeds.
     pub(crate) fn write_now<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        in_transaction(&mut conn, f)
+        in_transaction(&mut self.writer()?.conn, f)
+    }
+
+    /// Writes one import batch of `rows` rows in the writer's open import transaction
+    /// (begun if none is), without foreign-key checks (see [`Pool::write_bulk_now`]). The
+    /// transaction commits once it holds [`STAGED_ROWS`] rows or has been open for
+    /// [`STAGED_FOR`], before any other write, or on [`Pool::commit_staged`].
+    ///
+    /// A batch that fails rolls back the whole transaction, the batches staged before it
+    /// too: the error says so. A savepoint per batch would keep them, but SQLite then
+    /// truncates the in-memory sub-journal, walking its chunk list, at the end of every
+    /// statement, and a few batches in, each insert took longer than the batch had.
+    pub(crate) fn stage_now<T>(&self, rows: usize, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut w = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(why) = w.lost.take() {
+            return Err(StoreError::ImportNotCommitted(why));
+        }
+        let staged = match w.staged.take() {
+            Some(staged) => staged,
+            None => {
+                w.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+                if let Err(e) = w.conn.execute_batch("BEGIN IMMEDIATE") {
+                    w.conn.execute_batch("PRAGMA foreign_keys = ON")?;
+                    return Err(e.into());
+                }
+                Staged {
+                    begun: Instant::now(),
+                    rows: 0,
+                }
+            }
+        };
+        match f(&w.conn) {
+            Ok(out) => {
+                let rows = staged.rows + rows;
+                let full = rows >= STAGED_ROWS || staged.begun.elapsed() >= STAGED_FOR;
+                w.staged = Some(Staged { rows, ..staged });
+                if full {
+                    w.settle()?;
+                }
+                Ok(out)
+            }
+            Err(e) => {
+                let _ = w.conn.execute_batch("ROLLBACK");
+                w.conn.execute_batch("PRAGMA foreign_keys = ON")?;
+                Err(if staged.rows == 0 {
+                    e
+                } else {
+                    StoreError::ImportNotCommitted(format!("{} rows staged before a batch that failed: {e}", staged.rows))
+                })
+            }
+        }
+    }
+
+    pub(crate) async fn stage<T: Send + 'static>(
+        self: &Arc<Self>,
+        rows: usize,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let pool = self.clone();
+        tokio::task::spawn_blocking(move || pool.stage_now(rows, f))
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Commits the staged import batches; an error says they, or earlier ones whose
+    /// commit another write set off, were not stored.
+    pub(crate) async fn commit_staged(self: &Arc<Self>) -> Result<()> {
+        let pool = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut w = pool.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some(why) = w.lost.take() {
+                return Err(StoreError::ImportNotCommitted(why));
+            }
+            w.settle()
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     /// Like [`Pool::write_now`], without foreign-key checks, for bulk loads whose rows
@@ -119,10 +272,10 @@ impl Pool {
     /// each reference with an index probe; an import batch makes millions of them.
     /// (The pragma has no effect inside a transaction, so it is switched around it.)
     pub(crate) fn write_bulk_now<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        conn.execute_batch("PRAGMA foreign_keys = OFF")?;
-        let out = in_transaction(&mut conn, f);
-        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        let mut w = self.writer()?;
+        w.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let out = in_transaction(&mut w.conn, f);
+        w.conn.execute_batch("PRAGMA foreign_keys = ON")?;
         out
     }
 
@@ -148,8 +301,7 @@ impl Pool {
         let pool = self.clone();
         tokio::task::spawn_blocking(move || {
             let out = pool.write_bulk_now(f)?;
-            let conn = pool.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            pool.writer()?.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
             Ok(out)
         })
         .await
