@@ -120,12 +120,16 @@ impl GuestKeys {
             .extend(rapport_domain::search::search_keys(&guest.profile).into_iter().map(|k| (k, id)));
     }
 
+    /// Puts the keys in index order (done by [`GuestKeys::insert`] too; sorted input
+    /// costs it one pass).
+    fn sort(&mut self) {
+        self.identity.sort_unstable();
+        self.search.sort_unstable();
+    }
+
     fn insert(mut self, tx: &Connection) -> Result<()> {
-        for (sql, keys) in [
-            (sql::INSERT_IDENTITY, &mut self.identity),
-            (sql::INSERT_SEARCH_KEY, &mut self.search),
-        ] {
-            keys.sort_unstable();
+        self.sort();
+        for (sql, keys) in [(sql::INSERT_IDENTITY, &self.identity), (sql::INSERT_SEARCH_KEY, &self.search)] {
             let mut ins = tx.prepare_cached(&for_sqlite(sql))?;
             for (key, id) in keys.iter() {
                 ins.execute(params![key, id])?;
@@ -145,7 +149,11 @@ const INSERT_GUEST: &str = "INSERT INTO guests (id, doc, version, created_at, up
 /// Writes a guest document; an update also deletes the keys it had (the caller inserts
 /// the new ones).
 fn put_guest_doc(tx: &Connection, guest: &Guest, insert: bool) -> Result<()> {
-    let doc = crate::guest_json(guest);
+    write_guest_doc(tx, guest, &crate::guest_json(guest), insert)
+}
+
+/// [`put_guest_doc`] with the document already encoded (`doc` is `guest` as JSON).
+fn write_guest_doc(tx: &Connection, guest: &Guest, doc: &str, insert: bool) -> Result<()> {
     if insert {
         tx.prepare_cached(&for_sqlite(INSERT_GUEST))?
             .execute(params![guest.id, doc, guest.version, guest.created_at, guest.updated_at])?;
