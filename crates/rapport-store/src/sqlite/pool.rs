@@ -178,10 +178,29 @@ impl Pool {
             .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
+    /// The writer. After a panic while it was held, a transaction the panic left open
+    /// (only an import batch can: every other write's transaction rolls back as it
+    /// unwinds) is rolled back, never committed half-written, and the importer told.
+    fn lock_writer(&self) -> MutexGuard<'_, Writer> {
+        self.writer.lock().unwrap_or_else(|poisoned| {
+            let mut w = poisoned.into_inner();
+            w.staged = None;
+            if !w.conn.is_autocommit() {
+                let _ = w.conn.execute_batch("ROLLBACK");
+                w.lost = Some("an import batch panicked; the batches staged with it were rolled back".into());
+            }
+            if let Err(e) = w.conn.execute_batch("PRAGMA foreign_keys = ON") {
+                tracing::error!(error = %e, "cannot switch foreign keys back on");
+            }
+            self.writer.clear_poison();
+            w
+        })
+    }
+
     /// The writer, with any staged import batches committed: every write but the staging
     /// itself runs in a transaction of its own.
     fn writer(&self) -> Result<MutexGuard<'_, Writer>> {
-        let mut w = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut w = self.lock_writer();
         w.settle_for_other()?;
         Ok(w)
     }
@@ -201,7 +220,7 @@ impl Pool {
     /// truncates the in-memory sub-journal, walking its chunk list, at the end of every
     /// statement, and a few batches in, each insert took longer than the batch had.
     pub(crate) fn stage_now<T>(&self, rows: usize, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let mut w = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut w = self.lock_writer();
         if let Some(why) = w.lost.take() {
             return Err(StoreError::ImportNotCommitted(why));
         }
@@ -257,7 +276,7 @@ impl Pool {
     pub(crate) async fn commit_staged(self: &Arc<Self>) -> Result<()> {
         let pool = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut w = pool.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut w = pool.lock_writer();
             if let Some(why) = w.lost.take() {
                 return Err(StoreError::ImportNotCommitted(why));
             }
@@ -321,5 +340,54 @@ impl Pool {
         tokio::task::spawn_blocking(move || pool.write_now(f))
             .await
             .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(pool: &Pool) -> i64 {
+        pool.read_now(|c| Ok(c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?))
+            .unwrap()
+    }
+
+    fn insert(c: &Connection, v: i64) -> Result<()> {
+        c.execute("INSERT INTO t (v) VALUES (?1)", [v])?;
+        Ok(())
+    }
+
+    #[test]
+    fn a_panicking_batch_is_rolled_back_with_its_staged_batches_and_the_importer_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = Pool::open(&dir.path().join("t.db")).unwrap();
+        pool.write_now(|tx| Ok(tx.execute_batch("CREATE TABLE t (v INTEGER)")?)).unwrap();
+        pool.write_now(|tx| insert(tx, 1)).unwrap();
+        pool.stage_now(1, |c| insert(c, 2)).unwrap();
+
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pool.stage_now(1, |c| -> Result<()> {
+                insert(c, 3).unwrap();
+                panic!("a bug in the middle of a batch")
+            })
+        }));
+        assert!(panicked.is_err());
+
+        // The next write runs in a transaction of its own; neither the batch staged before
+        // the panic nor the half-written one is committed with it.
+        pool.write_now(|tx| insert(tx, 4)).unwrap();
+        assert_eq!(count(&pool), 2);
+        // The importer hears of it once, then stages and commits normally again.
+        let err = pool.stage_now(1, |c| insert(c, 5)).unwrap_err();
+        assert!(
+            matches!(err, StoreError::ImportNotCommitted(ref why) if why.contains("panicked")),
+            "{err}"
+        );
+        pool.stage_now(1, |c| insert(c, 5)).unwrap();
+        let w = pool.lock_writer();
+        assert!(w.staged.is_some());
+        drop(w);
+        pool.write_now(|tx| insert(tx, 6)).unwrap();
+        assert_eq!(count(&pool), 4);
     }
 }
