@@ -103,7 +103,7 @@ pub async fn load(store: Arc<dyn Store>, config: &DemoConfig, progress: bool) ->
         elapsed: Duration::ZERO,
     };
     let loaded = async {
-        while let Some(batch) = rx.recv().await {
+        while let Some(batch) = rapport_store::staging::next_batch(store.as_ref(), &mut rx).await? {
             let rows = batch.len() as u64;
             let outcome = store.stage_import_batch(batch).await?;
             for row in &outcome.rows {
@@ -117,7 +117,8 @@ pub async fn load(store: Arc<dyn Store>, config: &DemoConfig, progress: bool) ->
         Ok::<_, DemoError>(())
     }
     .await;
-    // Batches staged before an error are kept, as if each had been committed on its own.
+    // After a generator error the staged batches are stored; after a storage error they were
+    // rolled back with the failed batch, and nothing is left to commit.
     let committed = store.commit_import().await;
     loaded?;
     committed?;

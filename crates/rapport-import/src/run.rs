@@ -83,7 +83,15 @@ pub async fn import_file(
         .map_err(|e| ImportError::Reader(format!("cannot start the reader thread: {e}")))?;
 
     let mut stored: Result<(), ImportError> = Ok(());
-    while let Some(batch) = rx.recv().await {
+    loop {
+        let batch = match rapport_store::staging::next_batch(store.as_ref(), &mut rx).await {
+            Ok(Some(batch)) => batch,
+            Ok(None) => break,
+            Err(e) => {
+                stored = Err(e.into());
+                break;
+            }
+        };
         match store.stage_import_batch(batch).await {
             Ok(outcome) => {
                 for o in &outcome.rows {
@@ -112,7 +120,8 @@ pub async fn import_file(
         }
     }
     drop(rx);
-    // Batches staged before an error are kept, as if each had been committed on its own.
+    // After a reader error the staged batches are stored; after a storage error they were
+    // rolled back with the failed batch, and nothing is left to commit.
     let committed = store.commit_import().await;
     let parsed = done_rx
         .await

@@ -17,6 +17,7 @@ mod rows;
 pub mod segments;
 mod sql;
 pub mod sqlite;
+pub mod staging;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod value;
@@ -195,7 +196,10 @@ pub trait Store: Send + Sync + 'static {
     /// it with it ([`StoreError::ImportNotCommitted`] says so; importing them again is
     /// safe, re-imported rows change nothing). Staged batches are committed before any
     /// other write, and at the latest by [`Store::commit_import`], which every importer
-    /// calls when it stops, after an error too.
+    /// calls when it stops, after an error too, and when it has waited a second for its
+    /// next batch (an open import transaction holds SQLite's write lock, which another
+    /// process's writer waits for only so long). One importer at a time per store: a
+    /// failed batch rolls back every staged batch, and only its own importer is told.
     async fn stage_import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
         self.import_batch(rows).await
     }

@@ -233,4 +233,21 @@ backend_tests! {
         let rows = 3 * BATCH;
         assert_eq!(committed(&db).await, (people(0..rows), rows as i64, 2 * rows as i64));
     }
+
+    fn an_importer_waiting_for_its_next_batch_commits_what_it_staged(db) {
+        let hotels = three_hotels(db.store.as_ref()).await;
+        let batch: Vec<IncomingBooking> = (0..BATCH).map(|i| booking(i, &hotels)).collect();
+        let people = (0..BATCH).map(person_of).collect::<std::collections::HashSet<_>>().len() as i64;
+        db.store.stage_import_batch(batch).await.unwrap();
+
+        // The reader is slow (a file of rejected rows, a slow disk): no batch for a while.
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<IncomingBooking>>(1);
+        let store = db.store.clone();
+        let waiting = tokio::spawn(async move { rapport_store::staging::next_batch(store.as_ref(), &mut rx).await });
+        tokio::time::sleep(2 * rapport_store::staging::IDLE_COMMIT).await;
+        // What was staged is stored meanwhile, so other writers are not kept waiting.
+        assert_eq!(committed(&db).await, (people, BATCH as i64, 2 * BATCH as i64));
+        tx.send(Vec::new()).await.unwrap();
+        assert!(waiting.await.unwrap().unwrap().is_some_and(|b| b.is_empty()));
+    }
 }

@@ -67,8 +67,16 @@ impl Writer {
             // A failed commit may leave the transaction open (SQLITE_BUSY does).
             let _ = self.conn.execute_batch("ROLLBACK");
         }
-        self.conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        self.foreign_keys_on();
         committed.map_err(|e| StoreError::ImportNotCommitted(format!("{} rows: {e}", staged.rows)))
+    }
+
+    /// Foreign-key checks back on after staged batches. Logged, not returned: the caller's
+    /// own outcome (rows stored or lost) is what it must report.
+    fn foreign_keys_on(&self) {
+        if let Err(e) = self.conn.execute_batch("PRAGMA foreign_keys = ON") {
+            tracing::error!(error = %e, "cannot switch SQLite foreign keys back on");
+        }
     }
 
     /// Settles staged batches before a write of its own: that write then runs in its own
@@ -189,9 +197,7 @@ impl Pool {
                 let _ = w.conn.execute_batch("ROLLBACK");
                 w.lost = Some("an import batch panicked; the batches staged with it were rolled back".into());
             }
-            if let Err(e) = w.conn.execute_batch("PRAGMA foreign_keys = ON") {
-                tracing::error!(error = %e, "cannot switch foreign keys back on");
-            }
+            w.foreign_keys_on();
             self.writer.clear_poison();
             w
         })
@@ -229,7 +235,7 @@ impl Pool {
             None => {
                 w.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
                 if let Err(e) = w.conn.execute_batch("BEGIN IMMEDIATE") {
-                    w.conn.execute_batch("PRAGMA foreign_keys = ON")?;
+                    w.foreign_keys_on();
                     return Err(e.into());
                 }
                 Staged {
@@ -250,7 +256,7 @@ impl Pool {
             }
             Err(e) => {
                 let _ = w.conn.execute_batch("ROLLBACK");
-                w.conn.execute_batch("PRAGMA foreign_keys = ON")?;
+                w.foreign_keys_on();
                 Err(if staged.rows == 0 {
                     e
                 } else {
@@ -284,7 +290,10 @@ impl Pool {
             // What the import left in the WAL goes into the database file now, as part of
             // the import (and of its measured time), not onto the next process that opens
             // it. Passive: a reader in the way only leaves the rest for the next checkpoint.
-            w.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+            // The rows are committed either way, so a failure here is only logged.
+            if let Err(e) = w.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                tracing::warn!(error = %e, "checkpoint after an import failed; the next one copies the WAL");
+            }
             Ok(())
         })
         .await
