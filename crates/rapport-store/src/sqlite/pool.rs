@@ -34,8 +34,9 @@ pub(crate) struct Pool {
 struct Writer {
     conn: Connection,
     staged: Option<Staged>,
-    /// Why a commit of staged batches failed, kept for the importer's next call when the
-    /// commit ran on another writer's behalf.
+    /// Why staged batches were lost while their importer was not the caller (a commit
+    /// run on another writer's behalf failed, or a batch panicked), kept for the
+    /// importer's next call.
     lost: Option<String>,
 }
 
