@@ -53,10 +53,8 @@ pub(crate) const GUESTS_CHANGED_AFTER: &str = "SELECT id, changed_at, CASE WHEN 
      WHERE (changed_at, id) > ($1, $2) ORDER BY changed_at, id LIMIT $3";
 
 pub(crate) const DELETE_IDENTITIES: &str = "DELETE FROM guest_identities WHERE guest_id = $1";
-pub(crate) const INSERT_IDENTITY: &str = "INSERT INTO guest_identities (key, guest_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 pub(crate) const IDENTITY_OWNER: &str = "SELECT min(guest_id) FROM guest_identities WHERE key = $1";
 pub(crate) const DELETE_SEARCH_KEYS: &str = "DELETE FROM guest_search WHERE guest_id = $1";
-pub(crate) const INSERT_SEARCH_KEY: &str = "INSERT INTO guest_search (key, guest_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 /// Keys in `[$1, $2)`: a prefix range that uses the primary key's order.
 pub(crate) const SEARCH_PREFIX: &str =
     "SELECT key, guest_id FROM guest_search WHERE key >= $1 AND key < $2 ORDER BY key, guest_id LIMIT $3";
@@ -68,19 +66,9 @@ pub(crate) const CONSENT_HISTORY: &str = "SELECT channel, granted, recorded_at, 
 
 pub(crate) const STAY_COLUMNS: &str = "id, guest_id, hotel_id, external_ref, arrival, departure, room_type, rate_minor, rate_currency, \
      channel, market_segment, adults, children, special_requests, status, booked_at, created_at";
-pub(crate) const INSERT_STAY: &str = "INSERT INTO stays (guest_id, hotel_id, external_ref, arrival, departure, room_type, rate_minor, \
-     rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at, joined_by) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id";
 pub(crate) const STAY_REF_EXISTS: &str = "SELECT 1 FROM stays WHERE hotel_id = $1 AND external_ref = $2";
 pub(crate) const INSERT_SPEND: &str = "INSERT INTO spend_lines (stay_id, guest_id, hotel_id, category, amount_minor, currency, posted_on, \
      description) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-/// Adds to a stay's spend totals (columns in the order of `SpendCategory::ALL`). The import
-/// writes these itself, once per stay, where other paths leave them to the triggers.
-pub(crate) const ADD_STAY_SPEND: &str = "INSERT INTO stay_spend (stay_id, room, food_beverage, spa, laundry, minibar, other) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (stay_id) DO UPDATE SET room = stay_spend.room + excluded.room, \
-     food_beverage = stay_spend.food_beverage + excluded.food_beverage, spa = stay_spend.spa + excluded.spa, \
-     laundry = stay_spend.laundry + excluded.laundry, minibar = stay_spend.minibar + excluded.minibar, \
-     other = stay_spend.other + excluded.other";
 pub(crate) const SPEND_COLUMNS: &str = "id, stay_id, guest_id, hotel_id, category, amount_minor, currency, posted_on, description";
 
 pub(crate) const NOTE_COLUMNS: &str = "id, guest_id, stay_id, hotel_id, body, author, created_at";

@@ -10,11 +10,12 @@ use chrono::{DateTime, Utc};
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 use rapport_domain::hotel::HotelId;
 use rapport_domain::ingest::{plan_ingest_keyed, GuestRef, IncomingBooking, KnownState, PlannedStay};
-use rapport_domain::stay::StayId;
+use rapport_domain::stay::{NewStay, StayId};
 use rusqlite::config::DbConfig;
+use rusqlite::types::ToSql;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{guest_doc, insert_consent, insert_spend_lines, insert_stay_row, next_guest_id, text, write_guest_doc, GuestKeys};
+use super::{guest_doc, insert_consent, insert_rows, next_guest_id, text, write_guest_doc, GuestKeys, RowsInsert};
 use crate::sql::{self, for_sqlite};
 use crate::{BatchOutcome, Result};
 
@@ -133,6 +134,59 @@ fn encode_guests(
     EncodedGuests { new, updated, keys }
 }
 
+/// The import's multi-row inserts. `OR FAIL` spares a statement journal, as for a single
+/// new guest (see `INSERT_GUEST`): a failing batch rolls back everything staged with it,
+/// so nothing a failed statement leaves behind is ever committed. Stay ids are given here,
+/// so spend lines need not wait for the database to hand them out.
+const STAY_ROWS: RowsInsert = (
+    "INSERT OR FAIL INTO stays (id, guest_id, hotel_id, external_ref, arrival, departure, room_type, rate_minor, \
+     rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at, joined_by) VALUES ",
+    18,
+    "",
+);
+const SPEND_ROWS: RowsInsert = (
+    "INSERT OR FAIL INTO spend_lines (stay_id, guest_id, hotel_id, category, amount_minor, currency, posted_on, description) VALUES ",
+    8,
+    "",
+);
+/// Adds to a stay's spend totals (columns in the order of `SpendCategory::ALL`). The
+/// stays are new, so there is nothing to add to unless a deleted stay left totals behind.
+const STAY_SPEND_ROWS: RowsInsert = (
+    "INSERT OR FAIL INTO stay_spend (stay_id, room, food_beverage, spa, laundry, minibar, other) VALUES ",
+    7,
+    " ON CONFLICT (stay_id) DO UPDATE SET room = stay_spend.room + excluded.room, \
+     food_beverage = stay_spend.food_beverage + excluded.food_beverage, spa = stay_spend.spa + excluded.spa, \
+     laundry = stay_spend.laundry + excluded.laundry, minibar = stay_spend.minibar + excluded.minibar, \
+     other = stay_spend.other + excluded.other",
+);
+
+/// A new stay as its insert binds it: the values that are not fields of the stay itself.
+struct StayValues<'a> {
+    id: StayId,
+    guest: GuestId,
+    stay: &'a NewStay,
+    arrival: String,
+    departure: String,
+    booked_at: Option<String>,
+    rate_minor: Option<i64>,
+    rate_currency: Option<&'static str>,
+    status: &'static str,
+    created_at: &'a str,
+    joined_by: Option<&'a str>,
+}
+
+/// A spend line as its insert binds it.
+struct SpendValues<'a> {
+    stay: StayId,
+    guest: GuestId,
+    hotel: HotelId,
+    category: &'static str,
+    amount: i64,
+    currency: &'static str,
+    posted_on: String,
+    description: &'a Option<String>,
+}
+
 /// The batch's new stays with their notes, then their spend lines and totals.
 fn insert_stays(
     tx: &Connection,
@@ -142,33 +196,95 @@ fn insert_stays(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let created_at = text::timestamp(now);
+    let first_id: StayId = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM stays", [], |r| r.get(0))?;
+    let stays: Vec<StayValues> = (first_id..)
+        .zip(planned.iter().zip(joined))
+        .map(|(id, (p, key))| StayValues {
+            id,
+            guest: guest_of(p.guest),
+            stay: &p.stay,
+            arrival: text::date(p.stay.arrival),
+            departure: text::date(p.stay.departure),
+            booked_at: p.stay.booked_at.map(text::date),
+            rate_minor: p.stay.rate.map(|r| r.minor),
+            rate_currency: p.stay.rate.map(|r| r.currency.code()),
+            status: p.stay.status.as_str(),
+            created_at: &created_at,
+            joined_by: key.as_deref(),
+        })
+        .collect();
+    insert_rows(tx, STAY_ROWS, &stays, |v, values| {
+        let s = v.stay;
+        values.extend([
+            &v.id as &dyn ToSql,
+            &v.guest,
+            &s.hotel_id,
+            &s.external_ref,
+            &v.arrival,
+            &v.departure,
+            &s.room_type,
+            &v.rate_minor,
+            &v.rate_currency,
+            &s.channel,
+            &s.market_segment,
+            &s.adults,
+            &s.children,
+            &s.special_requests,
+            &v.status,
+            &v.booked_at,
+            &v.created_at,
+            &v.joined_by,
+        ])
+    })?;
     let mut note = tx.prepare_cached(&for_sqlite(sql::INSERT_NOTE))?;
-    let mut stays = Vec::with_capacity(planned.len());
-    for (p, key) in planned.iter().zip(joined) {
-        let guest = guest_of(p.guest);
-        let stay = insert_stay_row(tx, guest, &p.stay, key.as_deref(), &created_at)?;
+    for (p, v) in planned.iter().zip(&stays) {
         for n in &p.notes {
-            note.query_row(params![guest, stay, p.stay.hotel_id, n.body, n.author, n.created_at], |_| Ok(()))?;
+            note.query_row(params![v.guest, v.id, p.stay.hotel_id, n.body, n.author, n.created_at], |_| Ok(()))?;
         }
-        stays.push((stay, guest));
     }
-    insert_spend_with_totals(tx, planned, &stays)
+    insert_spend_with_totals(tx, &stays)
 }
 
-/// The spend lines of the batch's new stays, and each stay's totals in one upsert, with
-/// the triggers that would otherwise add every line to them switched off.
-fn insert_spend_with_totals(tx: &Connection, planned: &[PlannedStay], stays: &[(StayId, GuestId)]) -> Result<()> {
+/// The spend lines of the batch's new stays, and each stay's totals, with the triggers
+/// that would otherwise add every line to them switched off.
+fn insert_spend_with_totals(tx: &Connection, stays: &[StayValues]) -> Result<()> {
     let _off = TriggersOff::new(tx)?;
-    let mut totals = tx.prepare_cached(&for_sqlite(sql::ADD_STAY_SPEND))?;
-    for (p, &(stay, guest)) in planned.iter().zip(stays) {
-        // Like the trigger: no lines, no totals row.
-        let Some([room, food, spa, laundry, minibar, other]) = crate::value::stay_spend_totals(&p.stay) else {
-            continue;
-        };
-        insert_spend_lines(tx, stay, guest, &p.stay)?;
-        totals.execute(params![stay, room, food, spa, laundry, minibar, other])?;
-    }
-    Ok(())
+    let lines: Vec<SpendValues> = stays
+        .iter()
+        .flat_map(|v| {
+            v.stay.spend.iter().map(|line| SpendValues {
+                stay: v.id,
+                guest: v.guest,
+                hotel: v.stay.hotel_id,
+                category: line.category.as_str(),
+                amount: line.amount.minor,
+                currency: line.amount.currency.code(),
+                posted_on: text::date(line.posted_on),
+                description: &line.description,
+            })
+        })
+        .collect();
+    insert_rows(tx, SPEND_ROWS, &lines, |l, values| {
+        values.extend([
+            &l.stay as &dyn ToSql,
+            &l.guest,
+            &l.hotel,
+            &l.category,
+            &l.amount,
+            &l.currency,
+            &l.posted_on,
+            l.description,
+        ])
+    })?;
+    // Like the trigger: no lines, no totals row.
+    let totals: Vec<(StayId, [i64; 6])> = stays
+        .iter()
+        .filter_map(|v| Some((v.id, crate::value::stay_spend_totals(v.stay)?)))
+        .collect();
+    insert_rows(tx, STAY_SPEND_ROWS, &totals, |(stay, t), values| {
+        values.push(stay as &dyn ToSql);
+        values.extend(t.iter().map(|x| x as &dyn ToSql));
+    })
 }
 
 /// Triggers off on this connection until dropped (SQLite expires prepared statements when

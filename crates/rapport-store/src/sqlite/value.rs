@@ -10,7 +10,7 @@ use rapport_value::facts::SPEND_CATEGORIES;
 use rusqlite::types::{ToSql, ValueRef};
 use rusqlite::{params, Connection, Row, Transaction};
 
-use super::query_all;
+use super::{insert_rows, query_all};
 use crate::sql::{self, for_sqlite};
 use crate::value::{self, RealisedStay, SpendByStay, StayScan, StoredReport, StoredValue, TierChange, TierChanges, ValueRow};
 use crate::Result;
@@ -176,32 +176,6 @@ impl DayTexts {
             None => Cow::Owned(day.format("%F").to_string()),
         }
     }
-}
-
-/// Inserts `items` [`sql::ROWS_PER_INSERT`] rows per statement; `table` is the insert's
-/// prefix, its columns per row and its suffix. The statement for a full chunk is built and
-/// prepared once: tens of thousands of chunks would otherwise each build and hash its text.
-fn insert_rows<T>(
-    tx: &Transaction,
-    (prefix, columns, suffix): (&str, usize, &str),
-    items: &[T],
-    bind: impl for<'r> Fn(&'r T, &mut Vec<&'r dyn ToSql>),
-) -> Result<()> {
-    let statement = |rows| for_sqlite(&sql::multi_row_insert(prefix, columns, rows, suffix));
-    let mut full = tx.prepare(&statement(sql::ROWS_PER_INSERT))?;
-    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(sql::ROWS_PER_INSERT * columns);
-    for chunk in items.chunks(sql::ROWS_PER_INSERT) {
-        values.clear();
-        for item in chunk {
-            bind(item, &mut values);
-        }
-        if chunk.len() == sql::ROWS_PER_INSERT {
-            full.execute(values.as_slice())?;
-        } else {
-            tx.prepare(&statement(chunk.len()))?.execute(values.as_slice())?;
-        }
-    }
-    Ok(())
 }
 
 pub(super) fn guest_values(c: &Connection, guest: GuestId) -> Result<(Vec<StoredValue>, Vec<TierChange>)> {
