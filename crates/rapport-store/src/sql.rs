@@ -150,8 +150,9 @@ pub(crate) const INSERT_GUEST_VALUES: &str = "INSERT INTO guest_values (guest_id
 pub(crate) const GUEST_VALUE_COLUMNS: usize = 17;
 pub(crate) const INSERT_TIER_CHANGES: &str = "INSERT INTO tier_history (guest_id, scope_hotel, tier, since) VALUES ";
 pub(crate) const TIER_CHANGE_COLUMNS: usize = 4;
-/// Rows per multi-row insert of analysis results: a million guests' scores go in as tens of
-/// thousands of statements, not millions (well under either backend's parameter limit).
+/// Rows per multi-row insert (analysis results, SQLite import batches): a million guests'
+/// scores go in as tens of thousands of statements, not millions (well under either
+/// backend's parameter limit).
 pub(crate) const ROWS_PER_INSERT: usize = 64;
 
 /// `prefix` followed by `rows` tuples of `columns` numbered placeholders.

@@ -134,10 +134,8 @@ fn encode_guests(
     EncodedGuests { new, updated, keys }
 }
 
-/// The import's multi-row inserts. `OR FAIL` spares a statement journal, as for a single
-/// new guest (see `INSERT_GUEST`): a failing batch rolls back everything staged with it,
-/// so nothing a failed statement leaves behind is ever committed. Stay ids are given here,
-/// so spend lines need not wait for the database to hand them out.
+/// The import's multi-row inserts, `OR FAIL` for the reason given on [`RowsInsert`]. Stay
+/// ids are given here, so spend lines need not wait for the database to hand them out.
 const STAY_ROWS: RowsInsert = (
     "INSERT OR FAIL INTO stays (id, guest_id, hotel_id, external_ref, arrival, departure, room_type, rate_minor, \
      rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at, joined_by) VALUES ",
@@ -151,6 +149,8 @@ const SPEND_ROWS: RowsInsert = (
 );
 /// Adds to a stay's spend totals (columns in the order of `SpendCategory::ALL`). The
 /// stays are new, so there is nothing to add to unless a deleted stay left totals behind.
+/// SQLite runs `DO UPDATE` under `ABORT` whatever the insert says, so this statement keeps
+/// its journal; it writes one short row per stay.
 const STAY_SPEND_ROWS: RowsInsert = (
     "INSERT OR FAIL INTO stay_spend (stay_id, room, food_beverage, spa, laundry, minibar, other) VALUES ",
     7,

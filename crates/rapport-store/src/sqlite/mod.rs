@@ -105,9 +105,24 @@ fn put_guest(tx: &Connection, guest: &Guest, insert: bool) -> Result<()> {
 
 /// Multi-row inserts for [`insert_rows`]: the statement up to its rows, the columns per
 /// row, what follows the rows.
+///
+/// SQLite opens a statement journal for a statement that writes several rows and may have
+/// to take back some of them (the default conflict handling, `ABORT`), and copies into it
+/// every page the statement changes. `OR FAIL` spares that work: whatever the failing
+/// statement wrote before it stopped stays in the transaction, and every caller rolls the
+/// whole transaction back on an error (an import batch, with the batches staged with it).
+/// `ON CONFLICT` still decides what a duplicate key does.
 pub(super) type RowsInsert = (&'static str, usize, &'static str);
-const IDENTITY_ROWS: RowsInsert = ("INSERT INTO guest_identities (key, guest_id) VALUES ", 2, " ON CONFLICT DO NOTHING");
-const SEARCH_KEY_ROWS: RowsInsert = ("INSERT INTO guest_search (key, guest_id) VALUES ", 2, " ON CONFLICT DO NOTHING");
+const IDENTITY_ROWS: RowsInsert = (
+    "INSERT OR FAIL INTO guest_identities (key, guest_id) VALUES ",
+    2,
+    " ON CONFLICT DO NOTHING",
+);
+const SEARCH_KEY_ROWS: RowsInsert = (
+    "INSERT OR FAIL INTO guest_search (key, guest_id) VALUES ",
+    2,
+    " ON CONFLICT DO NOTHING",
+);
 
 /// Identity and search keys of several profiles, inserted together in key order: an
 /// import batch's keys then walk each index from one end to the other instead of
@@ -147,19 +162,13 @@ impl GuestKeys {
 /// 10, in the format the update trigger writes). PostgreSQL's column default
 /// does this there; SQLite's added column cannot have one, and a trigger updating every new
 /// row cost the import 11 % of its rows per second.
-///
-/// `OR FAIL` (here and in [`INSERT_STAY`]): the default `ABORT` makes SQLite open a statement
-/// journal for every row and copy each page the row touches into it, so the row can be
-/// taken back alone. A one-row insert that fires no trigger checks every constraint
-/// before it writes anything, so `FAIL` stops at the same point with nothing to take back;
-/// with foreign keys on, their check still aborts (SQLite keeps `ABORT` for it). The
-/// journal copies were an eighth of an import's stay inserts.
-const INSERT_GUEST: &str = "INSERT OR FAIL INTO guests (id, doc, version, created_at, updated_at, changed_at) \
+const INSERT_GUEST: &str = "INSERT INTO guests (id, doc, version, created_at, updated_at, changed_at) \
      VALUES ($1, $2, $3, $4, $5, strftime('%Y-%m-%d %H:%M:%f+00:00', 'now'))";
 
-/// A stay row (`stays` has no triggers: see [`INSERT_GUEST`] for `OR FAIL`). Its id is the
-/// connection's last rowid: `RETURNING` would build a temporary table for every row.
-const INSERT_STAY: &str = "INSERT OR FAIL INTO stays (guest_id, hotel_id, external_ref, arrival, departure, room_type, \
+/// A stay row. Its id is the connection's last rowid: SQLite runs `RETURNING` as a trigger,
+/// so a statement with it opened a statement journal and built a temporary table for
+/// every row (about a fifth of an import's stay inserts when it still wrote them this way).
+const INSERT_STAY: &str = "INSERT INTO stays (guest_id, hotel_id, external_ref, arrival, departure, room_type, \
      rate_minor, rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, \
      created_at, joined_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
 
@@ -283,8 +292,7 @@ fn insert_stay(tx: &Transaction, guest: GuestId, s: &NewStay, joined_by: Option<
     Ok(id)
 }
 
-/// The stay alone, stamped `created_at` (text as rusqlite writes a timestamp: an import
-/// formats its time once per batch).
+/// The stay alone, stamped `created_at` (text as rusqlite writes a timestamp).
 fn insert_stay_row(tx: &Connection, guest: GuestId, s: &NewStay, joined_by: Option<&str>, created_at: &str) -> Result<StayId> {
     tx.prepare_cached(&for_sqlite(INSERT_STAY))?
         .execute(params![
