@@ -41,17 +41,18 @@ seconds() { date +%s.%N; }
 case "${1:-}" in
 sqlite)
   src=$2
+  [ -f "$src" ] || { echo "no SQLite database at $src" >&2; exit 2; }
   dst="$src.floor.db"
   rm -f "$dst" "$dst-wal" "$dst-shm"
   # Same schema, without the triggers (their bodies span several lines, up to END;).
   sqlite3 "$src" .schema | awk '/^CREATE TRIGGER/ { skip = 1 } !skip { print } /^END;/ { skip = 0 }' \
-    | grep -v '^CREATE TABLE sqlite_' | sqlite3 "$dst"
+    | { grep -v '^CREATE TABLE sqlite_' || true; } | sqlite3 -bail "$dst"
   ordered="$src.floor-keys.db"
   rm -f "$ordered"
   {
     echo "ATTACH '$src' AS imported;"
     for t in $KEY_TABLES; do echo "CREATE TABLE $t AS $(keys_in_import_order imported "$t");"; done
-  } | sqlite3 "$ordered"
+  } | sqlite3 -bail "$ordered"
   {
     echo "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -524288;"
     echo "PRAGMA wal_autocheckpoint = 131072; PRAGMA foreign_keys = OFF;"
@@ -69,7 +70,7 @@ sqlite)
     echo "PRAGMA wal_checkpoint(PASSIVE);"
   } > "$dst.sql"
   start=$(seconds)
-  sqlite3 "$dst" < "$dst.sql" | grep -v '^wal$' || true
+  sqlite3 -bail "$dst" < "$dst.sql" | { grep -v '^wal$' || true; }
   end=$(seconds)
   rm -f "$dst" "$dst-wal" "$dst-shm" "$dst.sql" "$ordered"
   ;;
@@ -80,7 +81,7 @@ postgres)
     for t in $TABLES; do echo "CREATE TABLE import_floor.$t (LIKE public.$t INCLUDING ALL);"; done
     for t in $KEY_TABLES; do echo "CREATE TABLE import_floor.ordered_$t AS $(keys_in_import_order public "$t");"; done
     echo "CHECKPOINT;"
-  } | psql -q "$url"
+  } | psql -q -v ON_ERROR_STOP=1 "$url"
   {
     echo '\timing on'
     echo "BEGIN;"
@@ -93,9 +94,9 @@ postgres)
     echo "COMMIT;"
   } > /tmp/import_floor.sql
   start=$(seconds)
-  psql -q "$url" -f /tmp/import_floor.sql
+  psql -q -v ON_ERROR_STOP=1 "$url" -f /tmp/import_floor.sql
   end=$(seconds)
-  psql -q "$url" -c "DROP SCHEMA import_floor CASCADE;"
+  psql -q -v ON_ERROR_STOP=1 "$url" -c "DROP SCHEMA import_floor CASCADE;"
   rm -f /tmp/import_floor.sql
   ;;
 *)
