@@ -39,6 +39,21 @@ pub struct LoadSummary {
     pub elapsed: Duration,
 }
 
+/// One line for a person at a terminal: what was created, what was already there.
+impl std::fmt::Display for LoadSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} guests and {} stays created, {} hotels created",
+            self.guests_created, self.stays_created, self.hotels_created
+        )?;
+        if self.unchanged > 0 {
+            write!(f, ", {} rows already stored", self.unchanged)?;
+        }
+        write!(f, " ({:.1} s)", self.elapsed.as_secs_f64())
+    }
+}
+
 /// Creates the demo hotels that are missing (by code) and returns the stored ones in
 /// the group's order, with how many were created.
 pub async fn ensure_hotels(store: &dyn Store) -> Result<(Vec<Hotel>, u64), DemoError> {

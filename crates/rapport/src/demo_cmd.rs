@@ -29,7 +29,7 @@ pub async fn prepare(store: Arc<dyn Store>, args: &DemoArgs) -> anyhow::Result<S
         let summary = rapport_demo::load(store.clone(), &config, std::io::stdout().is_terminal())
             .await
             .context("loading demo data")?;
-        println!("Loaded {summary:?}");
+        println!("Loaded: {summary}.");
     } else {
         println!(
             "The database already holds {} guests and {} stays: not loading demo data.",

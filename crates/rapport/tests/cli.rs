@@ -95,6 +95,11 @@ fn demo_loads_a_group_and_serve_answers_with_the_printed_token() {
     let o = rapport(&db, &["demo", "--no-serve", "--guests", "300", "--seed", "3"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = stdout(&o);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Loaded: 300 guests and ") && l.contains(" stays created, 5 hotels created (")),
+        "the load says what it created: {text}"
+    );
     assert!(text.contains("Staff login: admin / "), "{text}");
     let token = text
         .lines()
