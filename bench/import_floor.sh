@@ -27,6 +27,12 @@ TABLES="guests stays spend_lines stay_spend guest_identities guest_search"
 KEY_TABLES="guest_identities guest_search"
 BATCH_ROWS=20000
 
+# Where the timed copy reads table $1 from: the prepared key order ($2, a table name
+# prefix) for the key tables, the imported table itself ($3, a prefix) for the others.
+source_of() {
+  case " $KEY_TABLES " in *" $1 "*) echo "$2$1" ;; *) echo "$3$1" ;; esac
+}
+
 # A query over the imported tables ($1: the schema they are in) that lists a key table's
 # rows ($2) in the order the import inserted them.
 keys_in_import_order() {
@@ -62,10 +68,7 @@ sqlite)
     echo ".timer on"
     echo "BEGIN IMMEDIATE;"
     # The WHERE clause turns the transfer optimisation off.
-    for t in $TABLES; do
-      case $t in guest_identities | guest_search) from="ordered.$t" ;; *) from="imported.$t" ;; esac
-      echo "INSERT INTO $t SELECT * FROM $from WHERE true ORDER BY rowid;"
-    done
+    for t in $TABLES; do echo "INSERT INTO $t SELECT * FROM $(source_of "$t" ordered. imported.) WHERE true ORDER BY rowid;"; done
     echo "COMMIT;"
     echo "PRAGMA wal_checkpoint(PASSIVE);"
   } > "$dst.sql"
@@ -76,6 +79,7 @@ sqlite)
   ;;
 postgres)
   url=$2
+  copy=$(mktemp --suffix=.sql)
   {
     echo "DROP SCHEMA IF EXISTS import_floor CASCADE; CREATE SCHEMA import_floor;"
     for t in $TABLES; do echo "CREATE TABLE import_floor.$t (LIKE public.$t INCLUDING ALL);"; done
@@ -87,17 +91,14 @@ postgres)
     echo "BEGIN;"
     # A sequential scan returns rows in the order they were written: id order for the
     # append-only tables and the prepared order for the keys, with no sort on the clock.
-    for t in $TABLES; do
-      case $t in guest_identities | guest_search) from="import_floor.ordered_$t" ;; *) from="public.$t" ;; esac
-      echo "INSERT INTO import_floor.$t SELECT * FROM $from;"
-    done
+    for t in $TABLES; do echo "INSERT INTO import_floor.$t SELECT * FROM $(source_of "$t" import_floor.ordered_ public.);"; done
     echo "COMMIT;"
-  } > /tmp/import_floor.sql
+  } > "$copy"
   start=$(seconds)
-  psql -q -v ON_ERROR_STOP=1 "$url" -f /tmp/import_floor.sql
+  psql -q -v ON_ERROR_STOP=1 "$url" -f "$copy"
   end=$(seconds)
   psql -q -v ON_ERROR_STOP=1 "$url" -c "DROP SCHEMA import_floor CASCADE;"
-  rm -f /tmp/import_floor.sql
+  rm -f "$copy"
   ;;
 *)
   echo "usage: $0 sqlite PATH.db | postgres URL" >&2

@@ -170,7 +170,7 @@ const INSERT_GUEST: &str = "INSERT INTO guests (id, doc, version, created_at, up
 /// every row (about a fifth of an import's stay inserts when it still wrote them this way).
 const INSERT_STAY: &str = "INSERT INTO stays (guest_id, hotel_id, external_ref, arrival, departure, room_type, \
      rate_minor, rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, \
-     created_at, joined_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+     created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
 
 /// Writes a guest document; an update also deletes the keys it had (the caller inserts
 /// the new ones).
@@ -283,17 +283,9 @@ fn insert_consent(tx: &Connection, guest: GuestId, c: &ConsentRecord) -> Result<
     Ok(())
 }
 
-/// Inserts a stay with its spend lines; returns the stay id. `joined_by` is the identity
-/// key through which an import joined the stay to a stored profile (undoing a merge needs
-/// it); written with the row, not by a later update that would rewrite it.
-fn insert_stay(tx: &Transaction, guest: GuestId, s: &NewStay, joined_by: Option<&str>) -> Result<StayId> {
-    let id = insert_stay_row(tx, guest, s, joined_by, &text::timestamp(Utc::now()))?;
-    insert_spend_lines(tx, id, guest, s)?;
-    Ok(id)
-}
-
-/// The stay alone, stamped `created_at` (text as rusqlite writes a timestamp).
-fn insert_stay_row(tx: &Connection, guest: GuestId, s: &NewStay, joined_by: Option<&str>, created_at: &str) -> Result<StayId> {
+/// Inserts a stay added by hand (through the API) with its spend lines; returns the stay
+/// id. Imports write their stays in batches (`import.rs`), with the key that joined them.
+fn insert_stay(tx: &Transaction, guest: GuestId, s: &NewStay) -> Result<StayId> {
     tx.prepare_cached(&for_sqlite(INSERT_STAY))?
         .execute(params![
             guest,
@@ -311,11 +303,12 @@ fn insert_stay_row(tx: &Connection, guest: GuestId, s: &NewStay, joined_by: Opti
             s.special_requests,
             s.status.as_str(),
             s.booked_at.map(text::date),
-            created_at,
-            joined_by
+            text::timestamp(Utc::now())
         ])
         .map_err(|e| conflict(e, "a stay with this reservation reference"))?;
-    Ok(tx.last_insert_rowid())
+    let id = tx.last_insert_rowid();
+    insert_spend_lines(tx, id, guest, s)?;
+    Ok(id)
 }
 
 fn insert_spend_lines(tx: &Connection, stay: StayId, guest: GuestId, s: &NewStay) -> Result<()> {
@@ -528,7 +521,7 @@ impl Store for SqliteStore {
         self.pool
             .write(move |tx| {
                 guest_doc(tx, guest)?;
-                let id = insert_stay(tx, guest, &stay, None)?;
+                let id = insert_stay(tx, guest, &stay)?;
                 query_one(tx, &sql::stay_by_id(), [id], |r| rows::stay(r))?.ok_or_else(|| StoreError::not_found(format!("stay {id}")))
             })
             .await
