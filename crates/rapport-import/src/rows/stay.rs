@@ -160,6 +160,13 @@ impl StayColumns {
             Some(i) => row.get(i)?.map(|v| priced(i, v)).transpose()?,
             None => None,
         };
+        // A negative nightly rate would become negative room revenue (the API refuses it too);
+        // negative spend columns stay allowed: folios carry refunds and corrections.
+        if let (Some(i), Some(r)) = (self.rate, rate) {
+            if r.minor < 0 {
+                return Err(row.reject(i, "a rate cannot be negative"));
+            }
+        }
         let mut spend = Vec::new();
         for &(category, i) in &self.spend {
             if let Some(v) = row.get(i)? {

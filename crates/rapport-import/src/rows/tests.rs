@@ -101,6 +101,7 @@ fn bad_rows_are_rejected_with_their_column() {
             "unknown status 'Maybe'",
         ),
         (hbd_with("adr", "12.5x"), "adr", "not a decimal amount"),
+        (hbd_with("adr", "-50"), "adr", "a rate cannot be negative"),
         (hbd_with("adults", "two"), "adults", "not a whole number"),
     ];
     for (row, column, reason) in cases {
