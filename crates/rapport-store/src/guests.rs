@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
+use rapport_domain::identity::external_key;
 
 use crate::{Result, StoreError};
 
@@ -66,6 +67,35 @@ pub(crate) fn check_version(guest: &Guest, expected: Option<i64>) -> Result<()> 
         ))),
         _ => Ok(()),
     }
+}
+
+/// The identity keys of the external ids `after` holds and `before` (the stored profile,
+/// if any) did not, each with the id as a person writes it. An external id names one
+/// profile in its source system, so a write that would give it to a second profile is
+/// refused ([`external_id_taken`]); ids a profile already held are not re-checked, so a
+/// pair created before this rule can still be edited (and merged).
+pub(crate) fn added_external_ids(before: Option<&GuestProfile>, after: &GuestProfile) -> Vec<(String, String)> {
+    let held: HashSet<String> = before
+        .into_iter()
+        .flat_map(|p| &p.external_ids)
+        .map(|x| external_key(&x.source, &x.id))
+        .collect();
+    let mut added: Vec<(String, String)> = after
+        .external_ids
+        .iter()
+        .map(|x| (external_key(&x.source, &x.id), format!("{}:{}", x.source.trim(), x.id.trim())))
+        .filter(|(key, _)| !held.contains(key))
+        .collect();
+    added.sort();
+    added.dedup_by(|a, b| a.0 == b.0);
+    added
+}
+
+/// The refusal of a write that would give `external_id` to a second profile.
+pub(crate) fn external_id_taken(external_id: &str, holder: GuestId) -> StoreError {
+    StoreError::Conflict(format!(
+        "external id {external_id} already belongs to guest {holder}; update that profile instead"
+    ))
 }
 
 /// Orders search hits: keys equal to a prefix first (an exact name beats a longer one),

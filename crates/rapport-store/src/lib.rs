@@ -35,7 +35,9 @@ pub use auth::{NewSession, NewToken, NewUser, Session, StaffUser, TokenInfo};
 pub use error::StoreError;
 pub use figures::{GroupFigures, MonthRevenue, TouchMark, Visits};
 pub use guests::GuestChange;
-pub(crate) use guests::{check_version, guest_change, guest_json, live_doc, new_guest, rank_search_hits};
+pub(crate) use guests::{
+    added_external_ids, check_version, external_id_taken, guest_change, guest_json, live_doc, new_guest, rank_search_hits,
+};
 pub use merges::{CandidateOutcome, MergeRecord, MergeRequest, NeverMergeMark, PairDecision, PairStatus, ReviewPair};
 pub use open::open;
 pub use value::{StoredReport, StoredValue, TierChange};

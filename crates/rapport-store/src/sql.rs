@@ -54,6 +54,8 @@ pub(crate) const GUESTS_CHANGED_AFTER: &str = "SELECT id, changed_at, CASE WHEN 
 
 pub(crate) const DELETE_IDENTITIES: &str = "DELETE FROM guest_identities WHERE guest_id = $1";
 pub(crate) const IDENTITY_OWNER: &str = "SELECT min(guest_id) FROM guest_identities WHERE key = $1";
+/// Another profile holding an identity key: see `guests::added_external_ids`.
+pub(crate) const IDENTITY_OTHER_HOLDER: &str = "SELECT min(guest_id) FROM guest_identities WHERE key = $1 AND guest_id <> $2";
 pub(crate) const DELETE_SEARCH_KEYS: &str = "DELETE FROM guest_search WHERE guest_id = $1";
 /// Keys in `[$1, $2)`: a prefix range that uses the primary key's order.
 pub(crate) const SEARCH_PREFIX: &str =

@@ -13,7 +13,10 @@ mod sql;
 mod value;
 mod write;
 
-use reads::{conflict, consent_time, count, decode_all, guest_doc, guest_for_update, query, query_opt, require_guest, scoped};
+use reads::{
+    conflict, consent_time, count, decode_all, guest_doc, guest_for_update, query, query_opt, refuse_taken_external_ids, require_guest,
+    scoped,
+};
 use write::{StayRow, Writes};
 
 use std::time::Duration;
@@ -121,6 +124,7 @@ impl Store for PgStore {
         let tx = c.transaction().await?;
         let now = Utc::now();
         let id = write::next_ids(&tx, 1, 0).await?.0[0];
+        refuse_taken_external_ids(&tx, None, &profile, id).await?;
         let guest = crate::new_guest(id, profile, &consents, now);
         let writes = Writes {
             new_guests: std::slice::from_ref(&guest),
@@ -141,6 +145,7 @@ impl Store for PgStore {
         let tx = c.transaction().await?;
         let mut guest = guest_for_update(&tx, id).await?;
         crate::check_version(&guest, expected_version)?;
+        refuse_taken_external_ids(&tx, Some(&guest.profile), &profile, id).await?;
         guest.profile = profile;
         guest.version += 1;
         guest.updated_at = Utc::now();

@@ -4,7 +4,7 @@
 use chrono::SubsecRound;
 use deadpool_postgres::{Client, Transaction};
 use rapport_domain::access::Scope;
-use rapport_domain::guest::{ConsentRecord, Guest, GuestId};
+use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
@@ -87,4 +87,24 @@ pub(super) async fn scoped<T>(
         Scope::Hotels(ids) => query(client, hotels, &[&guest, ids]).await?,
     };
     decode_all(rows, decode)
+}
+
+/// Refuses a write that would give profile `id` an external id another profile holds
+/// (see [`crate::added_external_ids`]). Under read committed two transactions could both
+/// find the id free, so each first takes a transaction lock on the key: the second waits
+/// for the first to commit and then sees its keys.
+pub(super) async fn refuse_taken_external_ids(
+    tx: &Transaction<'_>,
+    before: Option<&GuestProfile>,
+    after: &GuestProfile,
+    id: GuestId,
+) -> Result<()> {
+    for (key, shown) in crate::added_external_ids(before, after) {
+        tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[&key]).await?;
+        let row = tx.query_one(shared::IDENTITY_OTHER_HOLDER, &[&key, &id]).await?;
+        if let Some(other) = row.try_get::<_, Option<GuestId>>(0)? {
+            return Err(crate::external_id_taken(&shown, other));
+        }
+    }
+    Ok(())
 }

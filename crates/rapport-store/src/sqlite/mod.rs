@@ -192,6 +192,19 @@ fn write_guest_doc(tx: &Connection, guest: &Guest, doc: &str, insert: bool) -> R
     Ok(())
 }
 
+/// Refuses a write that would give profile `id` an external id another profile holds
+/// (see [`crate::added_external_ids`]). The writer's lock keeps the check and the write
+/// together.
+fn refuse_taken_external_ids(tx: &Connection, before: Option<&GuestProfile>, after: &GuestProfile, id: GuestId) -> Result<()> {
+    let mut holder = tx.prepare_cached(&for_sqlite(sql::IDENTITY_OTHER_HOLDER))?;
+    for (key, shown) in crate::added_external_ids(before, after) {
+        if let Some(other) = holder.query_row(params![key, id], |r| r.get::<_, Option<GuestId>>(0))? {
+            return Err(crate::external_id_taken(&shown, other));
+        }
+    }
+    Ok(())
+}
+
 /// Stores a new profile and its consent records (the profile first: they refer to it).
 fn insert_new_guest(tx: &Transaction, guest: Guest, consents: &[ConsentRecord]) -> Result<Guest> {
     put_guest(tx, &guest, true)?;
@@ -383,7 +396,11 @@ impl Store for SqliteStore {
 
     async fn create_guest(&self, profile: GuestProfile, consents: Vec<ConsentRecord>) -> Result<Guest> {
         self.pool
-            .write(move |tx| insert_new_guest(tx, crate::new_guest(next_guest_id(tx)?, profile, &consents, Utc::now()), &consents))
+            .write(move |tx| {
+                let id = next_guest_id(tx)?;
+                refuse_taken_external_ids(tx, None, &profile, id)?;
+                insert_new_guest(tx, crate::new_guest(id, profile, &consents, Utc::now()), &consents)
+            })
             .await
     }
 
@@ -396,6 +413,7 @@ impl Store for SqliteStore {
             .write(move |tx| {
                 let mut guest = guest_doc(tx, id)?.decode()?;
                 crate::check_version(&guest, expected_version)?;
+                refuse_taken_external_ids(tx, Some(&guest.profile), &profile, id)?;
                 guest.profile = profile;
                 guest.version += 1;
                 guest.updated_at = Utc::now();
