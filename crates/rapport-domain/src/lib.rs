@@ -11,6 +11,7 @@ pub mod contact;
 pub mod duplicates;
 pub mod error;
 pub mod guest;
+pub mod guest_input;
 pub mod hotel;
 pub mod identity;
 pub mod ingest;

@@ -59,6 +59,21 @@ backend_tests! {
         assert_eq!(updated["phones"].as_array().unwrap().len(), 2);
     }
 
+    fn a_partial_name_patch_changes_only_the_parts_sent(db) {
+        let app = TestApp::start(db).await;
+        let created = app.guest(json!({"name": {"given": "Ann", "family": "Tester", "native": "安·特斯特", "title": "Ms"}, "emails": ["Ann.Tester@Example.COM"]})).await;
+        let id = created["id"].as_i64().unwrap();
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"name": {"given": "Annie"}})).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let g: Value = r.json().await.unwrap();
+        assert_eq!(g["name"], json!({"given": "Annie", "family": "Tester", "native": "安·特斯特", "title": "Ms"}));
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"name": {"native": null, "title": null}})).send().await.unwrap();
+        let g: Value = r.json().await.unwrap();
+        assert_eq!(g["name"], json!({"given": "Annie", "family": "Tester"}), "null clears an optional part");
+        let p = problem(app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"name": {"given": null, "family": ""}})).send().await.unwrap(), 422).await;
+        assert_eq!(p["errors"][0]["field"], "name");
+    }
+
     fn invalid_input_is_refused_with_field_details_and_loses_nothing(db) {
         let app = TestApp::start(db).await;
         let before = app.guest(zhang_wei()).await;

@@ -11,8 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
 use rapport_domain::access::Action;
-use rapport_domain::guest::{Address, FamilyMember, Guest, GuestId, GuestInput, Preference, PreferenceKind, Taboo, TabooKind};
-use rapport_domain::names::GuestName;
+use rapport_domain::guest::{Address, FamilyMember, Guest, GuestId, GuestInput, NameInput, Preference, PreferenceKind, Taboo, TabooKind};
 use rapport_store::StoreError;
 use serde::Deserialize;
 
@@ -151,12 +150,7 @@ impl GuestForm {
         }
         let some = |s: &str| Some(s.trim().to_string());
         GuestInput {
-            name: Some(GuestName {
-                title: some(&self.title),
-                given: self.given.clone(),
-                family: self.family.clone(),
-                native: some(&self.native),
-            }),
+            name: Some(NameInput::whole(&self.title, &self.given, &self.family, &self.native)),
             language: some(&self.language),
             nationality: some(&self.nationality),
             birthday: date("birthday", &self.birthday, errors),
