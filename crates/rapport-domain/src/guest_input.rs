@@ -85,8 +85,8 @@ pub struct GuestInput {
     pub nationality: Option<String>,
     pub birthday: Option<NaiveDate>,
     pub anniversary: Option<NaiveDate>,
-    pub emails: Option<Vec<String>>,
-    pub phones: Option<Vec<String>>,
+    pub emails: Option<Vec<ContactInput>>,
+    pub phones: Option<Vec<ContactInput>>,
     pub address: Option<Address>,
     pub company: Option<String>,
     pub family: Option<Vec<FamilyMember>>,
@@ -101,8 +101,81 @@ fn non_blank(s: Option<String>) -> Option<String> {
     s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
+/// An email or phone as a client sends it: the bare value, or the value with its label.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ContactInput {
+    /// Just the value; a value already on the profile keeps its label.
+    Value(String),
+    Labelled(LabelledContact),
+}
+
+/// `{"value": "+44 20 7946 0958", "label": "work"}`
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LabelledContact {
+    pub value: String,
+    /// `work`, `home`, `mobile` …; absent keeps the stored label, `null` removes it.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub label: Option<Option<String>>,
+}
+
+impl ContactInput {
+    pub fn value(&self) -> &str {
+        match self {
+            Self::Value(v) => v,
+            Self::Labelled(c) => &c.value,
+        }
+    }
+
+    fn label(&self) -> Option<Option<String>> {
+        match self {
+            Self::Value(_) => None,
+            Self::Labelled(c) => c.label.clone(),
+        }
+    }
+}
+
+/// The contact list as sent, reusing what is stored: a value the profile already has
+/// (as stored, or once normalised) keeps its stored point with its label, and a flagged
+/// value from an import stays as it is, flagged and out of identity matching, so an edit
+/// of another field never has to fix it first. A new or changed value must normalise.
+fn apply_contacts(
+    stored: &[ContactPoint],
+    sent: Vec<ContactInput>,
+    field: &str,
+    parse: impl Fn(&str) -> Result<String, String>,
+    errors: &mut ValidationErrors,
+) -> Vec<ContactPoint> {
+    let mut out = Vec::with_capacity(sent.len());
+    for (i, contact) in sent.iter().enumerate() {
+        let raw = contact.value().trim();
+        let same = |value: &str| stored.iter().find(|s| s.value == value).cloned();
+        let mut point = match same(raw) {
+            Some(kept) => kept,
+            None => match parse(raw) {
+                Ok(value) => same(&value).unwrap_or(ContactPoint {
+                    value,
+                    invalid: None,
+                    label: None,
+                }),
+                Err(msg) => {
+                    errors.push(format!("{field}[{i}]"), msg);
+                    continue;
+                }
+            },
+        };
+        if let Some(label) = contact.label() {
+            point.label = non_blank(label);
+        }
+        push_unique(&mut out, point);
+    }
+    out
+}
+
 impl GuestInput {
-    /// Applies the given fields to `profile`, strictly: through the API an email or phone
+    /// Applies the given fields to `profile`, strictly: through the API a new email or phone
     /// that does not normalise is an error the user can fix, not a silently flagged value.
     pub fn apply_to(self, profile: &mut GuestProfile, region: Region) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::default();
@@ -146,26 +219,17 @@ impl GuestInput {
             profile.anniversary = Some(a);
         }
         if let Some(emails) = self.emails {
-            profile.emails.clear();
-            for (i, raw) in emails.iter().enumerate() {
-                match Email::parse(raw) {
-                    Ok(e) => {
-                        push_unique(&mut profile.emails, ContactPoint::from_email(e));
-                    }
-                    Err(msg) => errors.push(format!("emails[{i}]"), msg),
-                }
-            }
+            profile.emails = apply_contacts(
+                &profile.emails,
+                emails,
+                "emails",
+                |raw| Email::parse(raw).map(|e| e.as_str().to_string()),
+                &mut errors,
+            );
         }
         if let Some(phones) = self.phones {
-            profile.phones.clear();
-            for (i, raw) in phones.iter().enumerate() {
-                match Phone::parse(raw, region) {
-                    Ok(p) => {
-                        push_unique(&mut profile.phones, ContactPoint::from_phone(p));
-                    }
-                    Err(msg) => errors.push(format!("phones[{i}]"), msg),
-                }
-            }
+            let parse = |raw: &str| Phone::parse(raw, region).map(|p| p.as_str().to_string());
+            profile.phones = apply_contacts(&profile.phones, phones, "phones", parse, &mut errors);
         }
         if let Some(mut address) = self.address {
             if let Some(c) = address.country.take() {
@@ -174,7 +238,8 @@ impl GuestInput {
                     Err(e) => errors.push("address.country", e),
                 }
             }
-            profile.address = Some(address);
+            // A form with every address line blank means no address, not an empty one.
+            profile.address = Some(address).filter(|a| *a != Address::default());
         }
         if let Some(company) = self.company {
             profile.company = non_blank(Some(company));
@@ -297,6 +362,42 @@ mod tests {
             .apply_to(&mut p, Region::default())
             .unwrap_err();
         assert_eq!(err.0[0].field, "name", "clearing every part leaves no name");
+    }
+
+    #[test]
+    fn contacts_already_stored_keep_their_label_and_flag() {
+        let region = Region::default();
+        let mut work = ContactPoint::email_lenient("ann@example.com");
+        work.label = Some("work".into());
+        let mut p = GuestProfile {
+            emails: vec![work, ContactPoint::email_lenient("n/a")],
+            phones: vec![ContactPoint::phone_lenient("020 7946 0000", region)],
+            ..Default::default()
+        };
+        assert!(!p.emails[1].is_valid() && !p.phones[0].is_valid());
+        input(r#"{"emails":["ANN@example.com","n/a"],"phones":["020 7946 0000"],"company":"Acme"}"#)
+            .apply_to(&mut p, region)
+            .unwrap();
+        assert_eq!(p.emails[0].label.as_deref(), Some("work"), "same value once normalised");
+        assert_eq!(p.emails[1].value, "n/a");
+        assert!(!p.emails[1].is_valid() && !p.phones[0].is_valid(), "still flagged");
+        input(r#"{"phones":[{"value":"020 7946 0000","label":"home"},{"value":"+1 669 792 1661","label":" mobile "}]}"#)
+            .apply_to(&mut p, region)
+            .unwrap();
+        assert_eq!(p.phones[0].label.as_deref(), Some("home"));
+        assert_eq!(
+            (p.phones[1].value.as_str(), p.phones[1].label.as_deref()),
+            ("+16697921661", Some("mobile"))
+        );
+        input(r#"{"phones":[{"value":"+16697921661","label":null},"020 7946 0000"]}"#)
+            .apply_to(&mut p, region)
+            .unwrap();
+        assert_eq!((p.phones[0].label.clone(), p.phones[1].label.as_deref()), (None, Some("home")));
+        let err = input(r#"{"emails":["n/a","N/A"],"phones":[{"value":"12"}]}"#)
+            .apply_to(&mut p, region)
+            .unwrap_err();
+        let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["emails[1]", "phones[0]"], "a new or changed value must normalise");
     }
 
     #[test]

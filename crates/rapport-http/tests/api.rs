@@ -74,6 +74,35 @@ backend_tests! {
         assert_eq!(p["errors"][0]["field"], "name");
     }
 
+    fn contacts_keep_their_labels_and_imported_flags_unless_changed(db) {
+        use rapport_domain::contact::{ContactPoint, Region};
+        let app = TestApp::start(db).await;
+        let id = app.guest(json!({"name": {"given": "Ann", "family": "Tester"},
+            "emails": [{"value": "Ann.Tester@Example.COM", "label": "work"}], "phones": ["+44 20 7946 0958"]})).await["id"].as_i64().unwrap();
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"phones": [{"value": "+44 20 7946 0958", "label": "mobile"}, "+1 669 792 1661"]})).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"emails": ["ann.tester@example.com"], "phones": ["+442079460958", {"value": "+16697921661", "label": "home"}]})).send().await.unwrap();
+        let g: Value = r.json().await.unwrap();
+        assert_eq!(g["emails"], json!([{"value": "ann.tester@example.com", "label": "work"}]), "a plain string keeps the stored label");
+        assert_eq!(g["phones"], json!([{"value": "+442079460958", "label": "mobile"}, {"value": "+16697921661", "label": "home"}]));
+
+        // An imported profile: the values the PMS had, kept and flagged.
+        let mut profile = app.store.guest(id).await.unwrap().profile;
+        profile.emails = vec![ContactPoint::email_lenient("n/a")];
+        profile.phones = vec![ContactPoint::phone_lenient("020 7946 0000", Region::parse("US").unwrap())];
+        let imported = app.store.create_guest(profile, vec![]).await.unwrap();
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{}", imported.id), json!({"emails": ["n/a"], "phones": ["020 7946 0000"], "company": "Acme"})).send().await.unwrap();
+        assert_eq!(r.status(), 200, "unchanged flagged values do not block the edit");
+        let g: Value = r.json().await.unwrap();
+        assert_eq!(g["company"], "Acme");
+        assert_eq!(g["emails"], serde_json::to_value(&imported.profile.emails).unwrap(), "still flagged");
+        assert_eq!(g["phones"], serde_json::to_value(&imported.profile.phones).unwrap());
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{}", imported.id), json!({"emails": ["n/a", "none"], "phones": [{"value": "020 7946 0001"}]})).send().await.unwrap();
+        let p = problem(r, 422).await;
+        let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, vec!["emails[1]", "phones[0]"], "a new or changed value must normalise");
+    }
+
     fn invalid_input_is_refused_with_field_details_and_loses_nothing(db) {
         let app = TestApp::start(db).await;
         let before = app.guest(zhang_wei()).await;

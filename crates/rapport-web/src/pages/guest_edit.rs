@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
 use rapport_domain::access::Action;
-use rapport_domain::guest::{Address, FamilyMember, Guest, GuestId, GuestInput, NameInput, Preference, PreferenceKind, Taboo, TabooKind};
+use rapport_domain::guest::{
+    Address, ContactInput, FamilyMember, Guest, GuestId, GuestInput, NameInput, Preference, PreferenceKind, Taboo, TabooKind,
+};
 use rapport_store::StoreError;
 use serde::Deserialize;
 
@@ -155,8 +157,10 @@ impl GuestForm {
             nationality: some(&self.nationality),
             birthday: date("birthday", &self.birthday, errors),
             anniversary: date("anniversary", &self.anniversary, errors),
-            emails: Some(lines(&self.emails)),
-            phones: Some(lines(&self.phones)),
+            // Bare values: one already on the profile keeps its label and, when an import
+            // flagged it, stays as it was (see GuestInput); the form shows no labels.
+            emails: Some(lines(&self.emails).into_iter().map(ContactInput::Value).collect()),
+            phones: Some(lines(&self.phones).into_iter().map(ContactInput::Value).collect()),
             address: Some(Address {
                 street: some(&self.street).filter(|s| !s.is_empty()),
                 city: some(&self.city).filter(|s| !s.is_empty()),
