@@ -202,12 +202,27 @@ pub struct Note {
     pub created_at: DateTime<Utc>,
 }
 
-/// A note's text as staff typed it, trimmed; 1 to 4,000 characters.
+/// A note's text as staff typed it, trimmed; 1 to 4,000 characters and no NUL (the
+/// console's form reaches here without the API's check of every body).
 pub fn note_body(raw: &str) -> Result<&str, crate::FieldError> {
     let body = raw.trim();
     if body.is_empty() || body.chars().count() > 4000 {
         Err(crate::FieldError::new("body", "a note has 1 to 4000 characters"))
+    } else if body.contains('\0') {
+        Err(crate::FieldError::new("body", "must not contain a NUL character"))
     } else {
         Ok(body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_is_trimmed_text_without_nul() {
+        assert_eq!(note_body("  tea  ").unwrap(), "tea");
+        assert!(note_body(" ").is_err());
+        assert_eq!(note_body("x\0y").unwrap_err().message, "must not contain a NUL character");
     }
 }

@@ -179,6 +179,36 @@ backend_tests! {
         assert_eq!(p["errors"][0]["field"], "limit");
     }
 
+    fn nul_characters_and_endless_offsets_are_refused_alike_on_both_backends(db) {
+        let app = TestApp::start(db).await;
+        app.hotel("LIS", "EUR").await;
+        let before = app.guest(zhang_wei()).await;
+        let id = before["id"].as_i64().unwrap();
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{id}/notes"), json!({"body": "x\u{0}y"})).send().await.unwrap();
+        assert_eq!(problem(r, 422).await["errors"], json!([{"field": "body", "message": "must not contain a NUL character"}]));
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{id}/stays"), json!({"hotel": "LIS", "arrival": "2026-03-01", "departure": "2026-03-02", "special_requests": "a\u{0}b"})).send().await.unwrap();
+        assert_eq!(problem(r, 422).await["errors"][0]["field"], "special_requests");
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"company": "A\u{0}", "name": {"native": "\u{0}"}})).send().await.unwrap();
+        let p = problem(r, 422).await;
+        let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, vec!["company", "name.native"]);
+        assert_eq!(app.store.counts().await.unwrap().stays, 0);
+        let notes: Vec<Value> = app.get(&app.admin, &format!("/api/v1/guests/{id}/notes")).send().await.unwrap().json().await.unwrap();
+        assert!(notes.is_empty());
+        let after: Value = app.get(&app.admin, &format!("/api/v1/guests/{id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(after, before);
+
+        let r = app.get(&app.admin, "/api/v1/guests?q=%00").send().await.unwrap();
+        assert_eq!(r.status(), 200, "a NUL in a search is no part of it");
+        assert_eq!(r.json::<Value>().await.unwrap()["total"], 0);
+        let r = app.get(&app.admin, "/api/v1/guests?q=zha%00ng").send().await.unwrap();
+        assert_eq!(r.json::<Value>().await.unwrap()["items"][0]["id"], id);
+        for path in ["/api/v1/guests?q=smith&offset=9223372036854775000&limit=500", "/api/v1/guests?offset=9223372036854775000&limit=500", "/api/v1/guests?q=smith&offset=20000"] {
+            let p = problem(app.get(&app.admin, path).send().await.unwrap(), 422).await;
+            assert_eq!(p["errors"][0]["field"], "offset", "{path}");
+        }
+    }
+
     fn stays_outside_the_scope_are_never_shown(db) {
         let app = TestApp::start(db).await;
         let lis = app.hotel("LIS", "EUR").await;

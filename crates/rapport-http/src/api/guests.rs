@@ -32,7 +32,11 @@ pub struct ListQuery {
     pub limit: Option<i64>,
 }
 
-/// Lists profiles by id, or searches them with `q`.
+/// How deep a search pages: each page re-ranks `offset + limit` hits, and a desk never
+/// reads past the first few hundred.
+const SEARCH_DEPTH: i64 = 10_000;
+
+/// Lists profiles by id, or searches them with `q` (its best 10,000 matches).
 #[utoipa::path(get, path = "/api/v1/guests", tag = "guests", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = Page<Guest>), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem)))]
 pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Query<ListQuery>) -> ApiResult<axum::Json<Page<Guest>>> {
@@ -44,6 +48,14 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Q
     .resolve()?;
     match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         Some(q) => {
+            if offset + limit > SEARCH_DEPTH {
+                let mut errors = rapport_domain::ValidationErrors::default();
+                errors.push(
+                    "offset",
+                    format!("a search reaches its best {SEARCH_DEPTH} matches; narrow the query"),
+                );
+                return Err(errors.into());
+            }
             let prefixes = rapport_domain::search::query_prefixes(q);
             // Search answers the best matches; paging past the first hits is not useful at a desk.
             let hits = state.store.search_guests(&prefixes, offset + limit).await?;
