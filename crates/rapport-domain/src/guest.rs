@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::contact::ContactPoint;
 use crate::names::GuestName;
 
-pub use crate::guest_input::{ContactInput, GuestInput, LabelledContact, NameInput};
+pub use crate::guest_input::{AddressInput, ContactInput, GuestInput, LabelledContact, NameInput};
 
 /// Row id of a guest profile.
 pub type GuestId = i64;

@@ -76,25 +76,116 @@ impl NameInput {
 }
 
 /// A profile as a client sends it: raw strings, validated by [`GuestInput::apply_to`].
-/// Every field is optional so the same type serves create and partial update.
+/// Every field is optional so the same type serves create and partial update: a field not
+/// sent keeps what is stored, `null` clears it (an empty list for a list).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GuestInput {
+    /// Merged into the stored name: parts not sent are kept.
     pub name: Option<NameInput>,
-    pub language: Option<String>,
-    pub nationality: Option<String>,
-    pub birthday: Option<NaiveDate>,
-    pub anniversary: Option<NaiveDate>,
-    pub emails: Option<Vec<ContactInput>>,
-    pub phones: Option<Vec<ContactInput>>,
-    pub address: Option<Address>,
-    pub company: Option<String>,
-    pub family: Option<Vec<FamilyMember>>,
-    pub preferences: Option<Vec<Preference>>,
-    pub taboos: Option<Vec<Taboo>>,
-    pub tags: Option<Vec<String>>,
-    pub vip_code: Option<String>,
-    pub external_ids: Option<Vec<ExternalId>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub language: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub nationality: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub birthday: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub anniversary: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Vec<ContactInput>>)]
+    pub emails: Option<Option<Vec<ContactInput>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Vec<ContactInput>>)]
+    pub phones: Option<Option<Vec<ContactInput>>>,
+    /// Merged into the stored address: lines not sent are kept.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<AddressInput>)]
+    pub address: Option<Option<AddressInput>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub company: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Vec<FamilyMember>>)]
+    pub family: Option<Option<Vec<FamilyMember>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Vec<Preference>>)]
+    pub preferences: Option<Option<Vec<Preference>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Vec<Taboo>>)]
+    pub taboos: Option<Option<Vec<Taboo>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub tags: Option<Option<Vec<String>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub vip_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Vec<ExternalId>>)]
+    pub external_ids: Option<Option<Vec<ExternalId>>>,
+}
+
+/// An address as a client sends it, merged into the stored one line by line.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressInput {
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub street: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub city: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub postcode: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub region: Option<Option<String>>,
+    /// ISO 3166-1 alpha-2 or alpha-3 code.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub country: Option<Option<String>>,
+}
+
+impl AddressInput {
+    /// Every line set, as a form that shows them all sends it; blank lines are cleared.
+    pub fn whole(street: &str, city: &str, postcode: &str, region: &str, country: &str) -> Self {
+        let set = |s: &str| Some(Some(s.to_string()));
+        Self {
+            street: set(street),
+            city: set(city),
+            postcode: set(postcode),
+            region: set(region),
+            country: set(country),
+        }
+    }
+
+    fn merge_into(self, address: &mut Address, errors: &mut ValidationErrors) {
+        for (line, stored) in [
+            (self.street, &mut address.street),
+            (self.city, &mut address.city),
+            (self.postcode, &mut address.postcode),
+            (self.region, &mut address.region),
+        ] {
+            if let Some(v) = line {
+                *stored = non_blank(v);
+            }
+        }
+        if let Some(country) = self.country {
+            match normalise_country(&country.unwrap_or_default()) {
+                Ok(c) => address.country = c,
+                Err(e) => errors.push("address.country", e),
+            }
+        }
+    }
+}
+
+/// A field sent as `null` reads as blank or empty, which every field takes as "clear".
+fn cleared<T: Default>(field: Option<Option<T>>) -> Option<T> {
+    field.map(Option::unwrap_or_default)
 }
 
 fn non_blank(s: Option<String>) -> Option<String> {
@@ -180,6 +271,15 @@ impl GuestInput {
     pub fn apply_to(self, profile: &mut GuestProfile, region: Region) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let today = chrono::Utc::now().date_naive();
+        // `null` on a text field or list is the same as blank or empty: cleared.
+        let (language, nationality, company, vip_code) = (
+            cleared(self.language),
+            cleared(self.nationality),
+            cleared(self.company),
+            cleared(self.vip_code),
+        );
+        let (emails, phones, family, tags) = (cleared(self.emails), cleared(self.phones), cleared(self.family), cleared(self.tags));
+        let (preferences, taboos, external_ids) = (cleared(self.preferences), cleared(self.taboos), cleared(self.external_ids));
         if let Some(input) = self.name {
             let mut name = profile.name.clone();
             input.merge_into(&mut name);
@@ -193,7 +293,7 @@ impl GuestInput {
             }
             profile.name = name;
         }
-        if let Some(lang) = self.language {
+        if let Some(lang) = language {
             let lang = lang.trim().to_string();
             if lang.is_empty() {
                 profile.language = None;
@@ -203,22 +303,22 @@ impl GuestInput {
                 profile.language = Some(lang);
             }
         }
-        if let Some(nat) = self.nationality {
+        if let Some(nat) = nationality {
             match normalise_country(&nat) {
                 Ok(c) => profile.nationality = c,
                 Err(e) => errors.push("nationality", e),
             }
         }
-        if let Some(b) = self.birthday {
-            if b > today {
+        if let Some(birthday) = self.birthday {
+            if birthday.is_some_and(|b| b > today) {
                 errors.push("birthday", "a birthday cannot be in the future");
             }
-            profile.birthday = Some(b);
+            profile.birthday = birthday;
         }
-        if let Some(a) = self.anniversary {
-            profile.anniversary = Some(a);
+        if let Some(anniversary) = self.anniversary {
+            profile.anniversary = anniversary;
         }
-        if let Some(emails) = self.emails {
+        if let Some(emails) = emails {
             profile.emails = apply_contacts(
                 &profile.emails,
                 emails,
@@ -227,24 +327,24 @@ impl GuestInput {
                 &mut errors,
             );
         }
-        if let Some(phones) = self.phones {
+        if let Some(phones) = phones {
             let parse = |raw: &str| Phone::parse(raw, region).map(|p| p.as_str().to_string());
             profile.phones = apply_contacts(&profile.phones, phones, "phones", parse, &mut errors);
         }
-        if let Some(mut address) = self.address {
-            if let Some(c) = address.country.take() {
-                match normalise_country(&c) {
-                    Ok(c) => address.country = c,
-                    Err(e) => errors.push("address.country", e),
-                }
+        if let Some(input) = self.address {
+            let mut address = profile.address.clone().unwrap_or_default();
+            if let Some(input) = input {
+                input.merge_into(&mut address, &mut errors);
+            } else {
+                address = Address::default();
             }
-            // A form with every address line blank means no address, not an empty one.
+            // No line left (or a form with every line blank) means no address, not an empty one.
             profile.address = Some(address).filter(|a| *a != Address::default());
         }
-        if let Some(company) = self.company {
+        if let Some(company) = company {
             profile.company = non_blank(Some(company));
         }
-        if let Some(family) = self.family {
+        if let Some(family) = family {
             for (i, m) in family.iter().enumerate() {
                 if m.name.trim().is_empty() {
                     errors.push(format!("family[{i}].name"), "a family member needs a name");
@@ -255,7 +355,7 @@ impl GuestInput {
             }
             profile.family = family;
         }
-        if let Some(prefs) = self.preferences {
+        if let Some(prefs) = preferences {
             for (i, p) in prefs.iter().enumerate() {
                 if p.key.trim().is_empty() || p.value.trim().is_empty() {
                     errors.push(format!("preferences[{i}]"), "a preference needs a key and a value");
@@ -263,7 +363,7 @@ impl GuestInput {
             }
             profile.preferences = prefs;
         }
-        if let Some(taboos) = self.taboos {
+        if let Some(taboos) = taboos {
             for (i, t) in taboos.iter().enumerate() {
                 if t.description.trim().is_empty() {
                     errors.push(format!("taboos[{i}].description"), "describe the allergy or taboo");
@@ -271,16 +371,16 @@ impl GuestInput {
             }
             profile.taboos = taboos;
         }
-        if let Some(tags) = self.tags {
+        if let Some(tags) = tags {
             let mut clean: Vec<String> = tags.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
             clean.sort();
             clean.dedup();
             profile.tags = clean;
         }
-        if let Some(vip) = self.vip_code {
+        if let Some(vip) = vip_code {
             profile.vip_code = non_blank(Some(vip));
         }
-        if let Some(ids) = self.external_ids {
+        if let Some(ids) = external_ids {
             for (i, x) in ids.iter().enumerate() {
                 if x.source.trim().is_empty() || x.id.trim().is_empty() {
                     errors.push(format!("external_ids[{i}]"), "an external id needs a source and an id");
@@ -398,6 +498,33 @@ mod tests {
             .unwrap_err();
         let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["emails[1]", "phones[0]"], "a new or changed value must normalise");
+    }
+
+    #[test]
+    fn null_clears_and_absent_keeps() {
+        let region = Region::default();
+        let mut p = input(r#"{"name":{"given":"Ann"},"birthday":"1980-01-02","anniversary":"2005-06-07","company":"Acme","tags":["a"],"address":{"street":"1 Main St","city":"Porto","country":"pt"}}"#)
+            .into_new_profile(region)
+            .unwrap();
+        input(r#"{"address":{"city":"Lisbon"}}"#).apply_to(&mut p, region).unwrap();
+        let address = p.address.clone().unwrap();
+        assert_eq!(
+            (address.street.as_deref(), address.city.as_deref(), address.country.as_deref()),
+            (Some("1 Main St"), Some("Lisbon"), Some("PT"))
+        );
+        input(r#"{"birthday":null,"company":null,"tags":null}"#)
+            .apply_to(&mut p, region)
+            .unwrap();
+        assert_eq!((p.birthday, p.company.clone(), p.tags.len()), (None, None, 0));
+        assert!(p.anniversary.is_some(), "a field not sent is kept");
+        input(r#"{"address":{"street":null,"city":null,"country":null}}"#)
+            .apply_to(&mut p, region)
+            .unwrap();
+        assert_eq!(p.address, None, "no line left is no address");
+        assert!(
+            serde_json::from_str::<GuestInput>(r#"{"birthday":""}"#).is_err(),
+            "blank is not a date; null clears"
+        );
     }
 
     #[test]

@@ -103,6 +103,29 @@ backend_tests! {
         assert_eq!(fields, vec!["emails[1]", "phones[0]"], "a new or changed value must normalise");
     }
 
+    fn null_clears_a_field_and_a_patch_that_changes_nothing_keeps_the_version(db) {
+        let app = TestApp::start(db).await;
+        let created = app.guest(json!({"name": {"given": "Ann", "family": "Tester"}, "birthday": "1980-01-02", "anniversary": "2005-06-07",
+            "company": "Acme", "address": {"street": "1 Rua Augusta", "city": "Porto", "country": "pt"}})).await;
+        let id = created["id"].as_i64().unwrap();
+        let path = format!("/api/v1/guests/{id}");
+        let r = app.patch(&app.admin, &path, json!({"birthday": null, "company": null, "address": {"city": "Lisbon"}})).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let g: Value = r.json().await.unwrap();
+        assert!(g.get("birthday").is_none() && g.get("company").is_none(), "{g}");
+        assert_eq!(g["anniversary"], "2005-06-07", "a field not sent is kept");
+        assert_eq!(g["address"], json!({"street": "1 Rua Augusta", "city": "Lisbon", "country": "PT"}));
+        assert_eq!(g["version"], 2);
+        for same in [json!({}), json!({"birthday": null, "name": {"given": "Ann"}, "address": {"city": "Lisbon"}})] {
+            let r = app.patch(&app.admin, &path, same).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            assert_eq!(r.json::<Value>().await.unwrap()["version"], 2, "nothing changed, no new version");
+        }
+        problem(app.patch(&app.admin, &path, json!({})).header("If-Match", "1").send().await.unwrap(), 409).await;
+        let p = problem(app.patch(&app.admin, &path, json!({"birthday": ""})).send().await.unwrap(), 422).await;
+        assert!(p["errors"][0]["message"].as_str().unwrap().contains("birthday"), "{p}");
+    }
+
     fn invalid_input_is_refused_with_field_details_and_loses_nothing(db) {
         let app = TestApp::start(db).await;
         let before = app.guest(zhang_wei()).await;

@@ -243,6 +243,26 @@ backend_tests! {
         assert_eq!(app.store.guest(id).await.unwrap(), after);
     }
 
+    fn an_unchanged_form_keeps_the_version_and_a_blank_birthday_clears_it(db) {
+        let app = Console::start(db).await;
+        let id = app.seed.zhang_wei;
+        let before = app.store.guest(id).await.unwrap();
+        let mut c = app.signed_in("anna").await;
+        let post = |fields: &[(String, String)]| fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
+        let fields = form_fields(&c.get(&format!("/guests/{id}/edit")).await.body);
+        let form = post(&fields);
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(c.post(&format!("/guests/{id}"), &pairs).await.status, 303);
+        assert_eq!(app.store.guest(id).await.unwrap().version, before.version, "nothing changed, no new version");
+
+        let mut form = post(&fields);
+        form.iter_mut().find(|(k, _)| k == "birthday").unwrap().1.clear();
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(c.post(&format!("/guests/{id}"), &pairs).await.status, 303);
+        let after = app.store.guest(id).await.unwrap();
+        assert_eq!((after.profile.birthday, after.version), (None, before.version + 1));
+    }
+
     fn marketing_reads_but_cannot_edit_or_tick(db) {
         let app = Console::start(db).await;
         let mut m = app.signed_in("mark").await;

@@ -104,8 +104,9 @@ pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], doc.0).into_response())
 }
 
-/// Changes the fields sent; others stay. Send `If-Match: <version>` to refuse the change
-/// when someone else edited the profile since you read it.
+/// Changes the fields sent; others stay, and `null` clears a field. Objects (name, address)
+/// are merged field by field. Send `If-Match: <version>` to refuse the change when someone
+/// else edited the profile since you read it. A change that changes nothing keeps the version.
 #[utoipa::path(patch, path = "/api/v1/guests/{id}", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = GuestInput,
     responses((status = 200, body = Guest), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem),
@@ -129,7 +130,19 @@ pub async fn update(
         None => None,
     };
     let mut guest = state.store.guest(id).await?;
+    let before = guest.profile.clone();
     input.apply_to(&mut guest.profile, state.phone_region)?;
+    if guest.profile == before {
+        // A change that changes nothing is not a new version (If-Match is still checked).
+        if expected.is_some_and(|v| v != guest.version) {
+            return Err(ApiError::Conflict(format!(
+                "guest {id} is at version {}, not {}",
+                guest.version,
+                expected.unwrap_or_default()
+            )));
+        }
+        return Ok(axum::Json(guest));
+    }
     let guest = state
         .store
         .update_guest(id, guest.profile, expected.or(Some(guest.version)))
