@@ -183,6 +183,11 @@ impl AddressInput {
     }
 }
 
+/// The text of a field sent with a value.
+fn set(field: &Option<Option<String>>) -> Option<&str> {
+    field.as_ref().and_then(Option::as_deref)
+}
+
 /// A field sent as `null` reads as blank or empty, which every field takes as "clear".
 fn cleared<T: Default>(field: Option<Option<T>>) -> Option<T> {
     field.map(Option::unwrap_or_default)
@@ -270,6 +275,7 @@ impl GuestInput {
     /// that does not normalise is an error the user can fix, not a silently flagged value.
     pub fn apply_to(self, profile: &mut GuestProfile, region: Region) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::default();
+        self.check_sizes(&mut errors);
         let today = chrono::Utc::now().date_naive();
         // `null` on a text field or list is the same as blank or empty: cleared.
         let (language, nationality, company, vip_code) = (
@@ -285,11 +291,6 @@ impl GuestInput {
             input.merge_into(&mut name);
             if name.is_empty() {
                 errors.push("name", "a guest needs a given, family or native-script name");
-            }
-            for (field, value) in [("name.given", &name.given), ("name.family", &name.family)] {
-                if value.chars().count() > 100 {
-                    errors.push(field, "at most 100 characters");
-                }
             }
             profile.name = name;
         }
@@ -389,6 +390,74 @@ impl GuestInput {
             profile.external_ids = ids;
         }
         errors.into_result(())
+    }
+
+    /// Caps what is sent (not what is stored: an edit of another field never has to trim
+    /// an imported value first).
+    fn check_sizes(&self, errors: &mut ValidationErrors) {
+        use crate::limits::{check_count, check_text, LINE, LIST, PARAGRAPH, SHORT};
+        let mut text = |field: &str, value: Option<&str>, max| {
+            if let Some(v) = value {
+                check_text(errors, field, v, max);
+            }
+        };
+        if let Some(n) = &self.name {
+            text("name.title", set(&n.title), SHORT);
+            text("name.given", set(&n.given), 100);
+            text("name.family", set(&n.family), 100);
+            text("name.native", set(&n.native), 100);
+        }
+        text("language", set(&self.language), 35);
+        text("nationality", set(&self.nationality), SHORT);
+        text("company", set(&self.company), LINE);
+        text("vip_code", set(&self.vip_code), SHORT);
+        if let Some(Some(a)) = &self.address {
+            for (field, line) in [
+                ("street", &a.street),
+                ("city", &a.city),
+                ("postcode", &a.postcode),
+                ("region", &a.region),
+                ("country", &a.country),
+            ] {
+                text(&format!("address.{field}"), set(line), LINE);
+            }
+        }
+        for (field, contacts) in [("emails", &self.emails), ("phones", &self.phones)] {
+            for (i, c) in contacts.iter().flatten().flatten().enumerate() {
+                text(&format!("{field}[{i}]"), Some(c.value()), 254);
+                text(&format!("{field}[{i}].label"), c.label().flatten().as_deref(), SHORT);
+            }
+        }
+        for (i, m) in self.family.iter().flatten().flatten().enumerate() {
+            text(&format!("family[{i}].name"), Some(&m.name), 100);
+            text(&format!("family[{i}].relation"), Some(&m.relation), SHORT);
+        }
+        for (i, p) in self.preferences.iter().flatten().flatten().enumerate() {
+            text(&format!("preferences[{i}].key"), Some(&p.key), SHORT);
+            text(&format!("preferences[{i}].value"), Some(&p.value), LINE);
+        }
+        for (i, t) in self.taboos.iter().flatten().flatten().enumerate() {
+            text(&format!("taboos[{i}].description"), Some(&t.description), PARAGRAPH);
+        }
+        for (i, t) in self.tags.iter().flatten().flatten().enumerate() {
+            text(&format!("tags[{i}]"), Some(t), SHORT);
+        }
+        for (i, x) in self.external_ids.iter().flatten().flatten().enumerate() {
+            text(&format!("external_ids[{i}].source"), Some(&x.source), SHORT);
+            text(&format!("external_ids[{i}].id"), Some(&x.id), LINE);
+        }
+        let counts = [
+            ("emails", self.emails.as_ref().and_then(Option::as_ref).map(Vec::len)),
+            ("phones", self.phones.as_ref().and_then(Option::as_ref).map(Vec::len)),
+            ("family", self.family.as_ref().and_then(Option::as_ref).map(Vec::len)),
+            ("preferences", self.preferences.as_ref().and_then(Option::as_ref).map(Vec::len)),
+            ("taboos", self.taboos.as_ref().and_then(Option::as_ref).map(Vec::len)),
+            ("tags", self.tags.as_ref().and_then(Option::as_ref).map(Vec::len)),
+            ("external_ids", self.external_ids.as_ref().and_then(Option::as_ref).map(Vec::len)),
+        ];
+        for (field, len) in counts {
+            check_count(errors, field, len.unwrap_or(0), LIST);
+        }
     }
 
     /// Validates a new profile; a name is required.
@@ -525,6 +594,19 @@ mod tests {
             serde_json::from_str::<GuestInput>(r#"{"birthday":""}"#).is_err(),
             "blank is not a date; null clears"
         );
+    }
+
+    #[test]
+    fn every_free_text_field_and_list_is_capped() {
+        let mut p = input(r#"{"name":{"given":"Ann"}}"#).into_new_profile(Region::default()).unwrap();
+        let body = serde_json::json!({"company": "x".repeat(900_000), "vip_code": "v".repeat(51), "tags": (0..20_000).map(|i| i.to_string()).collect::<Vec<_>>(),
+            "name": {"native": "名".repeat(101)}, "taboos": [{"kind": "allergy", "description": "p".repeat(501)}]});
+        let err = serde_json::from_value::<GuestInput>(body)
+            .unwrap()
+            .apply_to(&mut p, Region::default())
+            .unwrap_err();
+        let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["name.native", "company", "vip_code", "taboos[0].description", "tags"]);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod guest_input;
 pub mod hotel;
 pub mod identity;
 pub mod ingest;
+pub mod limits;
 pub mod merge;
 pub mod money;
 pub mod names;

@@ -126,6 +126,28 @@ backend_tests! {
         assert!(p["errors"][0]["message"].as_str().unwrap().contains("birthday"), "{p}");
     }
 
+    fn every_free_text_field_is_capped_with_field_errors(db) {
+        let app = TestApp::start(db).await;
+        app.hotel("LIS", "EUR").await;
+        let before = app.guest(zhang_wei()).await;
+        let id = before["id"].as_i64().unwrap();
+        let tags: Vec<String> = (0..20_000).map(|i| format!("t{i}")).collect();
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"company": "x".repeat(900_000), "vip_code": "v".repeat(50_000), "tags": tags})).send().await.unwrap();
+        let p = problem(r, 422).await;
+        let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, vec!["company", "vip_code", "tags"]);
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{id}/stays"), json!({"hotel": "LIS", "arrival": "2026-03-01", "departure": "2026-03-02",
+            "special_requests": "r".repeat(2001), "room_type": "k".repeat(201)})).send().await.unwrap();
+        let p = problem(r, 422).await;
+        let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, vec!["room_type", "special_requests"]);
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{id}/notes"), json!({"body": "n".repeat(4001)})).send().await.unwrap();
+        assert_eq!(problem(r, 422).await["errors"][0]["field"], "body");
+        let after: Value = app.get(&app.admin, &format!("/api/v1/guests/{id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(after, before);
+        assert_eq!(app.store.counts().await.unwrap().stays, 0);
+    }
+
     fn invalid_input_is_refused_with_field_details_and_loses_nothing(db) {
         let app = TestApp::start(db).await;
         let before = app.guest(zhang_wei()).await;

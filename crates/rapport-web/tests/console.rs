@@ -263,6 +263,21 @@ backend_tests! {
         assert_eq!((after.profile.birthday, after.version), (None, before.version + 1));
     }
 
+    fn an_overlong_company_or_street_is_shown_at_its_field(db) {
+        let app = Console::start(db).await;
+        let id = app.seed.zhang_wei;
+        let before = app.store.guest(id).await.unwrap();
+        let mut c = app.signed_in("anna").await;
+        let mut fields = form_fields(&c.get(&format!("/guests/{id}/edit")).await.body);
+        fields.iter_mut().find(|(k, _)| k == "company").unwrap().1 = "c".repeat(201);
+        fields.iter_mut().find(|(k, _)| k == "street").unwrap().1 = "s\0".into();
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let refused = c.post(&format!("/guests/{id}"), &form).await;
+        assert_eq!(refused.status, 422);
+        assert!(refused.body.contains(r#"id="e-company""#) && refused.body.contains(r#"id="e-street""#), "{}", refused.body);
+        assert_eq!(app.store.guest(id).await.unwrap(), before);
+    }
+
     fn marketing_reads_but_cannot_edit_or_tick(db) {
         let app = Console::start(db).await;
         let mut m = app.signed_in("mark").await;
