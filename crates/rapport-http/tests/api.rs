@@ -299,6 +299,12 @@ backend_tests! {
         let p = problem(r, 422).await;
         let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
         assert_eq!(fields, vec!["rate", "status", "departure"]);
+        for (arrival, departure, want) in [("0015-07-01", "0015-07-05", vec!["arrival", "departure"]), ("2026-01-01", "2028-01-01", vec!["departure"])] {
+            let r = app.post(&app.admin, &format!("/api/v1/guests/{gid}/stays"), json!({"hotel": "LIS", "arrival": arrival, "departure": departure})).send().await.unwrap();
+            let p = problem(r, 422).await;
+            let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+            assert_eq!(fields, want, "{arrival} to {departure}");
+        }
         assert_eq!(app.store.counts().await.unwrap().stays, 1);
     }
 

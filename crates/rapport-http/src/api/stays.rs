@@ -207,8 +207,13 @@ fn parse_stay(input: StayInput, hotel_id: i64, currency: Currency) -> Result<New
         booked_at: input.booked_at,
         spend,
     };
-    if let Err(more) = stay.validate() {
-        errors.0.extend(more.0);
+    for check in [
+        stay.validate(),
+        rapport_domain::stay::check_stay_dates(stay.arrival, stay.departure),
+    ] {
+        if let Err(more) = check {
+            errors.0.extend(more.0);
+        }
     }
     errors.into_result(stay)
 }
