@@ -7,9 +7,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::contact::{ContactPoint, Email, Phone, Region};
-use crate::error::ValidationErrors;
+use crate::contact::ContactPoint;
 use crate::names::GuestName;
+
+pub use crate::guest_input::{AddressInput, ContactInput, GuestInput, LabelledContact, NameInput};
 
 /// Row id of a guest profile.
 pub type GuestId = i64;
@@ -182,174 +183,6 @@ pub struct Guest {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A profile as a client sends it: raw strings, validated by [`GuestInput::apply_to`].
-/// Every field is optional so the same type serves create and partial update.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GuestInput {
-    pub name: Option<GuestName>,
-    pub language: Option<String>,
-    pub nationality: Option<String>,
-    pub birthday: Option<NaiveDate>,
-    pub anniversary: Option<NaiveDate>,
-    pub emails: Option<Vec<String>>,
-    pub phones: Option<Vec<String>>,
-    pub address: Option<Address>,
-    pub company: Option<String>,
-    pub family: Option<Vec<FamilyMember>>,
-    pub preferences: Option<Vec<Preference>>,
-    pub taboos: Option<Vec<Taboo>>,
-    pub tags: Option<Vec<String>>,
-    pub vip_code: Option<String>,
-    pub external_ids: Option<Vec<ExternalId>>,
-}
-
-fn non_blank(s: Option<String>) -> Option<String> {
-    s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
-}
-
-impl GuestInput {
-    /// Applies the given fields to `profile`, strictly: through the API an email or phone
-    /// that does not normalise is an error the user can fix, not a silently flagged value.
-    pub fn apply_to(self, profile: &mut GuestProfile, region: Region) -> Result<(), ValidationErrors> {
-        let mut errors = ValidationErrors::default();
-        let today = chrono::Utc::now().date_naive();
-        if let Some(name) = self.name {
-            let name = GuestName {
-                title: non_blank(name.title),
-                given: name.given.trim().to_string(),
-                family: name.family.trim().to_string(),
-                native: non_blank(name.native),
-            };
-            if name.is_empty() {
-                errors.push("name", "a guest needs a given, family or native-script name");
-            }
-            for (field, value) in [("name.given", &name.given), ("name.family", &name.family)] {
-                if value.chars().count() > 100 {
-                    errors.push(field, "at most 100 characters");
-                }
-            }
-            profile.name = name;
-        }
-        if let Some(lang) = self.language {
-            let lang = lang.trim().to_string();
-            if lang.is_empty() {
-                profile.language = None;
-            } else if !is_language_tag(&lang) {
-                errors.push("language", format!("'{lang}' is not a BCP 47 language tag such as en or zh-CN"));
-            } else {
-                profile.language = Some(lang);
-            }
-        }
-        if let Some(nat) = self.nationality {
-            match normalise_country(&nat) {
-                Ok(c) => profile.nationality = c,
-                Err(e) => errors.push("nationality", e),
-            }
-        }
-        if let Some(b) = self.birthday {
-            if b > today {
-                errors.push("birthday", "a birthday cannot be in the future");
-            }
-            profile.birthday = Some(b);
-        }
-        if let Some(a) = self.anniversary {
-            profile.anniversary = Some(a);
-        }
-        if let Some(emails) = self.emails {
-            profile.emails.clear();
-            for (i, raw) in emails.iter().enumerate() {
-                match Email::parse(raw) {
-                    Ok(e) => {
-                        push_unique(&mut profile.emails, ContactPoint::from_email(e));
-                    }
-                    Err(msg) => errors.push(format!("emails[{i}]"), msg),
-                }
-            }
-        }
-        if let Some(phones) = self.phones {
-            profile.phones.clear();
-            for (i, raw) in phones.iter().enumerate() {
-                match Phone::parse(raw, region) {
-                    Ok(p) => {
-                        push_unique(&mut profile.phones, ContactPoint::from_phone(p));
-                    }
-                    Err(msg) => errors.push(format!("phones[{i}]"), msg),
-                }
-            }
-        }
-        if let Some(mut address) = self.address {
-            if let Some(c) = address.country.take() {
-                match normalise_country(&c) {
-                    Ok(c) => address.country = c,
-                    Err(e) => errors.push("address.country", e),
-                }
-            }
-            profile.address = Some(address);
-        }
-        if let Some(company) = self.company {
-            profile.company = non_blank(Some(company));
-        }
-        if let Some(family) = self.family {
-            for (i, m) in family.iter().enumerate() {
-                if m.name.trim().is_empty() {
-                    errors.push(format!("family[{i}].name"), "a family member needs a name");
-                }
-                if m.birthday.is_some_and(|b| b > today) {
-                    errors.push(format!("family[{i}].birthday"), "a birthday cannot be in the future");
-                }
-            }
-            profile.family = family;
-        }
-        if let Some(prefs) = self.preferences {
-            for (i, p) in prefs.iter().enumerate() {
-                if p.key.trim().is_empty() || p.value.trim().is_empty() {
-                    errors.push(format!("preferences[{i}]"), "a preference needs a key and a value");
-                }
-            }
-            profile.preferences = prefs;
-        }
-        if let Some(taboos) = self.taboos {
-            for (i, t) in taboos.iter().enumerate() {
-                if t.description.trim().is_empty() {
-                    errors.push(format!("taboos[{i}].description"), "describe the allergy or taboo");
-                }
-            }
-            profile.taboos = taboos;
-        }
-        if let Some(tags) = self.tags {
-            let mut clean: Vec<String> = tags.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
-            clean.sort();
-            clean.dedup();
-            profile.tags = clean;
-        }
-        if let Some(vip) = self.vip_code {
-            profile.vip_code = non_blank(Some(vip));
-        }
-        if let Some(ids) = self.external_ids {
-            for (i, x) in ids.iter().enumerate() {
-                if x.source.trim().is_empty() || x.id.trim().is_empty() {
-                    errors.push(format!("external_ids[{i}]"), "an external id needs a source and an id");
-                }
-            }
-            profile.external_ids = ids;
-        }
-        errors.into_result(())
-    }
-
-    /// Validates a new profile; a name is required.
-    pub fn into_new_profile(self, region: Region) -> Result<GuestProfile, ValidationErrors> {
-        let mut profile = GuestProfile::default();
-        if self.name.is_none() {
-            let mut errors = ValidationErrors::default();
-            errors.push("name", "a guest needs a name");
-            return Err(errors);
-        }
-        self.apply_to(&mut profile, region)?;
-        Ok(profile)
-    }
-}
-
 /// Adds a contact point unless the same value is already there.
 pub fn push_unique(list: &mut Vec<ContactPoint>, point: ContactPoint) -> bool {
     if list.iter().any(|c| c.value == point.value) {
@@ -358,14 +191,6 @@ pub fn push_unique(list: &mut Vec<ContactPoint>, point: ContactPoint) -> bool {
         list.push(point);
         true
     }
-}
-
-fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or("");
-    (2..=3).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// Upper-cases an ISO 3166-1 alpha-2 or alpha-3 code; blank means unknown.
@@ -378,40 +203,5 @@ pub fn normalise_country(code: &str) -> Result<Option<String>, String> {
         Ok(Some(c.to_ascii_uppercase()))
     } else {
         Err(format!("'{c}' is not an ISO 3166-1 country code"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn input(json: &str) -> GuestInput {
-        serde_json::from_str(json).unwrap()
-    }
-
-    #[test]
-    fn a_valid_profile_is_normalised() {
-        let p = input(r#"{"name":{"given":" Wei ","family":"Zhang","native":"张伟"},"emails":["Wei.Zhang@Example.com"],"phones":["+86 138 1234 5678"],"nationality":"cn","tags":["b","a","a"]}"#)
-            .into_new_profile(Region::default())
-            .unwrap();
-        assert_eq!(p.name.given, "Wei");
-        assert_eq!(p.emails[0].value, "wei.zhang@example.com");
-        assert_eq!(p.phones[0].value, "+8613812345678");
-        assert_eq!(p.nationality.as_deref(), Some("CN"));
-        assert_eq!(p.tags, vec!["a", "b"]);
-    }
-
-    #[test]
-    fn every_bad_field_is_reported_at_once() {
-        let err = input(r#"{"name":{"given":"","family":""},"emails":["nope"],"phones":["12"],"language":"english!"}"#)
-            .into_new_profile(Region::default())
-            .unwrap_err();
-        let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, vec!["name", "language", "emails[0]", "phones[0]"]);
-    }
-
-    #[test]
-    fn unknown_fields_are_refused() {
-        assert!(serde_json::from_str::<GuestInput>(r#"{"credit_card":"4111"}"#).is_err());
     }
 }

@@ -78,6 +78,9 @@ fn name_keys(name: &crate::names::GuestName, keys: &mut Vec<String>) {
 
 /// A search as typed, turned into the key prefixes to look up.
 pub fn query_prefixes(q: &str) -> Vec<String> {
+    // Control characters (a NUL from `q=%00`) are never part of a key, and PostgreSQL
+    // refuses a NUL in a text parameter.
+    let q: String = q.chars().filter(|c| !c.is_control()).collect();
     let q = q.trim();
     let mut out = Vec::new();
     if q.is_empty() {
@@ -152,6 +155,12 @@ mod tests {
     fn found(profile: &GuestProfile, q: &str) -> bool {
         let keys = search_keys(profile);
         query_prefixes(q).iter().any(|p| keys.iter().any(|k| k.starts_with(p.as_str())))
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_prefix() {
+        assert!(query_prefixes("\0").is_empty());
+        assert_eq!(query_prefixes("smi\0th"), query_prefixes("smith"));
     }
 
     #[test]

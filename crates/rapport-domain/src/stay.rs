@@ -165,6 +165,28 @@ impl NewStay {
     }
 }
 
+/// The longest stay a hotel records as one: a year. Longer is a typo in a date.
+pub const MAX_NIGHTS: i64 = 365;
+
+/// Whether a stay's dates are ones a hotel could have: both within 1900–2100 and no
+/// longer than [`MAX_NIGHTS`]. `0015-07-01` (a year typed short) and a two-year stay pass
+/// every other check but ruin visit counts and value figures. The API refuses such a stay;
+/// an import can call this for each row.
+pub fn check_stay_dates(arrival: NaiveDate, departure: NaiveDate) -> Result<(), crate::ValidationErrors> {
+    let mut errors = crate::ValidationErrors::default();
+    let plausible = |d: NaiveDate| (1900..=2100).contains(&chrono::Datelike::year(&d));
+    for (field, date) in [("arrival", arrival), ("departure", departure)] {
+        if !plausible(date) {
+            errors.push(field, format!("{date} is not a plausible date (1900 to 2100)"));
+        }
+    }
+    let nights = (departure - arrival).num_days();
+    if errors.is_empty() && nights > MAX_NIGHTS {
+        errors.push("departure", format!("a stay of {nights} nights is longer than {MAX_NIGHTS}"));
+    }
+    errors.into_result(())
+}
+
 /// A folio line: what was spent, in which category, on which day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewSpendLine {
@@ -202,12 +224,45 @@ pub struct Note {
     pub created_at: DateTime<Utc>,
 }
 
-/// A note's text as staff typed it, trimmed; 1 to 4,000 characters.
+/// A note's text as staff typed it, trimmed; 1 to 4,000 characters and no NUL (the
+/// console's form reaches here without the API's check of every body).
 pub fn note_body(raw: &str) -> Result<&str, crate::FieldError> {
     let body = raw.trim();
     if body.is_empty() || body.chars().count() > 4000 {
         Err(crate::FieldError::new("body", "a note has 1 to 4000 characters"))
+    } else if body.contains('\0') {
+        Err(crate::FieldError::new("body", "must not contain a NUL character"))
     } else {
         Ok(body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn implausible_stay_dates_are_named() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert!(check_stay_dates(d("2026-03-01"), d("2026-03-04")).is_ok());
+        assert!(check_stay_dates(d("2026-03-01"), d("2027-03-01")).is_ok(), "365 nights");
+        let fields = |a, b| {
+            check_stay_dates(d(a), d(b))
+                .unwrap_err()
+                .0
+                .into_iter()
+                .map(|e| e.field)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(fields("0015-07-01", "0015-07-05"), vec!["arrival", "departure"]);
+        assert_eq!(fields("2026-03-01", "2101-01-01"), vec!["departure"]);
+        assert_eq!(fields("2026-01-01", "2028-01-01"), vec!["departure"]);
+    }
+
+    #[test]
+    fn a_note_is_trimmed_text_without_nul() {
+        assert_eq!(note_body("  tea  ").unwrap(), "tea");
+        assert!(note_body(" ").is_err());
+        assert_eq!(note_body("x\0y").unwrap_err().message, "must not contain a NUL character");
     }
 }

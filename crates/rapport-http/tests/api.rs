@@ -59,6 +59,95 @@ backend_tests! {
         assert_eq!(updated["phones"].as_array().unwrap().len(), 2);
     }
 
+    fn a_partial_name_patch_changes_only_the_parts_sent(db) {
+        let app = TestApp::start(db).await;
+        let created = app.guest(json!({"name": {"given": "Ann", "family": "Tester", "native": "安·特斯特", "title": "Ms"}, "emails": ["Ann.Tester@Example.COM"]})).await;
+        let id = created["id"].as_i64().unwrap();
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"name": {"given": "Annie"}})).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let g: Value = r.json().await.unwrap();
+        assert_eq!(g["name"], json!({"given": "Annie", "family": "Tester", "native": "安·特斯特", "title": "Ms"}));
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"name": {"native": null, "title": null}})).send().await.unwrap();
+        let g: Value = r.json().await.unwrap();
+        assert_eq!(g["name"], json!({"given": "Annie", "family": "Tester"}), "null clears an optional part");
+        let p = problem(app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"name": {"given": null, "family": ""}})).send().await.unwrap(), 422).await;
+        assert_eq!(p["errors"][0]["field"], "name");
+    }
+
+    fn contacts_keep_their_labels_and_imported_flags_unless_changed(db) {
+        use rapport_domain::contact::{ContactPoint, Region};
+        let app = TestApp::start(db).await;
+        let id = app.guest(json!({"name": {"given": "Ann", "family": "Tester"},
+            "emails": [{"value": "Ann.Tester@Example.COM", "label": "work"}], "phones": ["+44 20 7946 0958"]})).await["id"].as_i64().unwrap();
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"phones": [{"value": "+44 20 7946 0958", "label": "mobile"}, "+1 669 792 1661"]})).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"emails": ["ann.tester@example.com"], "phones": ["+442079460958", {"value": "+16697921661", "label": "home"}]})).send().await.unwrap();
+        let g: Value = r.json().await.unwrap();
+        assert_eq!(g["emails"], json!([{"value": "ann.tester@example.com", "label": "work"}]), "a plain string keeps the stored label");
+        assert_eq!(g["phones"], json!([{"value": "+442079460958", "label": "mobile"}, {"value": "+16697921661", "label": "home"}]));
+
+        // An imported profile: the values the PMS had, kept and flagged.
+        let mut profile = app.store.guest(id).await.unwrap().profile;
+        profile.emails = vec![ContactPoint::email_lenient("n/a")];
+        profile.phones = vec![ContactPoint::phone_lenient("020 7946 0000", Region::parse("US").unwrap())];
+        let imported = app.store.create_guest(profile, vec![]).await.unwrap();
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{}", imported.id), json!({"emails": ["n/a"], "phones": ["020 7946 0000"], "company": "Acme"})).send().await.unwrap();
+        assert_eq!(r.status(), 200, "unchanged flagged values do not block the edit");
+        let g: Value = r.json().await.unwrap();
+        assert_eq!(g["company"], "Acme");
+        assert_eq!(g["emails"], serde_json::to_value(&imported.profile.emails).unwrap(), "still flagged");
+        assert_eq!(g["phones"], serde_json::to_value(&imported.profile.phones).unwrap());
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{}", imported.id), json!({"emails": ["n/a", "none"], "phones": [{"value": "020 7946 0001"}]})).send().await.unwrap();
+        let p = problem(r, 422).await;
+        let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, vec!["emails[1]", "phones[0]"], "a new or changed value must normalise");
+    }
+
+    fn null_clears_a_field_and_a_patch_that_changes_nothing_keeps_the_version(db) {
+        let app = TestApp::start(db).await;
+        let created = app.guest(json!({"name": {"given": "Ann", "family": "Tester"}, "birthday": "1980-01-02", "anniversary": "2005-06-07",
+            "company": "Acme", "address": {"street": "1 Rua Augusta", "city": "Porto", "country": "pt"}})).await;
+        let id = created["id"].as_i64().unwrap();
+        let path = format!("/api/v1/guests/{id}");
+        let r = app.patch(&app.admin, &path, json!({"birthday": null, "company": null, "address": {"city": "Lisbon"}})).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let g: Value = r.json().await.unwrap();
+        assert!(g.get("birthday").is_none() && g.get("company").is_none(), "{g}");
+        assert_eq!(g["anniversary"], "2005-06-07", "a field not sent is kept");
+        assert_eq!(g["address"], json!({"street": "1 Rua Augusta", "city": "Lisbon", "country": "PT"}));
+        assert_eq!(g["version"], 2);
+        for same in [json!({}), json!({"birthday": null, "name": {"given": "Ann"}, "address": {"city": "Lisbon"}})] {
+            let r = app.patch(&app.admin, &path, same).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            assert_eq!(r.json::<Value>().await.unwrap()["version"], 2, "nothing changed, no new version");
+        }
+        problem(app.patch(&app.admin, &path, json!({})).header("If-Match", "1").send().await.unwrap(), 409).await;
+        let p = problem(app.patch(&app.admin, &path, json!({"birthday": ""})).send().await.unwrap(), 422).await;
+        assert!(p["errors"][0]["message"].as_str().unwrap().contains("birthday"), "{p}");
+    }
+
+    fn every_free_text_field_is_capped_with_field_errors(db) {
+        let app = TestApp::start(db).await;
+        app.hotel("LIS", "EUR").await;
+        let before = app.guest(zhang_wei()).await;
+        let id = before["id"].as_i64().unwrap();
+        let tags: Vec<String> = (0..20_000).map(|i| format!("t{i}")).collect();
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"company": "x".repeat(900_000), "vip_code": "v".repeat(50_000), "tags": tags})).send().await.unwrap();
+        let p = problem(r, 422).await;
+        let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, vec!["company", "vip_code", "tags"]);
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{id}/stays"), json!({"hotel": "LIS", "arrival": "2026-03-01", "departure": "2026-03-02",
+            "special_requests": "r".repeat(2001), "room_type": "k".repeat(201)})).send().await.unwrap();
+        let p = problem(r, 422).await;
+        let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, vec!["room_type", "special_requests"]);
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{id}/notes"), json!({"body": "n".repeat(4001)})).send().await.unwrap();
+        assert_eq!(problem(r, 422).await["errors"][0]["field"], "body");
+        let after: Value = app.get(&app.admin, &format!("/api/v1/guests/{id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(after, before);
+        assert_eq!(app.store.counts().await.unwrap().stays, 0);
+    }
+
     fn invalid_input_is_refused_with_field_details_and_loses_nothing(db) {
         let app = TestApp::start(db).await;
         let before = app.guest(zhang_wei()).await;
@@ -135,6 +224,36 @@ backend_tests! {
         assert_eq!(p["errors"][0]["field"], "limit");
     }
 
+    fn nul_characters_and_endless_offsets_are_refused_alike_on_both_backends(db) {
+        let app = TestApp::start(db).await;
+        app.hotel("LIS", "EUR").await;
+        let before = app.guest(zhang_wei()).await;
+        let id = before["id"].as_i64().unwrap();
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{id}/notes"), json!({"body": "x\u{0}y"})).send().await.unwrap();
+        assert_eq!(problem(r, 422).await["errors"], json!([{"field": "body", "message": "must not contain a NUL character"}]));
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{id}/stays"), json!({"hotel": "LIS", "arrival": "2026-03-01", "departure": "2026-03-02", "special_requests": "a\u{0}b"})).send().await.unwrap();
+        assert_eq!(problem(r, 422).await["errors"][0]["field"], "special_requests");
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"company": "A\u{0}", "name": {"native": "\u{0}"}})).send().await.unwrap();
+        let p = problem(r, 422).await;
+        let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, vec!["company", "name.native"]);
+        assert_eq!(app.store.counts().await.unwrap().stays, 0);
+        let notes: Vec<Value> = app.get(&app.admin, &format!("/api/v1/guests/{id}/notes")).send().await.unwrap().json().await.unwrap();
+        assert!(notes.is_empty());
+        let after: Value = app.get(&app.admin, &format!("/api/v1/guests/{id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(after, before);
+
+        let r = app.get(&app.admin, "/api/v1/guests?q=%00").send().await.unwrap();
+        assert_eq!(r.status(), 200, "a NUL in a search is no part of it");
+        assert_eq!(r.json::<Value>().await.unwrap()["total"], 0);
+        let r = app.get(&app.admin, "/api/v1/guests?q=zha%00ng").send().await.unwrap();
+        assert_eq!(r.json::<Value>().await.unwrap()["items"][0]["id"], id);
+        for path in ["/api/v1/guests?q=smith&offset=9223372036854775000&limit=500", "/api/v1/guests?offset=9223372036854775000&limit=500", "/api/v1/guests?q=smith&offset=20000"] {
+            let p = problem(app.get(&app.admin, path).send().await.unwrap(), 422).await;
+            assert_eq!(p["errors"][0]["field"], "offset", "{path}");
+        }
+    }
+
     fn stays_outside_the_scope_are_never_shown(db) {
         let app = TestApp::start(db).await;
         let lis = app.hotel("LIS", "EUR").await;
@@ -180,6 +299,12 @@ backend_tests! {
         let p = problem(r, 422).await;
         let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
         assert_eq!(fields, vec!["rate", "status", "departure"]);
+        for (arrival, departure, want) in [("0015-07-01", "0015-07-05", vec!["arrival", "departure"]), ("2026-01-01", "2028-01-01", vec!["departure"])] {
+            let r = app.post(&app.admin, &format!("/api/v1/guests/{gid}/stays"), json!({"hotel": "LIS", "arrival": arrival, "departure": departure})).send().await.unwrap();
+            let p = problem(r, 422).await;
+            let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+            assert_eq!(fields, want, "{arrival} to {departure}");
+        }
         assert_eq!(app.store.counts().await.unwrap().stays, 1);
     }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{hidden, Client, Console, PASSWORD};
+use common::{form_fields, hidden, Client, Console, PASSWORD};
 use rapport_store::backend_tests;
 
 backend_tests! {
@@ -205,6 +205,77 @@ backend_tests! {
         let stale = c.post(&format!("/guests/{id}"), &[("csrf", &csrf), ("version", &version), ("given", "Overwrite"), ("family", "Zhang")]).await;
         assert_eq!(stale.status, 409);
         assert_eq!(app.store.guest(id).await.unwrap().profile.name.given, "Wei");
+    }
+
+    fn editing_one_field_keeps_contact_labels_and_imported_flagged_contacts(db) {
+        use rapport_domain::contact::{ContactPoint, Region};
+        let app = Console::start(db).await;
+        let id = app.seed.zhang_wei;
+        // As the demo and an import store them: labelled, and one of each flagged as entered.
+        let mut g = app.store.guest(id).await.unwrap();
+        g.profile.emails[0].label = Some("work".into());
+        g.profile.phones[0].label = Some("mobile".into());
+        g.profile.emails.push(ContactPoint::email_lenient("n/a"));
+        g.profile.phones.push(ContactPoint::phone_lenient("020 7946 0000", Region::parse("US").unwrap()));
+        assert!(!g.profile.emails[1].is_valid() && !g.profile.phones[1].is_valid());
+        let before = app.store.update_guest(id, g.profile, None).await.unwrap();
+
+        let mut c = app.signed_in("anna").await;
+        let mut fields = form_fields(&c.get(&format!("/guests/{id}/edit")).await.body);
+        fields.iter_mut().find(|(k, _)| k == "company").unwrap().1 = "Aurelia Trading".into();
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let saved = c.post(&format!("/guests/{id}"), &form).await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+
+        let after = app.store.guest(id).await.unwrap();
+        assert_eq!(after.profile.company.as_deref(), Some("Aurelia Trading"));
+        let mut expected = before.profile.clone();
+        expected.company = Some("Aurelia Trading".into());
+        assert_eq!(after.profile, expected, "only the company changed: labels and flagged contacts are kept");
+
+        // A new value must still be a real address.
+        let mut fields = form_fields(&c.get(&format!("/guests/{id}/edit")).await.body);
+        fields.iter_mut().find(|(k, _)| k == "emails").unwrap().1.push_str("\nstill-not-an-email");
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let refused = c.post(&format!("/guests/{id}"), &form).await;
+        assert_eq!(refused.status, 422);
+        assert!(refused.body.contains(r#"id="e-emails""#) && !refused.body.contains(r#"id="e-phones""#));
+        assert_eq!(app.store.guest(id).await.unwrap(), after);
+    }
+
+    fn an_unchanged_form_keeps_the_version_and_a_blank_birthday_clears_it(db) {
+        let app = Console::start(db).await;
+        let id = app.seed.zhang_wei;
+        let before = app.store.guest(id).await.unwrap();
+        let mut c = app.signed_in("anna").await;
+        let post = |fields: &[(String, String)]| fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
+        let fields = form_fields(&c.get(&format!("/guests/{id}/edit")).await.body);
+        let form = post(&fields);
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(c.post(&format!("/guests/{id}"), &pairs).await.status, 303);
+        assert_eq!(app.store.guest(id).await.unwrap().version, before.version, "nothing changed, no new version");
+
+        let mut form = post(&fields);
+        form.iter_mut().find(|(k, _)| k == "birthday").unwrap().1.clear();
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(c.post(&format!("/guests/{id}"), &pairs).await.status, 303);
+        let after = app.store.guest(id).await.unwrap();
+        assert_eq!((after.profile.birthday, after.version), (None, before.version + 1));
+    }
+
+    fn an_overlong_company_or_street_is_shown_at_its_field(db) {
+        let app = Console::start(db).await;
+        let id = app.seed.zhang_wei;
+        let before = app.store.guest(id).await.unwrap();
+        let mut c = app.signed_in("anna").await;
+        let mut fields = form_fields(&c.get(&format!("/guests/{id}/edit")).await.body);
+        fields.iter_mut().find(|(k, _)| k == "company").unwrap().1 = "c".repeat(201);
+        fields.iter_mut().find(|(k, _)| k == "street").unwrap().1 = "s\0".into();
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let refused = c.post(&format!("/guests/{id}"), &form).await;
+        assert_eq!(refused.status, 422);
+        assert!(refused.body.contains(r#"id="e-company""#) && refused.body.contains(r#"id="e-street""#), "{}", refused.body);
+        assert_eq!(app.store.guest(id).await.unwrap(), before);
     }
 
     fn marketing_reads_but_cannot_edit_or_tick(db) {

@@ -32,7 +32,11 @@ pub struct ListQuery {
     pub limit: Option<i64>,
 }
 
-/// Lists profiles by id, or searches them with `q`.
+/// How deep a search pages: each page re-ranks `offset + limit` hits, and a desk never
+/// reads past the first few hundred.
+const SEARCH_DEPTH: i64 = 10_000;
+
+/// Lists profiles by id, or searches them with `q` (its best 10,000 matches).
 #[utoipa::path(get, path = "/api/v1/guests", tag = "guests", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = Page<Guest>), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem)))]
 pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Query<ListQuery>) -> ApiResult<axum::Json<Page<Guest>>> {
@@ -44,6 +48,14 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Q
     .resolve()?;
     match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         Some(q) => {
+            if offset + limit > SEARCH_DEPTH {
+                let mut errors = rapport_domain::ValidationErrors::default();
+                errors.push(
+                    "offset",
+                    format!("a search reaches its best {SEARCH_DEPTH} matches; narrow the query"),
+                );
+                return Err(errors.into());
+            }
             let prefixes = rapport_domain::search::query_prefixes(q);
             // Search answers the best matches; paging past the first hits is not useful at a desk.
             let hits = state.store.search_guests(&prefixes, offset + limit).await?;
@@ -92,8 +104,9 @@ pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], doc.0).into_response())
 }
 
-/// Changes the fields sent; others stay. Send `If-Match: <version>` to refuse the change
-/// when someone else edited the profile since you read it.
+/// Changes the fields sent; others stay, and `null` clears a field. Objects (name, address)
+/// are merged field by field. Send `If-Match: <version>` to refuse the change when someone
+/// else edited the profile since you read it. A change that changes nothing keeps the version.
 #[utoipa::path(patch, path = "/api/v1/guests/{id}", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = GuestInput,
     responses((status = 200, body = Guest), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem),
@@ -117,7 +130,19 @@ pub async fn update(
         None => None,
     };
     let mut guest = state.store.guest(id).await?;
+    let before = guest.profile.clone();
     input.apply_to(&mut guest.profile, state.phone_region)?;
+    if guest.profile == before {
+        // A change that changes nothing is not a new version (If-Match is still checked).
+        if expected.is_some_and(|v| v != guest.version) {
+            return Err(ApiError::Conflict(format!(
+                "guest {id} is at version {}, not {}",
+                guest.version,
+                expected.unwrap_or_default()
+            )));
+        }
+        return Ok(axum::Json(guest));
+    }
     let guest = state
         .store
         .update_guest(id, guest.profile, expected.or(Some(guest.version)))

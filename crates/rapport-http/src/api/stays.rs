@@ -136,7 +136,25 @@ pub struct SpendInput {
 }
 
 fn parse_stay(input: StayInput, hotel_id: i64, currency: Currency) -> Result<NewStay, ValidationErrors> {
+    use rapport_domain::limits::{check_text, LINE, PARAGRAPH, REQUESTS, SHORT};
     let mut errors = ValidationErrors::default();
+    for (field, value, max) in [
+        ("external_ref", &input.external_ref, LINE),
+        ("room_type", &input.room_type, LINE),
+        ("channel", &input.channel, SHORT),
+        ("market_segment", &input.market_segment, SHORT),
+        ("special_requests", &input.special_requests, REQUESTS),
+    ] {
+        check_text(&mut errors, field, value.as_deref().unwrap_or_default(), max);
+    }
+    for (i, line) in input.spend.iter().enumerate() {
+        check_text(
+            &mut errors,
+            format!("spend[{i}].description"),
+            line.description.as_deref().unwrap_or_default(),
+            PARAGRAPH,
+        );
+    }
     let rate = input.rate.as_deref().and_then(|r| match currency.parse_amount(r) {
         Ok(minor) if minor >= 0 => Some(Money { minor, currency }),
         Ok(_) => {
@@ -189,8 +207,13 @@ fn parse_stay(input: StayInput, hotel_id: i64, currency: Currency) -> Result<New
         booked_at: input.booked_at,
         spend,
     };
-    if let Err(more) = stay.validate() {
-        errors.0.extend(more.0);
+    for check in [
+        stay.validate(),
+        rapport_domain::stay::check_stay_dates(stay.arrival, stay.departure),
+    ] {
+        if let Err(more) = check {
+            errors.0.extend(more.0);
+        }
     }
     errors.into_result(stay)
 }

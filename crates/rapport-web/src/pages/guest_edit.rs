@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
 use rapport_domain::access::Action;
-use rapport_domain::guest::{Address, FamilyMember, Guest, GuestId, GuestInput, Preference, PreferenceKind, Taboo, TabooKind};
-use rapport_domain::names::GuestName;
+use rapport_domain::guest::{
+    AddressInput, ContactInput, FamilyMember, Guest, GuestId, GuestInput, NameInput, Preference, PreferenceKind, Taboo, TabooKind,
+};
 use rapport_store::StoreError;
 use serde::Deserialize;
 
@@ -149,40 +150,38 @@ impl GuestForm {
                 birthday,
             });
         }
-        let some = |s: &str| Some(s.trim().to_string());
+        // The form shows every field, so it sends every field: a blank one clears.
+        let set = |s: &str| Some(Some(s.trim().to_string()));
         GuestInput {
-            name: Some(GuestName {
-                title: some(&self.title),
-                given: self.given.clone(),
-                family: self.family.clone(),
-                native: some(&self.native),
-            }),
-            language: some(&self.language),
-            nationality: some(&self.nationality),
-            birthday: date("birthday", &self.birthday, errors),
-            anniversary: date("anniversary", &self.anniversary, errors),
-            emails: Some(lines(&self.emails)),
-            phones: Some(lines(&self.phones)),
-            address: Some(Address {
-                street: some(&self.street).filter(|s| !s.is_empty()),
-                city: some(&self.city).filter(|s| !s.is_empty()),
-                postcode: some(&self.postcode).filter(|s| !s.is_empty()),
-                region: some(&self.region).filter(|s| !s.is_empty()),
-                country: some(&self.country).filter(|s| !s.is_empty()),
-            }),
-            company: some(&self.company),
-            family: Some(family),
-            preferences: Some(preferences),
-            taboos: Some(taboos),
-            tags: Some(
+            name: Some(NameInput::whole(&self.title, &self.given, &self.family, &self.native)),
+            language: set(&self.language),
+            nationality: set(&self.nationality),
+            birthday: Some(date("birthday", &self.birthday, errors)),
+            anniversary: Some(date("anniversary", &self.anniversary, errors)),
+            // Bare values: one already on the profile keeps its label and, when an import
+            // flagged it, stays as it was (see GuestInput); the form shows no labels.
+            emails: Some(Some(lines(&self.emails).into_iter().map(ContactInput::Value).collect())),
+            phones: Some(Some(lines(&self.phones).into_iter().map(ContactInput::Value).collect())),
+            address: Some(Some(AddressInput::whole(
+                &self.street,
+                &self.city,
+                &self.postcode,
+                &self.region,
+                &self.country,
+            ))),
+            company: set(&self.company),
+            family: Some(Some(family)),
+            preferences: Some(Some(preferences)),
+            taboos: Some(Some(taboos)),
+            tags: Some(Some(
                 self.tags
                     .split([',', '，'])
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
                     .map(str::to_string)
                     .collect(),
-            ),
-            vip_code: some(&self.vip_code),
+            )),
+            vip_code: set(&self.vip_code),
             external_ids: None,
         }
     }
@@ -261,7 +260,14 @@ impl Errors {
             "anniversary" => ("anniversary", "invalid-date"),
             "emails" => ("emails", "invalid-email"),
             "phones" => ("phones", "invalid-phone"),
-            "address" => ("country", "invalid-country"),
+            "address" => match path {
+                "address.street" => ("street", "invalid-field"),
+                "address.city" => ("city", "invalid-field"),
+                "address.postcode" => ("postcode", "invalid-field"),
+                "address.region" => ("region", "invalid-field"),
+                _ => ("country", "invalid-country"),
+            },
+            "company" => ("company", "invalid-field"),
             "family" => ("family_members", "invalid-family"),
             "preferences" => ("preferences", "invalid-preference"),
             "taboos" => ("taboos", "invalid-taboo"),
@@ -341,6 +347,10 @@ pub async fn save(
     };
     if !errors.is_empty() {
         return again(errors, false, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if profile == guest.profile {
+        // Nothing changed: no new version, and nothing a colleague's edit could clash with.
+        return Ok(Redirect::to(&format!("/guests/{id}?saved=1")).into_response());
     }
     match store.update_guest(id, profile, Some(form.version)).await {
         Ok(_) => {

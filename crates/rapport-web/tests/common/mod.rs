@@ -396,3 +396,38 @@ pub fn hidden(html: &str, name: &str) -> String {
     let start = html.find(&marker).unwrap_or_else(|| panic!("no hidden {name} in page")) + marker.len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
+
+/// Every `<input name=…>` and `<textarea name=…>` of a form with its value as rendered,
+/// what a browser posts when the user submits it unchanged.
+pub fn form_fields(html: &str) -> Vec<(String, String)> {
+    let unescape = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&amp;", "&")
+    };
+    let attr = |tag: &str, name: &str| {
+        let marker = format!(" {name}=\"");
+        tag.find(&marker).map(|i| {
+            let rest = &tag[i + marker.len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        })
+    };
+    let mut fields = Vec::new();
+    for (i, _) in html.match_indices('<') {
+        let rest = &html[i..];
+        let tag = &rest[..rest.find('>').unwrap() + 1];
+        if tag.starts_with("<input ") {
+            if let Some(name) = attr(tag, "name") {
+                fields.push((name, unescape(&attr(tag, "value").unwrap_or_default())));
+            }
+        } else if tag.starts_with("<textarea ") {
+            let body = &rest[tag.len()..];
+            let text = &body[..body.find("</textarea>").unwrap()];
+            fields.push((attr(tag, "name").unwrap(), unescape(text)));
+        }
+    }
+    fields
+}
