@@ -143,6 +143,18 @@ impl StayColumns {
                 (d, n)
             }
         };
+        // A year typed short (`15` read as 0015) or a stay of years parses, but no hotel has
+        // it: the same rule the API applies, blamed on the arrival's or the end's column.
+        if let Err(errors) = rapport_domain::stay::check_stay_dates(arrival, departure) {
+            let first = &errors.0[0];
+            let column = match (first.field.as_str(), &self.arrival, &self.end) {
+                ("arrival", Arrival::Column(i, _), _) => *i,
+                ("arrival", Arrival::Split { year, .. }, _) => *year,
+                (_, _, End::Departure(i, _)) => *i,
+                (_, _, End::Nights(cols)) => cols[0],
+            };
+            return Err(row.reject(column, &first.message));
+        }
         let status = self.status(row)?;
         let currency = match row.opt(self.currency)? {
             Some(c) => Some(Currency::parse(c).map_err(|e| row.reject(self.currency.expect("has a value"), e))?),

@@ -102,6 +102,12 @@ fn bad_rows_are_rejected_with_their_column() {
         ),
         (hbd_with("adr", "12.5x"), "adr", "not a decimal amount"),
         (hbd_with("adr", "-50"), "adr", "a rate cannot be negative"),
+        (hbd_with("arrival_date_year", "15"), "arrival_date_year", "not a plausible date"),
+        (
+            hbd_with("stays_in_week_nights", "400"),
+            "stays_in_weekend_nights",
+            "longer than 365",
+        ),
         (hbd_with("adults", "two"), "adults", "not a whole number"),
     ];
     for (row, column, reason) in cases {
