@@ -135,6 +135,24 @@ backend_tests! {
         assert_eq!(p["errors"][0]["field"], "limit");
     }
 
+    fn a_search_is_paged_with_the_number_of_matching_profiles(db) {
+        let app = TestApp::start(db).await;
+        for i in 0..12 {
+            app.guest(json!({"name": {"given": "Wei", "family": "Zhang"}, "emails": [format!("wei{i}@example.cn")]})).await;
+        }
+        app.guest(json!({"name": {"given": "Fang", "family": "Zhang"}})).await;
+        let mut seen = std::collections::HashSet::new();
+        for (offset, on_page) in [(0, 5), (5, 5), (10, 2)] {
+            let page: Value = app.get(&app.admin, &format!("/api/v1/guests?q=zhang%20wei&limit=5&offset={offset}")).send().await.unwrap().json().await.unwrap();
+            assert_eq!(page["total"], 12, "offset {offset}");
+            assert_eq!(page["total_capped"], false);
+            let items = page["items"].as_array().unwrap();
+            assert_eq!(items.len(), on_page, "offset {offset}");
+            seen.extend(items.iter().map(|g| g["id"].as_i64().unwrap()));
+        }
+        assert_eq!(seen.len(), 12, "paging through the total shows each match once");
+    }
+
     fn stays_outside_the_scope_are_never_shown(db) {
         let app = TestApp::start(db).await;
         let lis = app.hotel("LIS", "EUR").await;

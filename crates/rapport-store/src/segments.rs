@@ -124,5 +124,6 @@ pub async fn members(
         total,
         offset,
         limit,
+        total_capped: false,
     })
 }

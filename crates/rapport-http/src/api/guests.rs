@@ -32,7 +32,9 @@ pub struct ListQuery {
     pub limit: Option<i64>,
 }
 
-/// Lists profiles by id, or searches them with `q`.
+/// Lists profiles by id, or searches them with `q`. A search's `total` counts the distinct
+/// profiles matching, up to 1000: past that it answers 1000 with `total_capped: true`
+/// (at least that many).
 #[utoipa::path(get, path = "/api/v1/guests", tag = "guests", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = Page<Guest>), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem)))]
 pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Query<ListQuery>) -> ApiResult<axum::Json<Page<Guest>>> {
@@ -45,15 +47,19 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Q
     match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         Some(q) => {
             let prefixes = rapport_domain::search::query_prefixes(q);
-            // Search answers the best matches; paging past the first hits is not useful at a desk.
-            let hits = state.store.search_guests(&prefixes, offset + limit).await?;
-            let total = hits.len() as i64;
+            // Search answers the best matches first; its total is counted from the key index
+            // alone and stops at a cap (`total_capped`), so a one-letter search stays fast.
+            let (hits, total) = tokio::try_join!(
+                state.store.search_guests(&prefixes, offset + limit),
+                state.store.count_search_matches(&prefixes)
+            )?;
             let items = hits.into_iter().skip(offset as usize).collect();
             Ok(axum::Json(Page {
                 items,
-                total,
+                total: total.total,
                 offset,
                 limit,
+                total_capped: total.capped,
             }))
         }
         None => Ok(axum::Json(state.store.list_guests(offset, limit).await?)),
