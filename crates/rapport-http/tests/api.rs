@@ -237,6 +237,87 @@ async fn the_openapi_document_matches_the_snapshot() {
     insta::assert_json_snapshot!("openapi", doc);
 }
 
+/// The responses documented for `method` on the documented `path`.
+fn documented(doc: &Value, method: &str, path: &str) -> Vec<String> {
+    doc["paths"][path][method]["responses"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{method} {path} is documented"))
+        .keys()
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn each_operation_has_its_own_id_and_documents_the_errors_it_answers() {
+    let app = TestApp::start(rapport_store::testing::TestDb::sqlite().await).await;
+    let doc: Value = app
+        .client
+        .get(format!("{}/api/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut ids = std::collections::HashSet::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has an operationId"));
+            assert!(ids.insert(id.to_string()), "operationId {id} used twice");
+            if path.starts_with("/api/v1/") {
+                assert!(op["responses"].get("401").is_some(), "{method} {path} documents 401");
+            }
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if status.as_str() >= "300" {
+                    assert_eq!(
+                        response["$ref"], "#/components/responses/Problem",
+                        "{method} {path} {status} is a problem document"
+                    );
+                }
+            }
+        }
+    }
+    let problem = &doc["components"]["responses"]["Problem"]["content"];
+    assert!(problem.get("application/problem+json").is_some() && problem.get("application/json").is_none());
+
+    // What the API answers is what it documents.
+    app.hotel("LIS", "EUR").await;
+    let id = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
+    let marketing = app.token(Role::Marketing, Scope::Group).await;
+    let sent = [
+        ("get", "/api/v1/guests", app.get(&app.admin, "/api/v1/guests?limit=0")),
+        ("get", "/api/v1/guests", app.get(&app.admin, "/api/v1/guests?offset=x")),
+        ("post", "/api/v1/guests", app.post(&marketing, "/api/v1/guests", zhang_wei())),
+        (
+            "get",
+            "/api/v1/hotels/{code}/stays",
+            app.get(&app.admin, "/api/v1/hotels/LIS/stays?from=2025-13-01&to=2026-01-01"),
+        ),
+        (
+            "get",
+            "/api/v1/hotels/{code}/stays",
+            app.get(&app.admin, "/api/v1/hotels/LIS/stays?from=2026-02-01&to=2026-01-01"),
+        ),
+        (
+            "patch",
+            "/api/v1/guests/{id}",
+            app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({}))
+                .header("If-Match", "W/x"),
+        ),
+        ("get", "/api/v1/hotels", app.client.get(format!("{}/api/v1/hotels", app.base))),
+    ];
+    for (method, path, request) in sent {
+        let status = request.send().await.unwrap().status().as_u16();
+        assert!(status >= 400, "{method} {path}: {status}");
+        assert!(
+            documented(&doc, method, path).contains(&status.to_string()),
+            "{method} {path} answered {status}, which it does not document"
+        );
+    }
+}
+
 backend_tests! {
     fn concurrent_writers_all_succeed(db) {
         let app = std::sync::Arc::new(TestApp::start(db).await);

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::Paging;
 use crate::auth::Caller;
+use crate::error::Problem;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::AppState;
@@ -35,8 +36,8 @@ pub struct ListQuery {
 /// Lists profiles by id, or searches them with `q`. A search's `total` counts the distinct
 /// profiles matching, up to 1000: past that it answers 1000 with `total_capped: true`
 /// (at least that many).
-#[utoipa::path(get, path = "/api/v1/guests", tag = "guests", security(("bearer" = [])), params(ListQuery),
-    responses((status = 200, body = Page<Guest>), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/guests", operation_id = "list_guests", tag = "guests", security(("bearer" = [])), params(ListQuery),
+    responses((status = 200, body = Page<Guest>), (status = 422, response = Problem)))]
 pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Query<ListQuery>) -> ApiResult<axum::Json<Page<Guest>>> {
     caller.require(Action::ReadGuests)?;
     let (offset, limit) = Paging {
@@ -68,8 +69,8 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Q
 
 /// Creates a profile. Emails and phones must normalise (E.164 with the server's default
 /// region for numbers without a country code).
-#[utoipa::path(post, path = "/api/v1/guests", tag = "guests", security(("bearer" = [])), request_body = GuestInput,
-    responses((status = 201, body = Guest), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/guests", operation_id = "create_guest", tag = "guests", security(("bearer" = [])), request_body = GuestInput,
+    responses((status = 201, body = Guest), (status = 403, response = Problem), (status = 422, response = Problem)))]
 pub async fn create(State(state): State<AppState>, caller: Caller, Json(input): Json<GuestInput>) -> ApiResult<Response> {
     caller.require(Action::WriteGuests)?;
     let profile = input.into_new_profile(state.phone_region)?;
@@ -81,8 +82,8 @@ pub async fn create(State(state): State<AppState>, caller: Caller, Json(input): 
 
 /// One profile, as stored. A profile merged into another answers 308 with the survivor's
 /// address in `Location`.
-#[utoipa::path(get, path = "/api/v1/guests/{id}", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Guest), (status = 308, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/guests/{id}", operation_id = "read_guest", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Guest), (status = 308, response = Problem), (status = 404, response = Problem)))]
 pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<Response> {
     caller.require(Action::ReadGuests)?;
     // The stored document is the response: no decode and re-encode on the hottest read.
@@ -100,10 +101,9 @@ pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<
 
 /// Changes the fields sent; others stay. Send `If-Match: <version>` to refuse the change
 /// when someone else edited the profile since you read it.
-#[utoipa::path(patch, path = "/api/v1/guests/{id}", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(patch, path = "/api/v1/guests/{id}", operation_id = "update_guest", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = GuestInput,
-    responses((status = 200, body = Guest), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = Guest), (status = 400, response = Problem), (status = 403, response = Problem), (status = 404, response = Problem), (status = 409, response = Problem), (status = 422, response = Problem)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -143,8 +143,8 @@ pub struct ConsentInput {
 }
 
 /// Every consent record of the guest, oldest first (records are never changed).
-#[utoipa::path(get, path = "/api/v1/guests/{id}/consents", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<ConsentRecord>), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/guests/{id}/consents", operation_id = "list_consents", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ConsentRecord>), (status = 404, response = Problem)))]
 pub async fn consent_history(
     State(state): State<AppState>,
     caller: Caller,
@@ -155,9 +155,9 @@ pub async fn consent_history(
 }
 
 /// Records a consent decision for a channel (appended; the profile shows the latest).
-#[utoipa::path(post, path = "/api/v1/guests/{id}/consents", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/guests/{id}/consents", operation_id = "record_consent", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = ConsentInput,
-    responses((status = 201, body = Guest), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = Guest), (status = 403, response = Problem), (status = 404, response = Problem), (status = 422, response = Problem)))]
 pub async fn record_consent(
     State(state): State<AppState>,
     caller: Caller,
