@@ -368,17 +368,9 @@ fn is_language_tag(tag: &str) -> bool {
         && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// Upper-cases an ISO 3166-1 alpha-2 or alpha-3 code; blank means unknown.
+/// An ISO 3166-1 alpha-2 or alpha-3 code, stored as alpha-2; blank means unknown.
 pub fn normalise_country(code: &str) -> Result<Option<String>, String> {
-    let c = code.trim();
-    if c.is_empty() {
-        return Ok(None);
-    }
-    if (2..=3).contains(&c.len()) && c.chars().all(|ch| ch.is_ascii_alphabetic()) {
-        Ok(Some(c.to_ascii_uppercase()))
-    } else {
-        Err(format!("'{c}' is not an ISO 3166-1 country code"))
-    }
+    crate::country::normalise(code)
 }
 
 #[cfg(test)]

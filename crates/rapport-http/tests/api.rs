@@ -385,6 +385,51 @@ backend_tests! {
         assert_eq!(small["benefits"]["because"], json!([]), "small guests get no benefits");
     }
 
+    fn countries_are_stored_as_alpha2_and_a_segment_finds_every_spelling(db) {
+        use rapport_value::analysis::{analyse, AnalysisSettings, HotelInfo};
+        let app = TestApp::start(db).await;
+        let p = problem(app.post(&app.admin, "/api/v1/guests", json!({"name": {"given": "A", "family": "B"}, "nationality": "ZZ"})).send().await.unwrap(), 422).await;
+        assert_eq!(p["errors"][0]["field"], "nationality");
+        let hotel = |country: &str| json!({"code": "LHR", "name": "Heathrow", "country": country, "timezone": "Europe/London", "currency": "GBP"});
+        let p = problem(app.post(&app.admin, "/api/v1/hotels", hotel("ZZ")).send().await.unwrap(), 422).await;
+        assert_eq!(p["errors"][0]["field"], "country");
+        let r = app.post(&app.admin, "/api/v1/hotels", hotel("gbr")).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        let lhr: Value = r.json().await.unwrap();
+        assert_eq!(lhr["country"], "GB");
+
+        let alpha3 = app.guest(json!({"name": {"given": "Ann", "family": "Lee"}, "nationality": "GBR"})).await;
+        assert_eq!(alpha3["nationality"], "GB");
+        let alpha2 = app.guest(json!({"name": {"given": "Bob", "family": "Lee"}, "nationality": "gb"})).await;
+        // A profile stored before countries were normalised, as the import wrote them.
+        let mut legacy = rapport_domain::guest::GuestProfile::default();
+        legacy.name.given = "Cat".into();
+        legacy.name.family = "Lee".into();
+        legacy.nationality = Some("GBR".into());
+        let legacy = app.store.create_guest(legacy, vec![]).await.unwrap().id;
+        let portuguese = app.guest(json!({"name": {"given": "Rui", "family": "Lee"}, "nationality": "PRT"})).await;
+        let ids = [alpha3["id"].as_i64().unwrap(), alpha2["id"].as_i64().unwrap(), legacy, portuguese["id"].as_i64().unwrap()];
+        for (i, gid) in ids.iter().enumerate() {
+            let r = app.post(&app.admin, &format!("/api/v1/guests/{gid}/stays"), json!({
+                "hotel": "LHR", "external_ref": format!("R-{i}"), "arrival": "2024-01-10", "departure": "2024-01-12",
+                "status": "checked_out", "spend": [{"category": "room", "amount": "200.00", "posted_on": "2024-01-10"}]
+            })).send().await.unwrap();
+            assert_eq!(r.status(), 201);
+        }
+        let today = chrono::Utc::now().date_naive();
+        let hotels = vec![HotelInfo { id: lhr["id"].as_i64().unwrap(), currency: "GBP".into(), exponent: 2 }];
+        app.store.save_analysis(today, analyse(&app.store.stay_facts().await.unwrap(), &hotels, &AnalysisSettings::new(today, "GBP", 2))).await.unwrap();
+        for (i, wanted) in ["GB", "gbr"].into_iter().enumerate() {
+            let r = app.post(&app.admin, "/api/v1/segments", json!({"name": format!("British {i}"), "rule": {"nationalities": [wanted]}})).send().await.unwrap();
+            assert_eq!(r.status(), 201);
+            let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+            let page: Value = app.get(&app.admin, &format!("/api/v1/segments/{id}/guests")).send().await.unwrap().json().await.unwrap();
+            let mut members: Vec<i64> = page["items"].as_array().unwrap().iter().map(|m| m["guest_id"].as_i64().unwrap()).collect();
+            members.sort();
+            assert_eq!(members, ids[..3], "rule {wanted}");
+        }
+    }
+
     fn saved_segments_are_checked_scoped_and_list_their_guests(db) {
         use rapport_value::analysis::{analyse, AnalysisSettings, HotelInfo};
         let app = TestApp::start(db).await;
