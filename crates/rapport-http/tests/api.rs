@@ -84,6 +84,34 @@ backend_tests! {
         assert_eq!(app.store.counts().await.unwrap().guests, 1);
     }
 
+    fn every_error_names_the_field_at_fault_in_a_problem_document(db) {
+        let app = TestApp::start(db).await;
+        app.hotel("LIS", "EUR").await;
+        let gid = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
+        let fields = |p: &Value| -> Vec<String> { p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect() };
+        for (body, field) in [
+            (json!({"name": {"given": "A", "family": "B"}, "birthday": "1990-02-30"}), "birthday"),
+            (json!({"name": {"given": "A", "family": "B"}, "foo": 1}), "foo"),
+            (json!({"name": {"given": "A", "family": "B"}, "tags": [1]}), "tags[0]"),
+        ] {
+            let p = problem(app.post(&app.admin, "/api/v1/guests", body.clone()).send().await.unwrap(), 422).await;
+            assert_eq!(fields(&p), vec![field], "{body}");
+        }
+        let p = problem(app.get(&app.admin, "/api/v1/hotels/LIS/stays?from=2025-13-01&to=2026-01-01").send().await.unwrap(), 400).await;
+        assert_eq!(fields(&p), vec!["from"]);
+        let stay = json!({"hotel": "LIS", "arrival": "2026-03-01", "departure": "2026-03-04", "adults": -2, "children": -1});
+        let p = problem(app.post(&app.admin, &format!("/api/v1/guests/{gid}/stays"), stay).send().await.unwrap(), 422).await;
+        assert_eq!(fields(&p), vec!["adults", "children"], "every field error at once");
+
+        let huge = json!({"name": {"given": "A", "family": "B"}, "company": "x".repeat(3_000_000)});
+        problem(app.post(&app.admin, "/api/v1/guests", huge).send().await.unwrap(), 413).await;
+        let r = app.client.put(format!("{}/api/v1/guests", app.base)).bearer_auth(&app.admin).send().await.unwrap();
+        assert!(r.headers()["allow"].to_str().unwrap().contains("GET"), "{:?}", r.headers());
+        let p = problem(r, 405).await;
+        assert_eq!(p["status"], 405);
+        assert_eq!(app.store.counts().await.unwrap().guests, 1, "nothing refused was stored");
+    }
+
     fn a_stale_version_is_a_conflict(db) {
         let app = TestApp::start(db).await;
         let id = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
