@@ -194,6 +194,12 @@ backend_tests! {
         }
         assert_eq!(search_ids(store, "wang").await, vec![wang]);
         assert!(search_ids(store, "li na").await.is_empty());
+        let mut lyu = person("Yang", "Lyu", "", "");
+        lyu.name.native = Some("吕洋".into());
+        let lyu = store.create_guest(lyu, vec![]).await.unwrap().id;
+        for q in ["lv yang", "lyu yang", "lü yang", "吕洋"] {
+            assert_eq!(search_ids(store, q).await, vec![lyu], "query {q}");
+        }
     }
 
     fn a_search_total_counts_each_matching_profile_once_up_to_the_cap(db) {
