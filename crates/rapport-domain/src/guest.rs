@@ -193,15 +193,7 @@ pub fn push_unique(list: &mut Vec<ContactPoint>, point: ContactPoint) -> bool {
     }
 }
 
-/// Upper-cases an ISO 3166-1 alpha-2 or alpha-3 code; blank means unknown.
+/// An ISO 3166-1 alpha-2 or alpha-3 code, stored as alpha-2; blank means unknown.
 pub fn normalise_country(code: &str) -> Result<Option<String>, String> {
-    let c = code.trim();
-    if c.is_empty() {
-        return Ok(None);
-    }
-    if (2..=3).contains(&c.len()) && c.chars().all(|ch| ch.is_ascii_alphabetic()) {
-        Ok(Some(c.to_ascii_uppercase()))
-    } else {
-        Err(format!("'{c}' is not an ISO 3166-1 country code"))
-    }
+    crate::country::normalise(code)
 }

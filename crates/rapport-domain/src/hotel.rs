@@ -54,10 +54,16 @@ impl HotelInput {
         if name.is_empty() {
             errors.push("name", "a hotel needs a name");
         }
-        let country = self.country.trim().to_ascii_uppercase();
-        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
-            errors.push("country", "ISO 3166-1 alpha-2 code, e.g. CN");
-        }
+        let country = match crate::country::alpha2(&self.country) {
+            Some(c) => c.to_string(),
+            None => {
+                errors.push(
+                    "country",
+                    format!("'{}' is not an ISO 3166-1 country code (e.g. CN or CHN)", self.country.trim()),
+                );
+                String::new()
+            }
+        };
         let timezone = self.timezone.trim().to_string();
         if timezone.parse::<chrono_tz::Tz>().is_err() {
             errors.push("timezone", format!("'{timezone}' is not an IANA time zone"));

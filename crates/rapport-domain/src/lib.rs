@@ -8,6 +8,7 @@
 pub mod access;
 pub mod arrival;
 pub mod contact;
+pub mod country;
 pub mod duplicates;
 pub mod error;
 pub mod guest;

@@ -107,8 +107,14 @@ pub fn query_prefixes(q: &str) -> Vec<String> {
         out.push(q.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase());
     }
     let folded = fold_compact(&without_tone_numbers(q));
+    // Pinyin typed on a keyboard spells ü as v (`lv`, `nv`: 吕, 女); names key ü as `yu`
+    // (and as plain `u`), so the query reads `lv` as `lyu` too, without extra keys.
+    let typed_u_umlaut = folded.replace("lv", "lyu").replace("nv", "nyu");
     if !folded.is_empty() && !out.contains(&folded) {
         out.push(folded);
+    }
+    if !typed_u_umlaut.is_empty() && !out.contains(&typed_u_umlaut) {
+        out.push(typed_u_umlaut);
     }
     // An id such as `HB-1234` is stored as typed (lower-cased).
     let raw = q.to_lowercase();
@@ -243,5 +249,28 @@ mod tests {
         assert!(found(&g, "zoe mu"));
         assert!(found(&g, "Müller"));
         assert!(found(&g, "muller zoe"));
+    }
+
+    #[test]
+    fn the_keyboard_spelling_v_for_u_umlaut_finds_the_name() {
+        let g = GuestProfile {
+            name: GuestName {
+                given: "Yang".into(),
+                // As a passport spells 吕.
+                family: "Lyu".into(),
+                native: Some("吕洋".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        for q in ["lv yang", "lvyang", "yang lv", "lyu yang", "lü yang", "吕洋"] {
+            assert!(found(&g, q), "{q}: {:?} in {:?}", query_prefixes(q), search_keys(&g));
+        }
+        assert_eq!(query_prefixes("silva"), vec!["silva".to_string(), "silyua".to_string()]);
+        assert_eq!(query_prefixes("yang"), vec!["yang".to_string()], "no extra prefix without lv or nv");
+        assert!(
+            query_prefixes("!!!").iter().all(|p| !p.is_empty()),
+            "never a prefix matching every key"
+        );
     }
 }

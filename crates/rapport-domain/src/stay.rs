@@ -153,8 +153,12 @@ impl NewStay {
         if self.departure < self.arrival {
             errors.push("departure", "departure is before arrival");
         }
-        if self.adults < 0 || self.children < 0 {
-            errors.push("adults", "party size cannot be negative");
+        // Each count named on its own, so a caller fixes both at once.
+        if self.adults < 0 {
+            errors.push("adults", "cannot be negative");
+        }
+        if self.children < 0 {
+            errors.push("children", "cannot be negative");
         }
         for (i, s) in self.spend.iter().enumerate() {
             if s.posted_on < self.arrival - chrono::Days::new(365) {

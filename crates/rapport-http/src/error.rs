@@ -3,6 +3,8 @@
 //! When to use which: `Validation` for input that parsed but is wrong (422, with the
 //! fields), `BadRequest` for input that did not parse (400), `NotFound` for a missing row
 //! *or* one outside the caller's scope (404: never confirm what a caller may not see),
+//! `BadParameters` for query parameters that did not parse (400, with the parameters),
+//! `PayloadTooLarge` for a body over the limit (413), `MethodNotAllowed` (405),
 //! `Forbidden` when the role lacks the right (403), `Conflict` for duplicates, stale
 //! versions and a profile already merged away (409), `Unprocessable` for a request that
 //! can never succeed as asked (422, e.g. merging a guest into itself), `Moved` when a read
@@ -25,6 +27,15 @@ pub enum ApiError {
     NotFound(String),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Query parameters that do not parse, with the parameter named (400).
+    #[error("bad parameters")]
+    BadParameters(Vec<FieldError>),
+    /// A body over the size limit (413).
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
+    /// A method the route does not answer (405).
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("invalid input")]
     Validation(Vec<FieldError>),
     #[error("conflict: {0}")]
@@ -59,7 +70,9 @@ impl ApiError {
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Missing or invalid credentials"),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Malformed request"),
+            Self::BadRequest(_) | Self::BadParameters(_) => (StatusCode::BAD_REQUEST, "bad-request", "Malformed request"),
+            Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Request body too large"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
             Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", "Cannot be done"),
@@ -83,7 +96,14 @@ impl IntoResponse for ApiError {
             }
             Self::Unauthorized => (Some("send `Authorization: Bearer <token>`".to_string()), vec![]),
             Self::Validation(errors) => (Some("one or more fields are invalid".into()), errors),
-            Self::Forbidden(d) | Self::NotFound(d) | Self::BadRequest(d) | Self::Conflict(d) | Self::Unprocessable(d) => (Some(d), vec![]),
+            Self::BadParameters(errors) => (Some("one or more query parameters do not parse".into()), errors),
+            Self::MethodNotAllowed => (Some("this route does not answer that method; see `Allow`".into()), vec![]),
+            Self::Forbidden(d)
+            | Self::NotFound(d)
+            | Self::BadRequest(d)
+            | Self::PayloadTooLarge(d)
+            | Self::Conflict(d)
+            | Self::Unprocessable(d) => (Some(d), vec![]),
             Self::Moved { detail, .. } => (Some(detail), vec![]),
         };
         let problem = Problem {

@@ -95,6 +95,7 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .with_state(state)
         .merge(extra)
         .fallback(|| async { error::ApiError::NotFound("no such route".into()) })
+        .method_not_allowed_fallback(|| async { error::ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn(request_span))
 }
 

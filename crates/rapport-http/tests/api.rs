@@ -123,7 +123,7 @@ backend_tests! {
         }
         problem(app.patch(&app.admin, &path, json!({})).header("If-Match", "1").send().await.unwrap(), 409).await;
         let p = problem(app.patch(&app.admin, &path, json!({"birthday": ""})).send().await.unwrap(), 422).await;
-        assert!(p["errors"][0]["message"].as_str().unwrap().contains("birthday"), "{p}");
+        assert_eq!(p["errors"][0]["field"], "birthday", "{p}");
     }
 
     fn every_free_text_field_is_capped_with_field_errors(db) {
@@ -171,6 +171,34 @@ backend_tests! {
         let after: Value = app.get(&app.admin, &format!("/api/v1/guests/{id}")).send().await.unwrap().json().await.unwrap();
         assert_eq!(after, before, "a refused change leaves the stored profile as it was");
         assert_eq!(app.store.counts().await.unwrap().guests, 1);
+    }
+
+    fn every_error_names_the_field_at_fault_in_a_problem_document(db) {
+        let app = TestApp::start(db).await;
+        app.hotel("LIS", "EUR").await;
+        let gid = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
+        let fields = |p: &Value| -> Vec<String> { p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect() };
+        for (body, field) in [
+            (json!({"name": {"given": "A", "family": "B"}, "birthday": "1990-02-30"}), "birthday"),
+            (json!({"name": {"given": "A", "family": "B"}, "foo": 1}), "foo"),
+            (json!({"name": {"given": "A", "family": "B"}, "tags": [1]}), "tags[0]"),
+        ] {
+            let p = problem(app.post(&app.admin, "/api/v1/guests", body.clone()).send().await.unwrap(), 422).await;
+            assert_eq!(fields(&p), vec![field], "{body}");
+        }
+        let p = problem(app.get(&app.admin, "/api/v1/hotels/LIS/stays?from=2025-13-01&to=2026-01-01").send().await.unwrap(), 400).await;
+        assert_eq!(fields(&p), vec!["from"]);
+        let stay = json!({"hotel": "LIS", "arrival": "2026-03-01", "departure": "2026-03-04", "adults": -2, "children": -1});
+        let p = problem(app.post(&app.admin, &format!("/api/v1/guests/{gid}/stays"), stay).send().await.unwrap(), 422).await;
+        assert_eq!(fields(&p), vec!["adults", "children"], "every field error at once");
+
+        let huge = json!({"name": {"given": "A", "family": "B"}, "company": "x".repeat(3_000_000)});
+        problem(app.post(&app.admin, "/api/v1/guests", huge).send().await.unwrap(), 413).await;
+        let r = app.client.put(format!("{}/api/v1/guests", app.base)).bearer_auth(&app.admin).send().await.unwrap();
+        assert!(r.headers()["allow"].to_str().unwrap().contains("GET"), "{:?}", r.headers());
+        let p = problem(r, 405).await;
+        assert_eq!(p["status"], 405);
+        assert_eq!(app.store.counts().await.unwrap().guests, 1, "nothing refused was stored");
     }
 
     fn a_stale_version_is_a_conflict(db) {
@@ -252,6 +280,24 @@ backend_tests! {
             let p = problem(app.get(&app.admin, path).send().await.unwrap(), 422).await;
             assert_eq!(p["errors"][0]["field"], "offset", "{path}");
         }
+    }
+
+    fn a_search_is_paged_with_the_number_of_matching_profiles(db) {
+        let app = TestApp::start(db).await;
+        for i in 0..12 {
+            app.guest(json!({"name": {"given": "Wei", "family": "Zhang"}, "emails": [format!("wei{i}@example.cn")]})).await;
+        }
+        app.guest(json!({"name": {"given": "Fang", "family": "Zhang"}})).await;
+        let mut seen = std::collections::HashSet::new();
+        for (offset, on_page) in [(0, 5), (5, 5), (10, 2)] {
+            let page: Value = app.get(&app.admin, &format!("/api/v1/guests?q=zhang%20wei&limit=5&offset={offset}")).send().await.unwrap().json().await.unwrap();
+            assert_eq!(page["total"], 12, "offset {offset}");
+            assert_eq!(page["total_capped"], false);
+            let items = page["items"].as_array().unwrap();
+            assert_eq!(items.len(), on_page, "offset {offset}");
+            seen.extend(items.iter().map(|g| g["id"].as_i64().unwrap()));
+        }
+        assert_eq!(seen.len(), 12, "paging through the total shows each match once");
     }
 
     fn stays_outside_the_scope_are_never_shown(db) {
@@ -344,6 +390,87 @@ async fn the_openapi_document_matches_the_snapshot() {
     insta::assert_json_snapshot!("openapi", doc);
 }
 
+/// The responses documented for `method` on the documented `path`.
+fn documented(doc: &Value, method: &str, path: &str) -> Vec<String> {
+    doc["paths"][path][method]["responses"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{method} {path} is documented"))
+        .keys()
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn each_operation_has_its_own_id_and_documents_the_errors_it_answers() {
+    let app = TestApp::start(rapport_store::testing::TestDb::sqlite().await).await;
+    let doc: Value = app
+        .client
+        .get(format!("{}/api/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut ids = std::collections::HashSet::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has an operationId"));
+            assert!(ids.insert(id.to_string()), "operationId {id} used twice");
+            if path.starts_with("/api/v1/") {
+                assert!(op["responses"].get("401").is_some(), "{method} {path} documents 401");
+            }
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if status.as_str() >= "300" {
+                    assert_eq!(
+                        response["$ref"], "#/components/responses/Problem",
+                        "{method} {path} {status} is a problem document"
+                    );
+                }
+            }
+        }
+    }
+    let problem = &doc["components"]["responses"]["Problem"]["content"];
+    assert!(problem.get("application/problem+json").is_some() && problem.get("application/json").is_none());
+
+    // What the API answers is what it documents.
+    app.hotel("LIS", "EUR").await;
+    let id = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
+    let marketing = app.token(Role::Marketing, Scope::Group).await;
+    let sent = [
+        ("get", "/api/v1/guests", app.get(&app.admin, "/api/v1/guests?limit=0")),
+        ("get", "/api/v1/guests", app.get(&app.admin, "/api/v1/guests?offset=x")),
+        ("post", "/api/v1/guests", app.post(&marketing, "/api/v1/guests", zhang_wei())),
+        (
+            "get",
+            "/api/v1/hotels/{code}/stays",
+            app.get(&app.admin, "/api/v1/hotels/LIS/stays?from=2025-13-01&to=2026-01-01"),
+        ),
+        (
+            "get",
+            "/api/v1/hotels/{code}/stays",
+            app.get(&app.admin, "/api/v1/hotels/LIS/stays?from=2026-02-01&to=2026-01-01"),
+        ),
+        (
+            "patch",
+            "/api/v1/guests/{id}",
+            app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({}))
+                .header("If-Match", "W/x"),
+        ),
+        ("get", "/api/v1/hotels", app.client.get(format!("{}/api/v1/hotels", app.base))),
+    ];
+    for (method, path, request) in sent {
+        let status = request.send().await.unwrap().status().as_u16();
+        assert!(status >= 400, "{method} {path}: {status}");
+        assert!(
+            documented(&doc, method, path).contains(&status.to_string()),
+            "{method} {path} answered {status}, which it does not document"
+        );
+    }
+}
+
 backend_tests! {
     fn concurrent_writers_all_succeed(db) {
         let app = std::sync::Arc::new(TestApp::start(db).await);
@@ -409,6 +536,51 @@ backend_tests! {
         assert!(mine["tier_history"].as_array().unwrap().iter().all(|c| c["hotel_id"] != json!(sha)));
         let small: Value = app.get(&app.admin, &format!("/api/v1/guests/{other}/value")).send().await.unwrap().json().await.unwrap();
         assert_eq!(small["benefits"]["because"], json!([]), "small guests get no benefits");
+    }
+
+    fn countries_are_stored_as_alpha2_and_a_segment_finds_every_spelling(db) {
+        use rapport_value::analysis::{analyse, AnalysisSettings, HotelInfo};
+        let app = TestApp::start(db).await;
+        let p = problem(app.post(&app.admin, "/api/v1/guests", json!({"name": {"given": "A", "family": "B"}, "nationality": "ZZ"})).send().await.unwrap(), 422).await;
+        assert_eq!(p["errors"][0]["field"], "nationality");
+        let hotel = |country: &str| json!({"code": "LHR", "name": "Heathrow", "country": country, "timezone": "Europe/London", "currency": "GBP"});
+        let p = problem(app.post(&app.admin, "/api/v1/hotels", hotel("ZZ")).send().await.unwrap(), 422).await;
+        assert_eq!(p["errors"][0]["field"], "country");
+        let r = app.post(&app.admin, "/api/v1/hotels", hotel("gbr")).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        let lhr: Value = r.json().await.unwrap();
+        assert_eq!(lhr["country"], "GB");
+
+        let alpha3 = app.guest(json!({"name": {"given": "Ann", "family": "Lee"}, "nationality": "GBR"})).await;
+        assert_eq!(alpha3["nationality"], "GB");
+        let alpha2 = app.guest(json!({"name": {"given": "Bob", "family": "Lee"}, "nationality": "gb"})).await;
+        // A profile stored before countries were normalised, as the import wrote them.
+        let mut legacy = rapport_domain::guest::GuestProfile::default();
+        legacy.name.given = "Cat".into();
+        legacy.name.family = "Lee".into();
+        legacy.nationality = Some("GBR".into());
+        let legacy = app.store.create_guest(legacy, vec![]).await.unwrap().id;
+        let portuguese = app.guest(json!({"name": {"given": "Rui", "family": "Lee"}, "nationality": "PRT"})).await;
+        let ids = [alpha3["id"].as_i64().unwrap(), alpha2["id"].as_i64().unwrap(), legacy, portuguese["id"].as_i64().unwrap()];
+        for (i, gid) in ids.iter().enumerate() {
+            let r = app.post(&app.admin, &format!("/api/v1/guests/{gid}/stays"), json!({
+                "hotel": "LHR", "external_ref": format!("R-{i}"), "arrival": "2024-01-10", "departure": "2024-01-12",
+                "status": "checked_out", "spend": [{"category": "room", "amount": "200.00", "posted_on": "2024-01-10"}]
+            })).send().await.unwrap();
+            assert_eq!(r.status(), 201);
+        }
+        let today = chrono::Utc::now().date_naive();
+        let hotels = vec![HotelInfo { id: lhr["id"].as_i64().unwrap(), currency: "GBP".into(), exponent: 2 }];
+        app.store.save_analysis(today, analyse(&app.store.stay_facts().await.unwrap(), &hotels, &AnalysisSettings::new(today, "GBP", 2))).await.unwrap();
+        for (i, wanted) in ["GB", "gbr"].into_iter().enumerate() {
+            let r = app.post(&app.admin, "/api/v1/segments", json!({"name": format!("British {i}"), "rule": {"nationalities": [wanted]}})).send().await.unwrap();
+            assert_eq!(r.status(), 201);
+            let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+            let page: Value = app.get(&app.admin, &format!("/api/v1/segments/{id}/guests")).send().await.unwrap().json().await.unwrap();
+            let mut members: Vec<i64> = page["items"].as_array().unwrap().iter().map(|m| m["guest_id"].as_i64().unwrap()).collect();
+            members.sort();
+            assert_eq!(members, ids[..3], "rule {wanted}");
+        }
     }
 
     fn saved_segments_are_checked_scoped_and_list_their_guests(db) {

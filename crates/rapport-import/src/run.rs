@@ -138,6 +138,7 @@ pub async fn import_file(
     summary.flagged_contacts = stats.flagged_contacts;
     summary.card_values_dropped = stats.card_values_dropped;
     summary.fields_ignored = stats.fields_ignored;
+    summary.fields_flagged = stats.fields_flagged;
     if stats.card_values_dropped > 0 {
         summary.warnings.push(format!(
             "{} value(s) looked like payment-card numbers and were not stored",

@@ -53,6 +53,9 @@ pub struct ImportSummary {
     /// Optional fields left empty because their value made no sense (a birthday that is
     /// not a date, a country that is not a code).
     pub fields_ignored: u64,
+    /// Optional values kept as entered and flagged in the warnings because they do not
+    /// normalise (a country code that names no ISO 3166-1 country).
+    pub fields_flagged: u64,
     /// Hotels the mapping described that did not exist yet.
     pub hotels_created: Vec<String>,
     pub rejects_file: Option<PathBuf>,
@@ -74,6 +77,7 @@ pub struct ParseStats {
     pub flagged_contacts: u64,
     pub card_values_dropped: u64,
     pub fields_ignored: u64,
+    pub fields_flagged: u64,
     pub warnings: Vec<String>,
     flagged_examples: usize,
     ignored_examples: usize,
@@ -88,6 +92,17 @@ impl ParseStats {
                 self.warnings
                     .push(format!("line {line}, {column}: kept as entered and flagged: {reason}"));
             }
+        }
+    }
+
+    /// A value kept as entered though it does not normalise: losing a PMS's own code
+    /// would lose what the guest told the hotel.
+    pub fn flag_field(&mut self, line: u64, column: &str, reason: &str) {
+        self.fields_flagged += 1;
+        if self.flagged_examples < EXAMPLES {
+            self.flagged_examples += 1;
+            self.warnings
+                .push(format!("line {line}, {column}: kept as entered and flagged: {reason}"));
         }
     }
 

@@ -118,6 +118,12 @@ backend_tests! {
         let spend = all_spend(db.store.as_ref(), &guests).await;
         assert!(spend.iter().all(|l| l.category == SpendCategory::Room && l.amount.currency.code() == "EUR"));
         assert_eq!(spend.iter().map(|l| l.amount.minor).sum::<i64>(), want.revenue_cents);
+
+        // The file's alpha-3 countries (GBR, PRT) are stored as alpha-2, as the API stores them.
+        let nationalities: HashSet<&str> = guests.iter().filter_map(|g| g.profile.nationality.as_deref()).collect();
+        assert!(nationalities.contains("GB") && nationalities.contains("PT"), "{nationalities:?}");
+        assert!(nationalities.iter().all(|n| n.len() == 2), "{nationalities:?}");
+        assert_eq!(s.fields_flagged, 0, "every country of the file is an ISO code");
     }
 
     fn importing_the_same_file_twice_changes_nothing(db) {

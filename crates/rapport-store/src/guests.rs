@@ -117,3 +117,37 @@ pub(crate) fn rank_search_hits(prefixes: &[String], mut hits: Vec<(String, Guest
         .take(limit)
         .collect()
 }
+
+/// A search counts at most this many profiles: past it, its total is a lower bound. A
+/// one-letter search matches hundreds of thousands of keys in a large base, and counting
+/// them all would cost more than the search itself (its p99 target is 5 ms at 1,000,000
+/// profiles); no one at a desk pages past the first thousand hits.
+pub const SEARCH_COUNT_CAP: i64 = 1000;
+
+/// Index rows read per prefix to count up to [`SEARCH_COUNT_CAP`] profiles: a profile has
+/// several keys under one prefix (full name, family name, given name, email).
+pub(crate) const SEARCH_COUNT_ROWS: i64 = 4 * SEARCH_COUNT_CAP;
+
+/// How many profiles a search matches, counted up to [`SEARCH_COUNT_CAP`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchTotal {
+    pub total: i64,
+    /// The count stopped at the cap: `total` is a lower bound.
+    pub capped: bool,
+}
+
+/// Counts the distinct profiles of the key-index rows read for each prefix (at most
+/// [`SEARCH_COUNT_ROWS`] per prefix; a prefix that filled them has more).
+pub(crate) fn search_total(per_prefix: impl IntoIterator<Item = Vec<GuestId>>) -> SearchTotal {
+    let mut seen = HashSet::new();
+    let mut capped = false;
+    for ids in per_prefix {
+        capped |= ids.len() as i64 >= SEARCH_COUNT_ROWS;
+        seen.extend(ids);
+    }
+    let distinct = seen.len() as i64;
+    SearchTotal {
+        total: distinct.min(SEARCH_COUNT_CAP),
+        capped: capped || distinct > SEARCH_COUNT_CAP,
+    }
+}

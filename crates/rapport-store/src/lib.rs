@@ -34,10 +34,11 @@ use rapport_domain::stay::{NewStay, Note, SpendLine, Stay, StayId};
 pub use auth::{NewSession, NewToken, NewUser, Session, StaffUser, TokenInfo};
 pub use error::StoreError;
 pub use figures::{GroupFigures, MonthRevenue, TouchMark, Visits};
-pub use guests::GuestChange;
 pub(crate) use guests::{
-    added_external_ids, check_version, external_id_taken, guest_change, guest_json, live_doc, new_guest, rank_search_hits,
+    added_external_ids, check_version, external_id_taken, guest_change, guest_json, live_doc, new_guest, rank_search_hits, search_total,
+    SEARCH_COUNT_ROWS,
 };
+pub use guests::{GuestChange, SearchTotal, SEARCH_COUNT_CAP};
 pub use merges::{CandidateOutcome, MergeRecord, MergeRequest, NeverMergeMark, PairDecision, PairStatus, ReviewPair};
 pub use open::open;
 pub use value::{StoredReport, StoredValue, TierChange};
@@ -51,6 +52,9 @@ pub struct Page<T> {
     pub total: i64,
     pub offset: i64,
     pub limit: i64,
+    /// True when `total` is a lower bound rather than the exact count: a search counts at
+    /// most 1000 profiles.
+    pub total_capped: bool,
 }
 
 /// Counts shown on start-up and used by the demo loader to know the base is empty.
@@ -127,6 +131,9 @@ pub trait Store: Send + Sync + 'static {
     async fn guests_changed_after(&self, at: DateTime<Utc>, id: GuestId, limit: i64) -> Result<Vec<GuestChange>>;
     /// Profiles whose search keys start with any of `prefixes`, best (exact) first.
     async fn search_guests(&self, prefixes: &[String], limit: i64) -> Result<Vec<Guest>>;
+    /// How many profiles [`Store::search_guests`] would find without a limit, counted from
+    /// the key index up to [`SEARCH_COUNT_CAP`].
+    async fn count_search_matches(&self, prefixes: &[String]) -> Result<SearchTotal>;
 
     // Stays and spend (per hotel, filtered by scope)
     async fn add_stay(&self, guest: GuestId, stay: NewStay) -> Result<Stay>;

@@ -80,7 +80,8 @@ pub fn profile_facts(g: &Guest) -> ProfileFacts {
     ProfileFacts {
         vip_code: p.vip_code.as_deref().is_some_and(|c| !c.trim().is_empty()),
         tags: p.tags.clone(),
-        nationality: p.nationality.clone(),
+        // Profiles imported before countries were stored as alpha-2 may hold `GBR`.
+        nationality: p.nationality.as_deref().map(rapport_domain::country::comparable),
         language: p.language.clone(),
         preferences: p.preferences.iter().map(|x| format!("{} {}", x.key, x.value)).collect(),
         has_taboos: !p.taboos.is_empty(),
@@ -97,6 +98,10 @@ pub async fn members(
     offset: i64,
     limit: i64,
 ) -> Result<Page<SegmentMember>> {
+    // A rule saved with `GBR` (or `gb`) compares as `GB`, like the profiles' side.
+    let mut rule = rule.clone();
+    rule.nationalities = rule.nationalities.iter().map(|n| rapport_domain::country::comparable(n)).collect();
+    let rule = &rule;
     let candidates = store.scope_values(hotel).await?;
     let mut matched = Vec::new();
     for (guest_id, value) in candidates {
@@ -124,5 +129,6 @@ pub async fn members(
         total,
         offset,
         limit,
+        total_capped: false,
     })
 }

@@ -60,6 +60,10 @@ pub(crate) const DELETE_SEARCH_KEYS: &str = "DELETE FROM guest_search WHERE gues
 /// Keys in `[$1, $2)`: a prefix range that uses the primary key's order.
 pub(crate) const SEARCH_PREFIX: &str =
     "SELECT key, guest_id FROM guest_search WHERE key >= $1 AND key < $2 ORDER BY key, guest_id LIMIT $3";
+/// The profiles under one search prefix, from the key index alone (no documents): what a
+/// search's total counts.
+pub(crate) const SEARCH_PREFIX_GUESTS: &str =
+    "SELECT guest_id FROM guest_search WHERE key >= $1 AND key < $2 ORDER BY key, guest_id LIMIT $3";
 
 pub(crate) const INSERT_CONSENT: &str = "INSERT INTO consent_records (guest_id, channel, granted, recorded_at, source, recorded_by) \
      VALUES ($1, $2, $3, $4, $5, $6)";

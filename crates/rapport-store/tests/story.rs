@@ -9,9 +9,10 @@ use rapport_domain::hotel::{Hotel, NewHotel};
 use rapport_domain::ingest::{GuestRef, IncomingBooking, IncomingNote};
 use rapport_domain::money::{Currency, Money};
 use rapport_domain::names::GuestName;
+use rapport_domain::search::query_prefixes;
 use rapport_domain::stay::{NewSpendLine, NewStay, SpendCategory, StayStatus};
 use rapport_store::testing::search_ids;
-use rapport_store::{backend_tests, NewToken, NewUser, Store, StoreError};
+use rapport_store::{backend_tests, NewToken, NewUser, SearchTotal, Store, StoreError, SEARCH_COUNT_CAP};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -193,6 +194,39 @@ backend_tests! {
         }
         assert_eq!(search_ids(store, "wang").await, vec![wang]);
         assert!(search_ids(store, "li na").await.is_empty());
+        let mut lyu = person("Yang", "Lyu", "", "");
+        lyu.name.native = Some("吕洋".into());
+        let lyu = store.create_guest(lyu, vec![]).await.unwrap().id;
+        for q in ["lv yang", "lyu yang", "lü yang", "吕洋"] {
+            assert_eq!(search_ids(store, q).await, vec![lyu], "query {q}");
+        }
+    }
+
+    fn a_search_total_counts_each_matching_profile_once_up_to_the_cap(db) {
+        let store = db.store.as_ref();
+        let total = |q: &'static str| async move { store.count_search_matches(&query_prefixes(q)).await.unwrap() };
+        for i in 0..7 {
+            store.create_guest(person("Wei", "Zhang", &format!("wei{i}@example.cn"), ""), vec![]).await.unwrap();
+        }
+        // Found under two prefixes (its native name and its pinyin), counted once.
+        store.create_guest(zhang_wei(), vec![]).await.unwrap();
+        store.create_guest(person("Fang", "Zhang", "", ""), vec![]).await.unwrap();
+        assert_eq!(total("zhang wei").await, SearchTotal { total: 8, capped: false });
+        assert_eq!(total("zhang").await, SearchTotal { total: 9, capped: false });
+        assert_eq!(total("nobody-like-this").await, SearchTotal { total: 0, capped: false });
+
+        let many = (0..SEARCH_COUNT_CAP as u64 + 5)
+            .map(|line| IncomingBooking {
+                line,
+                profile: person("Cap", &format!("Many{line}"), &format!("many{line}@example.com"), ""),
+                consents: vec![],
+                stay: None,
+                notes: vec![],
+            })
+            .collect();
+        store.import_batch(many).await.unwrap();
+        assert_eq!(total("many").await, SearchTotal { total: SEARCH_COUNT_CAP, capped: true }, "at least the cap");
+        assert_eq!(total("many10").await, SearchTotal { total: 16, capped: false });
     }
 
     fn guests_are_listed_in_pages_with_the_total(db) {

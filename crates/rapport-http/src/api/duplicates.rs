@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Paging;
 use crate::auth::Caller;
+use crate::error::Problem;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::AppState;
@@ -30,8 +31,8 @@ pub fn router() -> Router<AppState> {
 
 /// Candidate pairs waiting for a person: pending before postponed, most probable first,
 /// each with the per-field evidence of its score.
-#[utoipa::path(get, path = "/api/v1/duplicates", tag = "duplicates", security(("bearer" = [])), params(Paging),
-    responses((status = 200, body = Page<ReviewPair>), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/duplicates", operation_id = "list_duplicates", tag = "duplicates", security(("bearer" = [])), params(Paging),
+    responses((status = 200, body = Page<ReviewPair>), (status = 403, response = Problem), (status = 422, response = Problem)))]
 pub async fn queue(State(state): State<AppState>, caller: Caller, Query(paging): Query<Paging>) -> ApiResult<axum::Json<Page<ReviewPair>>> {
     caller.require(Action::MergeGuests)?;
     let (offset, limit) = paging.resolve()?;
@@ -53,10 +54,9 @@ pub struct DecisionOutcome {
 
 /// Decides a queued pair: `merge` (the newer profile into the older), `distinct` (never
 /// merge these two), or `later`.
-#[utoipa::path(post, path = "/api/v1/duplicates/{left}/{right}/decision", tag = "duplicates", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/duplicates/{left}/{right}/decision", operation_id = "decide_duplicate", tag = "duplicates", security(("bearer" = [])),
     params(("left" = i64, Path), ("right" = i64, Path)), request_body = DecisionInput,
-    responses((status = 200, body = DecisionOutcome), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
-        (status = 409, body = crate::error::Problem)))]
+    responses((status = 200, body = DecisionOutcome), (status = 403, response = Problem), (status = 404, response = Problem), (status = 409, response = Problem)))]
 pub async fn decide(
     State(state): State<AppState>,
     caller: Caller,
@@ -83,10 +83,9 @@ pub struct MergeInput {
 /// Merges another profile into this one, keeping everything both hold. Refused with 409
 /// when either was merged already or the two are marked never to merge, 422 for the same
 /// guest twice.
-#[utoipa::path(post, path = "/api/v1/guests/{id}/merge", tag = "duplicates", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/guests/{id}/merge", operation_id = "merge_guests", tag = "duplicates", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = MergeInput,
-    responses((status = 201, body = MergeRecord), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
-        (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = MergeRecord), (status = 403, response = Problem), (status = 404, response = Problem), (status = 409, response = Problem), (status = 422, response = Problem)))]
 pub async fn merge(
     State(state): State<AppState>,
     caller: Caller,
@@ -115,8 +114,8 @@ pub async fn merge(
 }
 
 /// The merges this guest took part in, as survivor or absorbed, newest first.
-#[utoipa::path(get, path = "/api/v1/guests/{id}/merges", tag = "duplicates", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<MergeRecord>), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/guests/{id}/merges", operation_id = "list_merges", tag = "duplicates", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<MergeRecord>), (status = 404, response = Problem)))]
 pub async fn history(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<axum::Json<Vec<MergeRecord>>> {
     caller.require(Action::ReadGuests)?;
     Ok(axum::Json(state.store.guest_merges(id).await?))
@@ -124,9 +123,8 @@ pub async fn history(State(state): State<AppState>, caller: Caller, Path(id): Pa
 
 /// Takes a merge back: both profiles as they were, plus what arrived since, each with its
 /// own stays. 409 when it was undone already or the survivor has since been merged away.
-#[utoipa::path(post, path = "/api/v1/merges/{id}/undo", tag = "duplicates", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = MergeRecord), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
-        (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/merges/{id}/undo", operation_id = "undo_merge", tag = "duplicates", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = MergeRecord), (status = 403, response = Problem), (status = 404, response = Problem), (status = 409, response = Problem)))]
 pub async fn undo(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<axum::Json<MergeRecord>> {
     let p = caller.require(Action::MergeGuests)?;
     let record = state.store.undo_merge(id, &p.name).await?;

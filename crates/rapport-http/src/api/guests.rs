@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::Paging;
 use crate::auth::Caller;
+use crate::error::Problem;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::AppState;
@@ -36,9 +37,11 @@ pub struct ListQuery {
 /// reads past the first few hundred.
 const SEARCH_DEPTH: i64 = 10_000;
 
-/// Lists profiles by id, or searches them with `q` (its best 10,000 matches).
-#[utoipa::path(get, path = "/api/v1/guests", tag = "guests", security(("bearer" = [])), params(ListQuery),
-    responses((status = 200, body = Page<Guest>), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem)))]
+/// Lists profiles by id, or searches them with `q` (its best 10,000 matches). A search's
+/// `total` counts the distinct profiles matching, up to 1000: past that it answers 1000
+/// with `total_capped: true` (at least that many).
+#[utoipa::path(get, path = "/api/v1/guests", operation_id = "list_guests", tag = "guests", security(("bearer" = [])), params(ListQuery),
+    responses((status = 200, body = Page<Guest>), (status = 422, response = Problem)))]
 pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Query<ListQuery>) -> ApiResult<axum::Json<Page<Guest>>> {
     caller.require(Action::ReadGuests)?;
     let (offset, limit) = Paging {
@@ -57,15 +60,19 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Q
                 return Err(errors.into());
             }
             let prefixes = rapport_domain::search::query_prefixes(q);
-            // Search answers the best matches; paging past the first hits is not useful at a desk.
-            let hits = state.store.search_guests(&prefixes, offset + limit).await?;
-            let total = hits.len() as i64;
+            // Search answers the best matches first; its total is counted from the key index
+            // alone and stops at a cap (`total_capped`), so a one-letter search stays fast.
+            let (hits, total) = tokio::try_join!(
+                state.store.search_guests(&prefixes, offset + limit),
+                state.store.count_search_matches(&prefixes)
+            )?;
             let items = hits.into_iter().skip(offset as usize).collect();
             Ok(axum::Json(Page {
                 items,
-                total,
+                total: total.total,
                 offset,
                 limit,
+                total_capped: total.capped,
             }))
         }
         None => Ok(axum::Json(state.store.list_guests(offset, limit).await?)),
@@ -73,9 +80,10 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Q
 }
 
 /// Creates a profile. Emails and phones must normalise (E.164 with the server's default
-/// region for numbers without a country code).
-#[utoipa::path(post, path = "/api/v1/guests", tag = "guests", security(("bearer" = [])), request_body = GuestInput,
-    responses((status = 201, body = Guest), (status = 422, body = crate::error::Problem)))]
+/// region for numbers without a country code). An external id another profile already
+/// holds answers 409 naming that profile.
+#[utoipa::path(post, path = "/api/v1/guests", operation_id = "create_guest", tag = "guests", security(("bearer" = [])), request_body = GuestInput,
+    responses((status = 201, body = Guest), (status = 403, response = Problem), (status = 409, response = Problem), (status = 422, response = Problem)))]
 pub async fn create(State(state): State<AppState>, caller: Caller, Json(input): Json<GuestInput>) -> ApiResult<Response> {
     caller.require(Action::WriteGuests)?;
     let profile = input.into_new_profile(state.phone_region)?;
@@ -87,8 +95,8 @@ pub async fn create(State(state): State<AppState>, caller: Caller, Json(input): 
 
 /// One profile, as stored. A profile merged into another answers 308 with the survivor's
 /// address in `Location`.
-#[utoipa::path(get, path = "/api/v1/guests/{id}", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Guest), (status = 308, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/guests/{id}", operation_id = "read_guest", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Guest), (status = 308, response = Problem), (status = 404, response = Problem)))]
 pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<Response> {
     caller.require(Action::ReadGuests)?;
     // The stored document is the response: no decode and re-encode on the hottest read.
@@ -107,10 +115,9 @@ pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<
 /// Changes the fields sent; others stay, and `null` clears a field. Objects (name, address)
 /// are merged field by field. Send `If-Match: <version>` to refuse the change when someone
 /// else edited the profile since you read it. A change that changes nothing keeps the version.
-#[utoipa::path(patch, path = "/api/v1/guests/{id}", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(patch, path = "/api/v1/guests/{id}", operation_id = "update_guest", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = GuestInput,
-    responses((status = 200, body = Guest), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = Guest), (status = 400, response = Problem), (status = 403, response = Problem), (status = 404, response = Problem), (status = 409, response = Problem), (status = 422, response = Problem)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -162,8 +169,8 @@ pub struct ConsentInput {
 }
 
 /// Every consent record of the guest, oldest first (records are never changed).
-#[utoipa::path(get, path = "/api/v1/guests/{id}/consents", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<ConsentRecord>), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/guests/{id}/consents", operation_id = "list_consents", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ConsentRecord>), (status = 404, response = Problem)))]
 pub async fn consent_history(
     State(state): State<AppState>,
     caller: Caller,
@@ -174,9 +181,9 @@ pub async fn consent_history(
 }
 
 /// Records a consent decision for a channel (appended; the profile shows the latest).
-#[utoipa::path(post, path = "/api/v1/guests/{id}/consents", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/guests/{id}/consents", operation_id = "record_consent", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = ConsentInput,
-    responses((status = 201, body = Guest), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = Guest), (status = 403, response = Problem), (status = 404, response = Problem), (status = 422, response = Problem)))]
 pub async fn record_consent(
     State(state): State<AppState>,
     caller: Caller,

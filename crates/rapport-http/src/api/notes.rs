@@ -10,6 +10,7 @@ use rapport_domain::stay::{Note, StayId};
 use serde::Deserialize;
 
 use crate::auth::Caller;
+use crate::error::Problem;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 use crate::AppState;
@@ -19,8 +20,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Notes on the guest: general ones and those about stays at hotels in scope.
-#[utoipa::path(get, path = "/api/v1/guests/{id}/notes", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Note>), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/guests/{id}/notes", operation_id = "list_notes", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Note>), (status = 404, response = Problem)))]
 pub async fn list(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<axum::Json<Vec<Note>>> {
     let p = caller.require(Action::ReadGuests)?;
     Ok(axum::Json(state.store.guest_notes(id, &p.scope).await?))
@@ -35,9 +36,9 @@ pub struct NoteInput {
 }
 
 /// Adds a note; the author is the caller and the time is now.
-#[utoipa::path(post, path = "/api/v1/guests/{id}/notes", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/guests/{id}/notes", operation_id = "add_note", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = NoteInput,
-    responses((status = 201, body = Note), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = Note), (status = 403, response = Problem), (status = 404, response = Problem), (status = 422, response = Problem)))]
 pub async fn add(
     State(state): State<AppState>,
     caller: Caller,

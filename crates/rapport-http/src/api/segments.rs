@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use super::Paging;
 use crate::auth::Caller;
+use crate::error::Problem;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::AppState;
@@ -56,16 +57,16 @@ async fn rule_scope(state: &AppState, p: &Principal, rule: &SegmentRule) -> ApiR
 }
 
 /// Every saved segment.
-#[utoipa::path(get, path = "/api/v1/segments", tag = "segments", security(("bearer" = [])),
-    responses((status = 200, body = Vec<SavedSegment>)))]
+#[utoipa::path(get, path = "/api/v1/segments", operation_id = "list_segments", tag = "segments", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SavedSegment>), (status = 403, response = Problem)))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<SavedSegment>>> {
     caller.require(Action::ReadAnalysis)?;
     Ok(axum::Json(state.store.segments().await?))
 }
 
 /// Saves a segment; the rule is checked (unknown or contradictory conditions are refused).
-#[utoipa::path(post, path = "/api/v1/segments", tag = "segments", security(("bearer" = [])), request_body = SegmentInput,
-    responses((status = 201, body = SavedSegment), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/segments", operation_id = "create_segment", tag = "segments", security(("bearer" = [])), request_body = SegmentInput,
+    responses((status = 201, body = SavedSegment), (status = 403, response = Problem), (status = 409, response = Problem), (status = 422, response = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -95,16 +96,16 @@ pub async fn create(
 }
 
 /// One saved segment.
-#[utoipa::path(get, path = "/api/v1/segments/{id}", tag = "segments", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = SavedSegment), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/segments/{id}", operation_id = "read_segment", tag = "segments", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = SavedSegment), (status = 403, response = Problem), (status = 404, response = Problem)))]
 pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<SegmentId>) -> ApiResult<axum::Json<SavedSegment>> {
     caller.require(Action::ReadAnalysis)?;
     Ok(axum::Json(state.store.segment(id).await?))
 }
 
 /// Deletes a saved segment.
-#[utoipa::path(delete, path = "/api/v1/segments/{id}", tag = "segments", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(delete, path = "/api/v1/segments/{id}", operation_id = "delete_segment", tag = "segments", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, response = Problem), (status = 404, response = Problem)))]
 pub async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<SegmentId>) -> ApiResult<StatusCode> {
     caller.require(Action::ManageSegments)?;
     state.store.delete_segment(id).await?;
@@ -112,8 +113,8 @@ pub async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Pat
 }
 
 /// The segment's guests today, from the latest value analysis, most revenue first.
-#[utoipa::path(get, path = "/api/v1/segments/{id}/guests", tag = "segments", security(("bearer" = [])), params(("id" = i64, Path), Paging),
-    responses((status = 200, body = Page<SegmentMember>), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/segments/{id}/guests", operation_id = "list_segment_guests", tag = "segments", security(("bearer" = [])), params(("id" = i64, Path), Paging),
+    responses((status = 200, body = Page<SegmentMember>), (status = 403, response = Problem), (status = 404, response = Problem), (status = 422, response = Problem)))]
 pub async fn guests(
     State(state): State<AppState>,
     caller: Caller,

@@ -15,6 +15,7 @@ use rapport_store::Page;
 use serde::Deserialize;
 
 use crate::auth::Caller;
+use crate::error::Problem;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::AppState;
@@ -28,24 +29,24 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The guest's stays at hotels in the caller's scope, latest first.
-#[utoipa::path(get, path = "/api/v1/guests/{id}/stays", tag = "stays", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Stay>), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/guests/{id}/stays", operation_id = "list_guest_stays", tag = "stays", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Stay>), (status = 404, response = Problem)))]
 pub async fn guest_stays(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<axum::Json<Vec<Stay>>> {
     let p = caller.require(Action::ReadStays)?;
     Ok(axum::Json(state.store.guest_stays(id, &p.scope).await?))
 }
 
 /// The guest's spend lines at hotels in the caller's scope, latest first.
-#[utoipa::path(get, path = "/api/v1/guests/{id}/spend", tag = "stays", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<SpendLine>), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/guests/{id}/spend", operation_id = "list_guest_spend", tag = "stays", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<SpendLine>), (status = 404, response = Problem)))]
 pub async fn guest_spend(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<axum::Json<Vec<SpendLine>>> {
     let p = caller.require(Action::ReadStays)?;
     Ok(axum::Json(state.store.guest_spend(id, &p.scope).await?))
 }
 
 /// One stay, if its hotel is in the caller's scope.
-#[utoipa::path(get, path = "/api/v1/stays/{id}", tag = "stays", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Stay), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/stays/{id}", operation_id = "read_stay", tag = "stays", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Stay), (status = 404, response = Problem)))]
 pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<StayId>) -> ApiResult<axum::Json<Stay>> {
     let p = caller.require(Action::ReadStays)?;
     let stay = state.store.stay(id).await?;
@@ -66,9 +67,9 @@ pub struct RangeQuery {
 }
 
 /// Stays arriving at a hotel in `[from, to)`.
-#[utoipa::path(get, path = "/api/v1/hotels/{code}/stays", tag = "stays", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/hotels/{code}/stays", operation_id = "list_hotel_stays", tag = "stays", security(("bearer" = [])),
     params(("code" = String, Path), RangeQuery),
-    responses((status = 200, body = Page<Stay>), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = Page<Stay>), (status = 403, response = Problem), (status = 404, response = Problem), (status = 422, response = Problem)))]
 pub async fn hotel_stays(
     State(state): State<AppState>,
     caller: Caller,
@@ -219,10 +220,9 @@ fn parse_stay(input: StayInput, hotel_id: i64, currency: Currency) -> Result<New
 }
 
 /// Records a reservation or stay for the guest at a hotel in the caller's scope.
-#[utoipa::path(post, path = "/api/v1/guests/{id}/stays", tag = "stays", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/guests/{id}/stays", operation_id = "add_stay", tag = "stays", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = StayInput,
-    responses((status = 201, body = Stay), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
-        (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = Stay), (status = 403, response = Problem), (status = 404, response = Problem), (status = 409, response = Problem), (status = 422, response = Problem)))]
 pub async fn add_stay(
     State(state): State<AppState>,
     caller: Caller,

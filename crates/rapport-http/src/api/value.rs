@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::auth::Caller;
 use crate::error::ApiResult;
+use crate::error::Problem;
 use crate::extract::Path;
 use crate::AppState;
 
@@ -31,8 +32,8 @@ pub struct GuestValue {
 }
 
 /// The guest's value and benefits.
-#[utoipa::path(get, path = "/api/v1/guests/{id}/value", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = GuestValue), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/guests/{id}/value", operation_id = "read_guest_value", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = GuestValue), (status = 404, response = Problem)))]
 pub async fn guest_value(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<axum::Json<GuestValue>> {
     let p = caller.require(Action::ReadGuests)?;
     // Answers 404 for a guest that does not exist rather than an empty value.

@@ -122,12 +122,7 @@ impl ProfileColumns {
                 }
             }
         }
-        if let Some(v) = row.opt(self.nationality)? {
-            match normalise_country(v) {
-                Ok(c) => p.nationality = c,
-                Err(e) => stats.ignore_field(line, &row.column(self.nationality.expect("has a value")), &e),
-            }
-        }
+        p.nationality = country(row, self.nationality, line, stats)?;
         if let Some(v) = row.opt(self.language)? {
             if is_language_tag(v) {
                 p.language = Some(v.replace('_', "-"));
@@ -146,13 +141,7 @@ impl ProfileColumns {
             city: row.text(self.city, stats)?,
             postcode: row.text(self.postcode, stats)?,
             region: row.text(self.region, stats)?,
-            country: match row.opt(self.country)? {
-                Some(c) => normalise_country(c).unwrap_or_else(|e| {
-                    stats.ignore_field(line, &row.column(self.country.expect("has a value")), &e);
-                    None
-                }),
-                None => None,
-            },
+            country: country(row, self.country, line, stats)?,
         };
         if address != Address::default() {
             p.address = Some(address);
@@ -206,6 +195,19 @@ fn is_language_tag(tag: &str) -> bool {
     (2..=3).contains(&primary.len())
         && primary.chars().all(|c| c.is_ascii_alphabetic())
         && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// A country column as alpha-2 (`GBR` → `GB`); a code that names no country is kept as
+/// entered (upper-cased) and flagged, never dropped with its row.
+fn country(row: &super::Row<'_>, col: Col, line: u64, stats: &mut ParseStats) -> Result<Option<String>, Reject> {
+    let Some(v) = row.opt(col)? else { return Ok(None) };
+    Ok(match normalise_country(v) {
+        Ok(c) => c,
+        Err(e) => {
+            stats.flag_field(line, &row.column(col.expect("has a value")), &e);
+            Some(v.trim().to_ascii_uppercase())
+        }
+    })
 }
 
 #[cfg(test)]

@@ -49,7 +49,7 @@ fn a_hotel_booking_demand_row_becomes_a_booking() {
     assert_eq!((p.name.given.as_str(), p.name.family.as_str()), ("Rebecca", "Parker"));
     assert_eq!(p.emails[0].value, "rebecca_parker@comcast.net");
     assert_eq!(p.phones[0].value, "+16697921661");
-    assert_eq!(p.nationality.as_deref(), Some("GBR"));
+    assert_eq!(p.nationality.as_deref(), Some("GB"));
     let s = b.stay.unwrap();
     assert_eq!(s.hotel_id, 1);
     assert_eq!(s.external_ref.as_deref(), Some("hotel-booking-demand:3"));
@@ -234,11 +234,33 @@ fn departure_before_arrival_and_bad_dates_are_rejected() {
 fn a_bad_optional_field_is_left_empty_not_fatal() {
     let mut row: Vec<(&str, &str)> = GOOD.to_vec();
     row.retain(|(k, _)| *k != "birthday");
-    row.extend([("birthday", "sometime in 1980"), ("nationality", "China!"), ("language", "chinese")]);
+    row.extend([("birthday", "sometime in 1980"), ("language", "chinese")]);
     let mut stats = ParseStats::default();
     let b = stays_reader().read(&stays_row(&row), 7, &mut stats).unwrap();
-    assert_eq!((b.profile.birthday, b.profile.nationality, b.profile.language), (None, None, None));
-    assert_eq!(stats.fields_ignored, 3);
+    assert_eq!((b.profile.birthday, b.profile.language), (None, None));
+    assert_eq!(stats.fields_ignored, 2);
+}
+
+#[test]
+fn a_nationality_is_stored_as_alpha2_and_an_unknown_code_is_kept_and_flagged() {
+    for (typed, stored, flagged) in [
+        ("GBR", "GB", 0),
+        ("prt", "PT", 0),
+        ("GB", "GB", 0),
+        ("ZZ", "ZZ", 1),
+        ("China!", "CHINA!", 1),
+    ] {
+        let mut row: Vec<(&str, &str)> = GOOD.to_vec();
+        row.retain(|(k, _)| *k != "nationality");
+        row.push(("nationality", typed));
+        let mut stats = ParseStats::default();
+        let b = stays_reader().read(&stays_row(&row), 7, &mut stats).unwrap();
+        assert_eq!(b.profile.nationality.as_deref(), Some(stored), "{typed}");
+        assert_eq!(stats.fields_flagged, flagged, "{typed}");
+        if flagged > 0 {
+            assert!(stats.warnings[0].contains("kept as entered and flagged"), "{:?}", stats.warnings);
+        }
+    }
 }
 
 #[test]

@@ -98,6 +98,7 @@ pub(crate) async fn review_queue<S: MergeSql>(db: &mut S, offset: i64, limit: i6
         total,
         offset,
         limit,
+        total_capped: false,
     })
 }
 

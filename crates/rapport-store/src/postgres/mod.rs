@@ -197,6 +197,7 @@ impl Store for PgStore {
             total,
             offset,
             limit,
+            total_capped: false,
         })
     }
 
@@ -261,6 +262,19 @@ impl Store for PgStore {
             .collect()
     }
 
+    async fn count_search_matches(&self, prefixes: &[String]) -> Result<crate::SearchTotal> {
+        let c = self.client().await?;
+        let lookups = prefixes.iter().map(|p| {
+            let end = shared::prefix_end(p);
+            let c = &c;
+            async move {
+                let rows = query(c, shared::SEARCH_PREFIX_GUESTS, &[p, &end, &crate::SEARCH_COUNT_ROWS]).await?;
+                rows.iter().map(|r| Ok(r.try_get(0)?)).collect::<Result<Vec<GuestId>>>()
+            }
+        });
+        Ok(crate::search_total(futures_util::future::try_join_all(lookups).await?))
+    }
+
     async fn add_stay(&self, guest: GuestId, stay: NewStay) -> Result<Stay> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
@@ -318,6 +332,7 @@ impl Store for PgStore {
             total,
             offset,
             limit,
+            total_capped: false,
         })
     }
 

@@ -458,6 +458,7 @@ impl Store for SqliteStore {
                     total,
                     offset,
                     limit,
+                    total_capped: false,
                 })
             })
             .await
@@ -535,6 +536,21 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn count_search_matches(&self, prefixes: &[String]) -> Result<crate::SearchTotal> {
+        let prefixes = prefixes.to_vec();
+        self.pool
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(&for_sqlite(sql::SEARCH_PREFIX_GUESTS))?;
+                let mut per_prefix = Vec::with_capacity(prefixes.len());
+                for p in &prefixes {
+                    let ids = stmt.query_map(params![p, sql::prefix_end(p), crate::SEARCH_COUNT_ROWS], |r| r.get(0))?;
+                    per_prefix.push(ids.collect::<rusqlite::Result<Vec<GuestId>>>()?);
+                }
+                Ok(crate::search_total(per_prefix))
+            })
+            .await
+    }
+
     async fn add_stay(&self, guest: GuestId, stay: NewStay) -> Result<Stay> {
         self.pool
             .write(move |tx| {
@@ -587,6 +603,7 @@ impl Store for SqliteStore {
                     total,
                     offset,
                     limit,
+                    total_capped: false,
                 })
             })
             .await
