@@ -337,4 +337,33 @@ backend_tests! {
         assert_eq!(r.status(), 204);
         problem(app.get(&marketing, &format!("/api/v1/segments/{id}")).send().await.unwrap(), 404).await;
     }
+
+    fn a_hotel_scoped_caller_neither_sees_nor_deletes_other_scopes_segments(db) {
+        let app = TestApp::start(db).await;
+        let lon = app.hotel("LON", "GBP").await;
+        app.hotel("SHA", "CNY").await;
+        let mut ids = Vec::new();
+        for rule in [json!({"min_stays": 1}), json!({"hotel": "SHA", "min_stays": 1}), json!({"hotel": "lon", "min_stays": 1})] {
+            let r = app.post(&app.admin, "/api/v1/segments", json!({"name": rule.to_string(), "rule": rule})).send().await.unwrap();
+            assert_eq!(r.status(), 201);
+            ids.push(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+        }
+        let (group, shanghai, london) = (ids[0], ids[1], ids[2]);
+        let lon_marketing = app.token(Role::Marketing, Scope::Hotels(vec![lon])).await;
+        let delete = |id: i64| app.client.delete(format!("{}/api/v1/segments/{id}", app.base)).bearer_auth(&lon_marketing).send();
+
+        let listed: Vec<Value> = app.get(&lon_marketing, "/api/v1/segments").send().await.unwrap().json().await.unwrap();
+        let listed: Vec<i64> = listed.iter().map(|s| s["id"].as_i64().unwrap()).collect();
+        assert_eq!(listed, vec![london], "only London's segment, neither the group's nor Shanghai's");
+        for id in [group, shanghai] {
+            problem(app.get(&lon_marketing, &format!("/api/v1/segments/{id}")).send().await.unwrap(), 403).await;
+            problem(delete(id).await.unwrap(), 403).await;
+        }
+        let all: Vec<Value> = app.get(&app.admin, "/api/v1/segments").send().await.unwrap().json().await.unwrap();
+        assert_eq!(all.len(), 3, "refused deletes deleted nothing");
+
+        assert_eq!(delete(london).await.unwrap().status(), 204, "its own hotel's segment it may delete");
+        let all: Vec<Value> = app.get(&app.admin, "/api/v1/segments").send().await.unwrap().json().await.unwrap();
+        assert_eq!(all.len(), 2);
+    }
 }
