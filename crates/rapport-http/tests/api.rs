@@ -280,8 +280,8 @@ backend_tests! {
         let lisbon_desk = app.token(Role::FrontDesk, Scope::Hotels(vec![lis])).await;
         let mine: Value = app.get(&lisbon_desk, &format!("/api/v1/guests/{gid}/value")).send().await.unwrap().json().await.unwrap();
         let scopes: Vec<Value> = mine["values"].as_array().unwrap().iter().map(|v| v["hotel_id"].clone()).collect();
-        assert_eq!(scopes, vec![Value::Null, json!(lis)], "the group and Lisbon, never Shanghai");
-        assert!(mine["tier_history"].as_array().unwrap().iter().all(|c| c["hotel_id"] != json!(sha)));
+        assert_eq!(scopes, vec![json!(lis)], "Lisbon only: never Shanghai, nor the group's row that adds Shanghai in");
+        assert!(mine["tier_history"].as_array().unwrap().iter().all(|c| c["hotel_id"] == json!(lis)));
         let small: Value = app.get(&app.admin, &format!("/api/v1/guests/{other}/value")).send().await.unwrap().json().await.unwrap();
         assert_eq!(small["benefits"]["because"], json!([]), "small guests get no benefits");
     }

@@ -309,11 +309,15 @@ backend_tests! {
         let arrival = &brief[brief.find(&format!(r#"data-stay="{}""#, app.seed.arriving_stay)).unwrap()..];
         assert!(arrival.contains("Benefits:") && arrival.contains("Late check-out until 16:00"), "{arrival}");
         assert!(page.contains("Aurelia SHA") && page.contains("Whole group"));
-        // A Lisbon desk sees the Lisbon and group lines, not Shanghai's.
+        // A Lisbon desk sees the Lisbon line only: neither Shanghai's nor the group's, whose
+        // revenue includes the Shanghai stays.
         let mut lis = app.signed_in("lis-desk").await;
         let b = lis.get(&format!("/guests/{}", app.seed.zhang_wei)).await.body;
         let value = &b[b.find(r#"id="value""#).unwrap()..b.find(r#"id="stays-h""#).unwrap()];
         assert!(value.contains("Aurelia LIS") && !value.contains("Aurelia SHA"), "{value}");
+        assert!(!b.contains("Whole group"), "no group-wide value or tier history: {value}");
+        assert!(value.contains("€450<"), "Lisbon's revenue: {value}");
+        assert!(!b.contains("8,888") && !b.contains("¥"), "nothing of the Shanghai spend: {value}");
     }
 
     fn the_value_page_shows_the_80_20_view_tiers_profiles_cohorts_and_valuable_guests_at_risk(db) {

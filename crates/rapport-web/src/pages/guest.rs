@@ -188,7 +188,8 @@ pub async fn show(
     let can_merge = staff.principal().may(Action::MergeGuests);
     let hotels: HashMap<i64, Hotel> = hotels.into_iter().map(|h| (h.id, h)).collect();
     let today = Utc::now().date_naive();
-    let visible_values: Vec<_> = values.into_iter().filter(|v| v.hotel_id.is_none_or(|h| scope.allows(h))).collect();
+    // The group's row adds up every hotel's stays: only whole-group users see it.
+    let visible_values: Vec<_> = values.into_iter().filter(|v| scope.sees_figures_of(v.hotel_id)).collect();
     let page = GuestPage {
         t,
         layout: Layout::new(&staff, &uri, "guest"),
@@ -232,7 +233,7 @@ pub async fn show(
         benefits: crate::benefits::benefit_lines(t, &rapport_store::value::entitlement(&state.app.benefits, &visible_values)),
         tier_history: tier_history
             .iter()
-            .filter(|c| c.hotel_id.is_none_or(|h| scope.allows(h)))
+            .filter(|c| scope.sees_figures_of(c.hotel_id))
             .map(|c| {
                 let scope = c.hotel_id.map_or_else(|| t.t("dashboard-group"), |h| hotel_name(&hotels, h));
                 format!("{} · {scope} · {}", t.date(&c.since), t.t(&format!("tier-{}", c.tier)))
