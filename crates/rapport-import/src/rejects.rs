@@ -10,6 +10,20 @@ use csv::ByteRecord;
 use crate::card::looks_like_card;
 use crate::error::ImportError;
 
+/// Whether two paths name one file: the same device and inode where there are such
+/// (catching hard links), else the same canonical path. Paths that do not exist are not.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        matches!((std::fs::metadata(a), std::fs::metadata(b)), (Ok(a), Ok(b)) if (a.dev(), a.ino()) == (b.dev(), b.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+    }
+}
+
 pub const HEADER: [&str; 4] = ["line", "column", "reason", "record"];
 
 pub struct RejectsFile {
@@ -32,6 +46,16 @@ impl RejectsFile {
         let mut name = input.as_os_str().to_owned();
         name.push(".rejects.csv");
         PathBuf::from(name)
+    }
+
+    /// Refuses a rejects path that is the input file under another name (`./x.csv` and
+    /// `/abs/x.csv`, a symlink, a hard link): writing the first reject would truncate the
+    /// file being read. A path that does not exist yet cannot be the input.
+    pub fn refuse_input(&self, input: &Path) -> Result<(), ImportError> {
+        match same_file(&self.path, input) {
+            true => Err(ImportError::RejectsIsInput { path: self.path.clone() }),
+            false => Ok(()),
+        }
     }
 
     /// Writes one reject. `redact(i)` says whether field `i` is a card column: its value,
