@@ -213,6 +213,9 @@ impl GuestInput {
     /// that does not normalise is an error the user can fix, not a silently flagged value.
     pub fn apply_to(self, profile: &mut GuestProfile, region: Region) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::default();
+        for (field, text) in self.texts() {
+            crate::card::refuse_card_number(&mut errors, field, text);
+        }
         let today = chrono::Utc::now().date_naive();
         if let Some(name) = self.name {
             let name = GuestName {
@@ -335,6 +338,54 @@ impl GuestInput {
             profile.external_ids = ids;
         }
         errors.into_result(())
+    }
+
+    /// Every text given that would be stored, with its field path: card numbers are refused
+    /// in all of them (SPEC 12). Phones are left out: they are stored normalised or refused.
+    fn texts(&self) -> Vec<(String, &str)> {
+        let mut out: Vec<(String, &str)> = Vec::new();
+        let mut optional = Vec::new();
+        if let Some(n) = &self.name {
+            out.push(("name.given".into(), &n.given));
+            out.push(("name.family".into(), &n.family));
+            optional.extend([("name.title", &n.title), ("name.native", &n.native)]);
+        }
+        if let Some(a) = &self.address {
+            optional.extend([
+                ("address.street", &a.street),
+                ("address.city", &a.city),
+                ("address.postcode", &a.postcode),
+                ("address.region", &a.region),
+            ]);
+        }
+        optional.extend([("company", &self.company), ("vip_code", &self.vip_code)]);
+        for (field, v) in optional {
+            if let Some(v) = v {
+                out.push((field.into(), v));
+            }
+        }
+        for (i, e) in self.emails.iter().flatten().enumerate() {
+            out.push((format!("emails[{i}]"), e));
+        }
+        for (i, t) in self.tags.iter().flatten().enumerate() {
+            out.push((format!("tags[{i}]"), t));
+        }
+        for (i, m) in self.family.iter().flatten().enumerate() {
+            out.push((format!("family[{i}].name"), &m.name));
+            out.push((format!("family[{i}].relation"), &m.relation));
+        }
+        for (i, p) in self.preferences.iter().flatten().enumerate() {
+            out.push((format!("preferences[{i}].key"), &p.key));
+            out.push((format!("preferences[{i}].value"), &p.value));
+        }
+        for (i, t) in self.taboos.iter().flatten().enumerate() {
+            out.push((format!("taboos[{i}].description"), &t.description));
+        }
+        for (i, x) in self.external_ids.iter().flatten().enumerate() {
+            out.push((format!("external_ids[{i}].source"), &x.source));
+            out.push((format!("external_ids[{i}].id"), &x.id));
+        }
+        out
     }
 
     /// Validates a new profile; a name is required.

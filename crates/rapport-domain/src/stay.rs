@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::card::{contains_card_number, refuse_card_number, CARD_REFUSAL};
 use crate::guest::GuestId;
 use crate::hotel::HotelId;
 use crate::money::Money;
@@ -160,6 +161,21 @@ impl NewStay {
             if s.posted_on < self.arrival - chrono::Days::new(365) {
                 errors.push(format!("spend[{i}].posted_on"), "posted more than a year before arrival");
             }
+            if let Some(d) = &s.description {
+                refuse_card_number(&mut errors, format!("spend[{i}].description"), d);
+            }
+        }
+        // No payment-card data is stored (SPEC 12), in notes to the stay or its reference.
+        for (field, text) in [
+            ("external_ref", &self.external_ref),
+            ("room_type", &self.room_type),
+            ("channel", &self.channel),
+            ("market_segment", &self.market_segment),
+            ("special_requests", &self.special_requests),
+        ] {
+            if let Some(text) = text {
+                refuse_card_number(&mut errors, field, text);
+            }
         }
         errors.into_result(())
     }
@@ -207,6 +223,8 @@ pub fn note_body(raw: &str) -> Result<&str, crate::FieldError> {
     let body = raw.trim();
     if body.is_empty() || body.chars().count() > 4000 {
         Err(crate::FieldError::new("body", "a note has 1 to 4000 characters"))
+    } else if contains_card_number(body) {
+        Err(crate::FieldError::new("body", CARD_REFUSAL))
     } else {
         Ok(body)
     }

@@ -84,6 +84,47 @@ backend_tests! {
         assert_eq!(app.store.counts().await.unwrap().guests, 1);
     }
 
+    fn card_numbers_are_refused_in_every_text_field_naming_it_and_nothing_is_stored(db) {
+        let app = TestApp::start(db).await;
+        app.hotel("LIS", "EUR").await;
+        let before = app.guest(zhang_wei()).await;
+        let id = before["id"].as_i64().unwrap();
+        let card_fields = |p: &Value| -> Vec<String> {
+            p["errors"].as_array().unwrap().iter()
+                .filter(|e| e["message"] == "looks like a payment card number; card data is never stored")
+                .map(|e| e["field"].as_str().unwrap().to_string()).collect()
+        };
+
+        let r = app.post(&app.admin, "/api/v1/guests", json!({"name": {"given": "Card", "family": "Holder"}, "company": "4111-1111-1111-1111", "tags": ["vip", "5500 0000 0000 0004"]})).send().await.unwrap();
+        assert_eq!(card_fields(&problem(r, 422).await), vec!["company", "tags[1]"]);
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"preferences": [{"kind": "service", "key": "billing", "value": "charge 4012 8888 8888 1881"}], "vip_code": "V2"})).send().await.unwrap();
+        assert_eq!(card_fields(&problem(r, 422).await), vec!["preferences[0].value"]);
+
+        let stays = format!("/api/v1/guests/{id}/stays");
+        let r = app.post(&app.admin, &stays, json!({"hotel": "LIS", "arrival": "2026-03-01", "departure": "2026-03-02",
+            "special_requests": "card 4111111111111111 exp 12/27", "external_ref": "4111111111111111"})).send().await.unwrap();
+        assert_eq!(card_fields(&problem(r, 422).await), vec!["external_ref", "special_requests"]);
+        let notes = format!("/api/v1/guests/{id}/notes");
+        let r = app.post(&app.admin, &notes, json!({"body": "paid with visa 4111 1111 1111 1111 cvv 123"})).send().await.unwrap();
+        assert_eq!(card_fields(&problem(r, 422).await), vec!["body"]);
+
+        // Nothing refused was stored, and nothing stored was lost.
+        let after: Value = app.get(&app.admin, &format!("/api/v1/guests/{id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(after, before);
+        assert_eq!(app.store.counts().await.unwrap().guests, 1);
+        let kept: Vec<Value> = app.get(&app.admin, &stays).send().await.unwrap().json().await.unwrap();
+        assert!(kept.is_empty());
+        let kept: Vec<Value> = app.get(&app.admin, &notes).send().await.unwrap().json().await.unwrap();
+        assert!(kept.is_empty());
+
+        // Phone numbers, dates, amounts and reservation numbers are no cards.
+        let plain = "call +86 138 1234 5678 on 2026-03-01, deposit 1234567.89, ref 1234 5678 9012 3456";
+        let r = app.post(&app.admin, &stays, json!({"hotel": "LIS", "arrival": "2026-03-01", "departure": "2026-03-02",
+            "special_requests": plain, "external_ref": "RES-000123456789"})).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        assert_eq!(app.post(&app.admin, &notes, json!({"body": plain})).send().await.unwrap().status(), 201);
+    }
+
     fn a_stale_version_is_a_conflict(db) {
         let app = TestApp::start(db).await;
         let id = app.guest(zhang_wei()).await["id"].as_i64().unwrap();

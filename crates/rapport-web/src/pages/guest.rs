@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::{NaiveDate, Utc};
 use rapport_domain::access::Action;
+use rapport_domain::card::CARD_REFUSAL;
 use rapport_domain::guest::{ConsentChannel, Guest, GuestId, TabooKind};
 use rapport_domain::hotel::Hotel;
 use rapport_domain::money::Currency;
@@ -249,7 +250,7 @@ pub async fn show(
             (_, Some(back)) => Some(t.t1("guest-undone-notice", "id", back)),
             _ => None,
         },
-        note_error: q.note_error.map(|_| t.t("note-invalid")),
+        note_error: q.note_error.map(|e| t.t(if e == "card" { "invalid-card" } else { "note-invalid" })),
         can_edit: staff.principal().may(Action::WriteGuests),
         can_note: staff.principal().may(Action::WriteNotes),
         saved: q.saved.is_some(),
@@ -549,9 +550,13 @@ async fn try_add_note(state: &ConsoleState, staff: &Staff, id: GuestId, form: No
     staff.require(Action::WriteNotes)?;
     let t = staff.tr;
     let store = &state.app.store;
-    let Ok(body) = note_body(&form.body) else {
-        store.guest_doc(id).await.page(t)?;
-        return Ok(Redirect::to(&format!("/guests/{id}?note_error=1#notes")).into_response());
+    let body = match note_body(&form.body) {
+        Ok(body) => body,
+        Err(e) => {
+            store.guest_doc(id).await.page(t)?;
+            let why = if e.message == CARD_REFUSAL { "card" } else { "1" };
+            return Ok(Redirect::to(&format!("/guests/{id}?note_error={why}#notes")).into_response());
+        }
     };
     let stay_id: Option<StayId> = form.stay.as_deref().filter(|s| !s.is_empty()).and_then(|s| s.parse().ok());
     let hotel = match stay_id {

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
 use rapport_domain::access::Action;
+use rapport_domain::card::CARD_REFUSAL;
 use rapport_domain::guest::{Address, FamilyMember, Guest, GuestId, GuestInput, Preference, PreferenceKind, Taboo, TabooKind};
 use rapport_domain::names::GuestName;
 use rapport_store::StoreError;
@@ -253,15 +254,28 @@ impl Errors {
     /// A domain validation error, whose field path (`emails[1]`, `name.given`) names the input.
     fn add_domain(&mut self, path: &str, english: &str) {
         let head = path.split(['[', '.']).next().unwrap_or(path);
+        let sub = path.rsplit(['[', '.']).next().unwrap_or_default();
         let (field, key) = match head {
-            "name" => ("given", "invalid-name"),
+            "name" => match sub {
+                "title" => ("title", "invalid-name"),
+                "family" => ("family", "invalid-name"),
+                "native" => ("native", "invalid-name"),
+                _ => ("given", "invalid-name"),
+            },
             "language" => ("language", "invalid-language"),
             "nationality" => ("nationality", "invalid-country"),
             "birthday" => ("birthday", "invalid-birthday"),
             "anniversary" => ("anniversary", "invalid-date"),
             "emails" => ("emails", "invalid-email"),
             "phones" => ("phones", "invalid-phone"),
-            "address" => ("country", "invalid-country"),
+            "address" => match sub {
+                "street" => ("street", "invalid-field"),
+                "city" => ("city", "invalid-field"),
+                "postcode" => ("postcode", "invalid-field"),
+                "region" => ("region", "invalid-field"),
+                _ => ("country", "invalid-country"),
+            },
+            "company" => ("company", "invalid-field"),
             "family" => ("family_members", "invalid-family"),
             "preferences" => ("preferences", "invalid-preference"),
             "taboos" => ("taboos", "invalid-taboo"),
@@ -269,6 +283,7 @@ impl Errors {
             "vip_code" => ("vip_code", "invalid-field"),
             _ => ("given", "invalid-field"),
         };
+        let key = if english == CARD_REFUSAL { "invalid-card" } else { key };
         self.add(field, key, english);
     }
 
