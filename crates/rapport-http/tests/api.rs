@@ -107,6 +107,8 @@ backend_tests! {
         let notes = format!("/api/v1/guests/{id}/notes");
         let r = app.post(&app.admin, &notes, json!({"body": "paid with visa 4111 1111 1111 1111 cvv 123"})).send().await.unwrap();
         assert_eq!(card_fields(&problem(r, 422).await), vec!["body"]);
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{id}/consents"), json!({"channel": "email", "granted": true, "source": "card 4111 1111 1111 1111"})).send().await.unwrap();
+        assert_eq!(card_fields(&problem(r, 422).await), vec!["source"]);
 
         // Nothing refused was stored, and nothing stored was lost.
         let after: Value = app.get(&app.admin, &format!("/api/v1/guests/{id}")).send().await.unwrap().json().await.unwrap();
