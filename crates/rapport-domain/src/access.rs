@@ -91,6 +91,16 @@ impl Scope {
         }
     }
 
+    /// Whether figures computed over `hotel`'s stays and spend may be shown: `None` means
+    /// figures over the whole group (a guest's group-wide value, revenue, tier), which add
+    /// up every hotel's stays and so only a whole-group scope may read.
+    pub fn sees_figures_of(&self, hotel: Option<HotelId>) -> bool {
+        match hotel {
+            Some(h) => self.allows(h),
+            None => matches!(self, Scope::Group),
+        }
+    }
+
     /// `None` for the whole group, the hotel ids otherwise: what storage filters on.
     pub fn hotel_filter(&self) -> Option<&[HotelId]> {
         match self {
@@ -143,5 +153,15 @@ mod tests {
         assert!(!s.allows(2));
         assert!(Scope::Group.allows(2));
         assert_eq!(Role::parse("Front-Desk").unwrap(), Role::FrontDesk);
+    }
+
+    #[test]
+    fn group_figures_are_for_whole_group_scopes_only() {
+        let s = Scope::Hotels(vec![1, 3]);
+        assert!(s.sees_figures_of(Some(1)));
+        assert!(!s.sees_figures_of(Some(2)));
+        assert!(!s.sees_figures_of(None), "the group's figures include hotel 2");
+        assert!(Scope::Group.sees_figures_of(None));
+        assert!(Scope::Group.sees_figures_of(Some(2)));
     }
 }

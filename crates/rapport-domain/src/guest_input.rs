@@ -393,12 +393,18 @@ impl GuestInput {
     }
 
     /// Caps what is sent (not what is stored: an edit of another field never has to trim
-    /// an imported value first).
+    /// an imported value first), and refuses card numbers in it: no payment-card data is
+    /// stored (SPEC 12).
     fn check_sizes(&self, errors: &mut ValidationErrors) {
         use crate::limits::{check_count, check_text, LINE, LIST, PARAGRAPH, SHORT};
         let mut text = |field: &str, value: Option<&str>, max| {
             if let Some(v) = value {
                 check_text(errors, field, v, max);
+                // A phone number is stored normalised or refused as a phone, never as text.
+                let phone_number = field.starts_with("phones[") && !field.ends_with(".label");
+                if !phone_number {
+                    crate::card::refuse_card_number(errors, field, v);
+                }
             }
         };
         if let Some(n) = &self.name {

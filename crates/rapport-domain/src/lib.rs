@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod arrival;
+pub mod card;
 pub mod contact;
 pub mod country;
 pub mod duplicates;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::card::{contains_card_number, refuse_card_number, CARD_REFUSAL};
 use crate::guest::GuestId;
 use crate::hotel::HotelId;
 use crate::money::Money;
@@ -164,6 +165,21 @@ impl NewStay {
             if s.posted_on < self.arrival - chrono::Days::new(365) {
                 errors.push(format!("spend[{i}].posted_on"), "posted more than a year before arrival");
             }
+            if let Some(d) = &s.description {
+                refuse_card_number(&mut errors, format!("spend[{i}].description"), d);
+            }
+        }
+        // No payment-card data is stored (SPEC 12), in notes to the stay or its reference.
+        for (field, text) in [
+            ("external_ref", &self.external_ref),
+            ("room_type", &self.room_type),
+            ("channel", &self.channel),
+            ("market_segment", &self.market_segment),
+            ("special_requests", &self.special_requests),
+        ] {
+            if let Some(text) = text {
+                refuse_card_number(&mut errors, field, text);
+            }
         }
         errors.into_result(())
     }
@@ -228,7 +244,7 @@ pub struct Note {
     pub created_at: DateTime<Utc>,
 }
 
-/// A note's text as staff typed it, trimmed; 1 to 4,000 characters and no NUL (the
+/// A note's text as staff typed it, trimmed; 1 to 4,000 characters, no NUL and no card number (the
 /// console's form reaches here without the API's check of every body).
 pub fn note_body(raw: &str) -> Result<&str, crate::FieldError> {
     let body = raw.trim();
@@ -236,6 +252,8 @@ pub fn note_body(raw: &str) -> Result<&str, crate::FieldError> {
         Err(crate::FieldError::new("body", "a note has 1 to 4000 characters"))
     } else if body.contains('\0') {
         Err(crate::FieldError::new("body", "must not contain a NUL character"))
+    } else if contains_card_number(body) {
+        Err(crate::FieldError::new("body", CARD_REFUSAL))
     } else {
         Ok(body)
     }

@@ -201,6 +201,49 @@ backend_tests! {
         assert_eq!(app.store.counts().await.unwrap().guests, 1, "nothing refused was stored");
     }
 
+    fn card_numbers_are_refused_in_every_text_field_naming_it_and_nothing_is_stored(db) {
+        let app = TestApp::start(db).await;
+        app.hotel("LIS", "EUR").await;
+        let before = app.guest(zhang_wei()).await;
+        let id = before["id"].as_i64().unwrap();
+        let card_fields = |p: &Value| -> Vec<String> {
+            p["errors"].as_array().unwrap().iter()
+                .filter(|e| e["message"] == "looks like a payment card number; card data is never stored")
+                .map(|e| e["field"].as_str().unwrap().to_string()).collect()
+        };
+
+        let r = app.post(&app.admin, "/api/v1/guests", json!({"name": {"given": "Card", "family": "Holder"}, "company": "4111-1111-1111-1111", "tags": ["vip", "5500 0000 0000 0004"]})).send().await.unwrap();
+        assert_eq!(card_fields(&problem(r, 422).await), vec!["company", "tags[1]"]);
+        let r = app.patch(&app.admin, &format!("/api/v1/guests/{id}"), json!({"preferences": [{"kind": "service", "key": "billing", "value": "charge 4012 8888 8888 1881"}], "vip_code": "V2"})).send().await.unwrap();
+        assert_eq!(card_fields(&problem(r, 422).await), vec!["preferences[0].value"]);
+
+        let stays = format!("/api/v1/guests/{id}/stays");
+        let r = app.post(&app.admin, &stays, json!({"hotel": "LIS", "arrival": "2026-03-01", "departure": "2026-03-02",
+            "special_requests": "card 4111111111111111 exp 12/27", "external_ref": "4111111111111111"})).send().await.unwrap();
+        assert_eq!(card_fields(&problem(r, 422).await), vec!["external_ref", "special_requests"]);
+        let notes = format!("/api/v1/guests/{id}/notes");
+        let r = app.post(&app.admin, &notes, json!({"body": "paid with visa 4111 1111 1111 1111 cvv 123"})).send().await.unwrap();
+        assert_eq!(card_fields(&problem(r, 422).await), vec!["body"]);
+        let r = app.post(&app.admin, &format!("/api/v1/guests/{id}/consents"), json!({"channel": "email", "granted": true, "source": "card 4111 1111 1111 1111"})).send().await.unwrap();
+        assert_eq!(card_fields(&problem(r, 422).await), vec!["source"]);
+
+        // Nothing refused was stored, and nothing stored was lost.
+        let after: Value = app.get(&app.admin, &format!("/api/v1/guests/{id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(after, before);
+        assert_eq!(app.store.counts().await.unwrap().guests, 1);
+        let kept: Vec<Value> = app.get(&app.admin, &stays).send().await.unwrap().json().await.unwrap();
+        assert!(kept.is_empty());
+        let kept: Vec<Value> = app.get(&app.admin, &notes).send().await.unwrap().json().await.unwrap();
+        assert!(kept.is_empty());
+
+        // Phone numbers, dates, amounts and reservation numbers are no cards.
+        let plain = "call +86 138 1234 5678 on 2026-03-01, deposit 1234567.89, ref 1234 5678 9012 3456";
+        let r = app.post(&app.admin, &stays, json!({"hotel": "LIS", "arrival": "2026-03-01", "departure": "2026-03-02",
+            "special_requests": plain, "external_ref": "RES-000123456789"})).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        assert_eq!(app.post(&app.admin, &notes, json!({"body": plain})).send().await.unwrap().status(), 201);
+    }
+
     fn a_stale_version_is_a_conflict(db) {
         let app = TestApp::start(db).await;
         let id = app.guest(zhang_wei()).await["id"].as_i64().unwrap();
@@ -532,8 +575,8 @@ backend_tests! {
         let lisbon_desk = app.token(Role::FrontDesk, Scope::Hotels(vec![lis])).await;
         let mine: Value = app.get(&lisbon_desk, &format!("/api/v1/guests/{gid}/value")).send().await.unwrap().json().await.unwrap();
         let scopes: Vec<Value> = mine["values"].as_array().unwrap().iter().map(|v| v["hotel_id"].clone()).collect();
-        assert_eq!(scopes, vec![Value::Null, json!(lis)], "the group and Lisbon, never Shanghai");
-        assert!(mine["tier_history"].as_array().unwrap().iter().all(|c| c["hotel_id"] != json!(sha)));
+        assert_eq!(scopes, vec![json!(lis)], "Lisbon only: never Shanghai, nor the group's row that adds Shanghai in");
+        assert!(mine["tier_history"].as_array().unwrap().iter().all(|c| c["hotel_id"] == json!(lis)));
         let small: Value = app.get(&app.admin, &format!("/api/v1/guests/{other}/value")).send().await.unwrap().json().await.unwrap();
         assert_eq!(small["benefits"]["because"], json!([]), "small guests get no benefits");
     }
@@ -633,5 +676,34 @@ backend_tests! {
         let r = app.client.delete(format!("{}/api/v1/segments/{id}", app.base)).bearer_auth(&marketing).send().await.unwrap();
         assert_eq!(r.status(), 204);
         problem(app.get(&marketing, &format!("/api/v1/segments/{id}")).send().await.unwrap(), 404).await;
+    }
+
+    fn a_hotel_scoped_caller_neither_sees_nor_deletes_other_scopes_segments(db) {
+        let app = TestApp::start(db).await;
+        let lon = app.hotel("LON", "GBP").await;
+        app.hotel("SHA", "CNY").await;
+        let mut ids = Vec::new();
+        for rule in [json!({"min_stays": 1}), json!({"hotel": "SHA", "min_stays": 1}), json!({"hotel": "lon", "min_stays": 1})] {
+            let r = app.post(&app.admin, "/api/v1/segments", json!({"name": rule.to_string(), "rule": rule})).send().await.unwrap();
+            assert_eq!(r.status(), 201);
+            ids.push(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+        }
+        let (group, shanghai, london) = (ids[0], ids[1], ids[2]);
+        let lon_marketing = app.token(Role::Marketing, Scope::Hotels(vec![lon])).await;
+        let delete = |id: i64| app.client.delete(format!("{}/api/v1/segments/{id}", app.base)).bearer_auth(&lon_marketing).send();
+
+        let listed: Vec<Value> = app.get(&lon_marketing, "/api/v1/segments").send().await.unwrap().json().await.unwrap();
+        let listed: Vec<i64> = listed.iter().map(|s| s["id"].as_i64().unwrap()).collect();
+        assert_eq!(listed, vec![london], "only London's segment, neither the group's nor Shanghai's");
+        for id in [group, shanghai] {
+            problem(app.get(&lon_marketing, &format!("/api/v1/segments/{id}")).send().await.unwrap(), 403).await;
+            problem(delete(id).await.unwrap(), 403).await;
+        }
+        let all: Vec<Value> = app.get(&app.admin, "/api/v1/segments").send().await.unwrap().json().await.unwrap();
+        assert_eq!(all.len(), 3, "refused deletes deleted nothing");
+
+        assert_eq!(delete(london).await.unwrap().status(), 204, "its own hotel's segment it may delete");
+        let all: Vec<Value> = app.get(&app.admin, "/api/v1/segments").send().await.unwrap().json().await.unwrap();
+        assert_eq!(all.len(), 2);
     }
 }

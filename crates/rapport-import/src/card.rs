@@ -1,7 +1,8 @@
 //! Payment-card data must never reach the database (SPEC 12), not even through a mapping
 //! that names the wrong column. Two guards: a column whose header reads like card data is
-//! refused by the mapping, and any value that looks like a card number is kept out of every
-//! stored text field.
+//! refused by the mapping, and card numbers are kept out of every stored text field — a
+//! value that is one is dropped, one inside free text is masked — by the domain's detector
+//! (`rapport_domain::card`).
 
 /// True when a column header names payment-card data: `credit_card`, `Card Number`, `cc`,
 /// `PAN`, `cvv`, `card_expiry` …
@@ -32,31 +33,6 @@ pub fn is_card_header(header: &str) -> bool {
     lower
         .split(|c: char| !c.is_ascii_alphanumeric())
         .any(|t| matches!(t, "cc" | "pan" | "card" | "visa" | "mastercard" | "amex"))
-}
-
-/// True when a value looks like a card number: 13–19 digits (spaces and dashes allowed
-/// between them), or a masked number such as `************4322` or `XXXX-XXXX-XXXX-1234`.
-/// Deliberately broad: losing a stray 16-digit "room type" is cheaper than storing a card.
-pub fn looks_like_card(value: &str) -> bool {
-    let v = value.trim();
-    if v.len() < 12 {
-        return false;
-    }
-    let (mut digits, mut masked) = (0usize, 0usize);
-    for c in v.chars() {
-        match c {
-            '0'..='9' => digits += 1,
-            '*' | 'X' | 'x' | '#' | '•' => masked += 1,
-            ' ' | '-' => {}
-            _ => return false,
-        }
-    }
-    if masked == 0 {
-        (13..=19).contains(&digits)
-    } else {
-        // A mask followed by the last digits; a run of 4+ mask characters is the tell.
-        masked >= 4 && digits <= 6 && (12..=19).contains(&(digits + masked))
-    }
 }
 
 #[cfg(test)]
@@ -96,37 +72,6 @@ mod tests {
             "pancake",
         ] {
             assert!(!is_card_header(h), "{h}");
-        }
-    }
-
-    #[test]
-    fn full_and_masked_card_numbers_are_recognised() {
-        for v in [
-            "4111111111111111",
-            "4111 1111 1111 1111",
-            "4111-1111-1111-1111",
-            "378282246310005",
-            "************4322",
-            "XXXX-XXXX-XXXX-1234",
-            "•••• •••• •••• 1234",
-        ] {
-            assert!(looks_like_card(v), "{v}");
-        }
-    }
-
-    #[test]
-    fn phones_ids_and_text_are_not_cards() {
-        for v in [
-            "669-792-1661",
-            "+86 138 1234 5678",
-            "12345",
-            "Deluxe King",
-            "****",
-            "2015-07-01",
-            "RES-000123456789",
-            "123456789012",
-        ] {
-            assert!(!looks_like_card(v), "{v}");
         }
     }
 }

@@ -28,6 +28,8 @@ pub enum ImportError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("{path}: {message}")]
     Header { path: PathBuf, message: String },
+    #[error("the rejects file {path} is the file being imported; name another rejects file (nothing was read or written)")]
+    RejectsIsInput { path: PathBuf },
     #[error("cannot write rejects file {path}: {source}")]
     Rejects { path: PathBuf, source: std::io::Error },
     #[error("hotel set-up for the import failed: {0}")]

@@ -19,12 +19,13 @@ mod rows;
 mod run;
 mod summary;
 
-pub use card::{is_card_header, looks_like_card};
+pub use card::is_card_header;
 pub use error::{ImportError, MappingError};
 pub use mapping::{
     ArrivalColumns, Columns, DateColumn, GuestColumns, HotelValue, Mapping, NameOrder, RequestsKind, SourceSettings, SpendColumns,
     StayColumns, BUILTIN,
 };
+pub use rapport_domain::card::looks_like_card;
 pub use rejects::RejectsFile;
 pub use run::import_file;
 pub use summary::{ImportOptions, ImportSummary};

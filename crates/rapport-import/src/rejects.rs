@@ -1,14 +1,29 @@
 //! The rejects file: `line,column,reason,record` for every row that was skipped, so a
 //! person can fix the rows and import the file again (good rows are then unchanged).
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
 
-use crate::card::looks_like_card;
 use crate::error::ImportError;
+use rapport_domain::card::{looks_like_card, mask_card_numbers};
+
+/// Whether two paths name one file: the same device and inode where there are such
+/// (catching hard links), else the same canonical path. Paths that do not exist are not.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        matches!((std::fs::metadata(a), std::fs::metadata(b)), (Ok(a), Ok(b)) if (a.dev(), a.ino()) == (b.dev(), b.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+    }
+}
 
 pub const HEADER: [&str; 4] = ["line", "column", "reason", "record"];
 
@@ -34,8 +49,19 @@ impl RejectsFile {
         PathBuf::from(name)
     }
 
+    /// Refuses a rejects path that is the input file under another name (`./x.csv` and
+    /// `/abs/x.csv`, a symlink, a hard link): writing the first reject would truncate the
+    /// file being read. A path that does not exist yet cannot be the input.
+    pub fn refuse_input(&self, input: &Path) -> Result<(), ImportError> {
+        match same_file(&self.path, input) {
+            true => Err(ImportError::RejectsIsInput { path: self.path.clone() }),
+            false => Ok(()),
+        }
+    }
+
     /// Writes one reject. `redact(i)` says whether field `i` is a card column: its value,
-    /// and any value that looks like a card number, is replaced by `[card data removed]`.
+    /// and any value that looks like a card number, is replaced by `[card data removed]`;
+    /// a card number inside other text is masked to its last four digits.
     pub fn write(
         &mut self,
         line: u64,
@@ -60,11 +86,16 @@ impl RejectsFile {
                 .terminator(csv::Terminator::Any(b'\n'))
                 .from_writer(&mut self.scratch);
             let fields = record.iter().enumerate().map(|(i, f)| {
-                let card = redact(i) || std::str::from_utf8(f).is_ok_and(looks_like_card);
+                let text = std::str::from_utf8(f);
+                let card = redact(i) || text.is_ok_and(looks_like_card);
                 if card && !f.is_empty() {
-                    &b"[card data removed]"[..]
+                    Cow::Borrowed(&b"[card data removed]"[..])
                 } else {
-                    f
+                    // A card number inside free text is masked as the import stores it.
+                    match text.map(mask_card_numbers) {
+                        Ok((masked, n)) if n > 0 => Cow::Owned(masked.into_bytes()),
+                        _ => Cow::Borrowed(f),
+                    }
                 }
             });
             line_writer.write_record(fields).map_err(|e| err(e.into()))?;

@@ -37,6 +37,8 @@ pub async fn import_file(
         path: path.to_path_buf(),
         source: e,
     };
+    let rejects = RejectsFile::new(options.rejects_path.clone().unwrap_or_else(|| RejectsFile::default_path(path)));
+    rejects.refuse_input(path)?;
     let file = File::open(path).map_err(read_err)?;
     let size = file.metadata().map_err(read_err)?.len();
 
@@ -68,7 +70,6 @@ pub async fn import_file(
         path: path.to_path_buf(),
         message,
     })?;
-    let rejects = RejectsFile::new(options.rejects_path.clone().unwrap_or_else(|| RejectsFile::default_path(path)));
 
     let (tx, mut rx) = mpsc::channel::<Vec<IncomingBooking>>(CHANNEL_BATCHES);
     let batch_size = options.batch_size.max(1);

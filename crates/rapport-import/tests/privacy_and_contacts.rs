@@ -61,6 +61,38 @@ backend_tests! {
         }
     }
 
+    fn card_numbers_inside_free_text_are_masked_and_the_rest_kept(db) {
+        let dir = tempfile::tempdir().unwrap();
+        let hotel = HotelInput { code: "H1".into(), name: "H1".into(), country: "CN".into(), timezone: "Asia/Shanghai".into(), currency: "CNY".into() };
+        db.store.create_hotel(hotel.validate().unwrap()).await.unwrap();
+        let row = |id: &str, arrival: &str, requests: &str, company: &str| [
+            ("reservation_id", id.to_string()), ("hotel", "H1".into()), ("arrival", arrival.into()), ("departure", "2024-05-09".into()),
+            ("currency", "CNY".into()), ("given_name", "Free".into()), ("family_name", id.into()), ("email", format!("{id}@example.com")),
+            ("special_requests", requests.into()), ("company", company.into()),
+        ];
+        let kept = row("T1", "2024-05-01", "pay by 4111 1111 1111 1111, late arrival", "Card 5500-0000-0000-0004 exp 01/29");
+        // Phone numbers, dates, amounts and reservation numbers are not cards.
+        let plain = row("T2", "2024-05-02", "call +86 138 1234 5678 on 2024-05-01 re RES-000123456789, deposit 1234567.89", "Acme 1234 5678 9012 3456");
+        // A rejected row (departure before arrival) goes to the rejects file masked too.
+        let rejected = row("T3", "2024-06-01", "visa 4012 8888 8888 1881 please", "");
+        let rows: Vec<Vec<(&str, &str)>> = [&kept, &plain, &rejected].iter().map(|r| r.iter().map(|(k, v)| (*k, v.as_str())).collect()).collect();
+        let rows: Vec<&[(&str, &str)]> = rows.iter().map(Vec::as_slice).collect();
+        let path = write_file(dir.path(), "free-text.csv", &csv_file(STAY_COLUMNS, &rows));
+        let s = import(&db.store, &path, "rapport-stays").await;
+        assert_eq!((s.imported, s.rejected, s.card_values_dropped), (2, 1, 2), "{s:?}");
+
+        let text = everything_as_text(db.store.as_ref()).await;
+        assert!(text.contains("pay by [card ending 1111], late arrival"), "the request is kept without the card: {text}");
+        assert!(text.contains("Card [card ending 0004] exp 01/29"), "{text}");
+        for card in ["4111 1111 1111 1111", "5500-0000-0000-0004", "4012 8888 8888 1881"] {
+            assert!(!text.contains(card), "{card} was stored");
+        }
+        assert!(text.contains(&plain[8].1), "text without a card is untouched");
+        assert!(text.contains("Acme 1234 5678 9012 3456"), "16 digits failing the Luhn check are no card");
+        let rejects = std::fs::read_to_string(s.rejects_file.as_ref().unwrap()).unwrap();
+        assert!(rejects.contains("visa [card ending 1881] please") && !rejects.contains("4012 8888"), "{rejects}");
+    }
+
     fn invalid_contacts_are_kept_flagged_and_never_join(db) {
         let dir = tempfile::tempdir().unwrap();
         let content = csv_file(GUEST_COLUMNS, &[

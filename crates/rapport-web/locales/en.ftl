@@ -128,6 +128,7 @@ field-family-help = One per line: name; relation; birthday (YYYY-MM-DD). Example
 
 invalid-date = Not a date; write it as YYYY-MM-DD.
 invalid-field = This value is not accepted.
+invalid-card = This looks like a payment card number; card data is never stored.
 invalid-name = A guest needs a given, family or native-script name (at most 100 characters each).
 invalid-language = Not a language code such as en or zh-CN.
 invalid-country = Not a country code such as CN or GB.

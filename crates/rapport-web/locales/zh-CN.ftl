@@ -122,6 +122,7 @@ field-family-help = 每行一位：姓名; 关系; 生日（YYYY-MM-DD）。例�
 
 invalid-date = 不是有效日期；请写成 YYYY-MM-DD。
 invalid-field = 此值无效。
+invalid-card = 这看起来像银行卡号；系统从不保存银行卡数据。
 invalid-name = 客人需要名、姓或本国文字姓名（每项最多 100 个字符）。
 invalid-language = 不是语言代码，例如 en 或 zh-CN。
 invalid-country = 不是国家代码，例如 CN 或 GB。

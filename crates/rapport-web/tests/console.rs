@@ -7,6 +7,48 @@ mod common;
 use common::{form_fields, hidden, Client, Console, PASSWORD};
 use rapport_store::backend_tests;
 
+/// Anna at Zhang Wei's edit form: its CSRF token, the version it was read at and the
+/// profile as stored then.
+struct EditForm {
+    app: Console,
+    c: Client,
+    id: i64,
+    csrf: String,
+    version: String,
+    before: rapport_domain::guest::Guest,
+}
+
+impl EditForm {
+    async fn open(db: rapport_store::testing::TestDb) -> EditForm {
+        let app = Console::start(db).await;
+        let id = app.seed.zhang_wei;
+        let mut c = app.signed_in("anna").await;
+        let form = c.get(&format!("/guests/{id}/edit")).await.body;
+        let before = app.store.guest(id).await.unwrap();
+        let (csrf, version) = (hidden(&form, "csrf"), hidden(&form, "version"));
+        EditForm {
+            app,
+            c,
+            id,
+            csrf,
+            version,
+            before,
+        }
+    }
+
+    /// Saves the form with Zhang Wei's name and `fields`.
+    async fn save(&mut self, fields: &[(&str, &str)]) -> common::Page {
+        let mut form = vec![
+            ("csrf", self.csrf.as_str()),
+            ("version", self.version.as_str()),
+            ("given", "Wei"),
+            ("family", "Zhang"),
+        ];
+        form.extend_from_slice(fields);
+        self.c.post(&format!("/guests/{}", self.id), &form).await
+    }
+}
+
 backend_tests! {
     fn an_unauthenticated_visit_leads_to_the_sign_in_form(db) {
         let app = Console::start(db).await;
@@ -176,33 +218,30 @@ backend_tests! {
     }
 
     fn editing_shows_each_problem_at_its_field_and_stores_nothing_until_all_are_right(db) {
-        let app = Console::start(db).await;
-        let id = app.seed.zhang_wei;
-        let mut c = app.signed_in("anna").await;
-        let form = c.get(&format!("/guests/{id}/edit")).await.body;
-        let csrf = hidden(&form, "csrf");
-        let version = hidden(&form, "version");
-        let before = app.store.guest(id).await.unwrap();
-        let bad = c.post(&format!("/guests/{id}"), &[("csrf", &csrf), ("version", &version), ("given", "Wei"), ("family", "Zhang"),
-            ("native", "张伟"), ("emails", "not-an-email"), ("phones", "+86 138 1234 5678"), ("birthday", "1984-13-45"),
+        let mut edit = EditForm::open(db).await;
+        let bad = edit.save(&[("native", "张伟"), ("emails", "not-an-email"), ("phones", "+86 138 1234 5678"), ("birthday", "1984-13-45"),
             ("preferences", "room floor high")]).await;
         assert_eq!(bad.status, 422);
         assert!(bad.body.contains(r#"id="e-emails""#) && bad.body.contains(r#"id="e-birthday""#) && bad.body.contains(r#"id="e-preferences""#));
         assert!(bad.body.contains("not-an-email"), "what was typed is kept in the form");
+        let (app, id, before) = (&edit.app, edit.id, edit.before.clone());
         assert_eq!(app.store.guest(id).await.unwrap(), before, "nothing stored");
 
-        let good = c.post(&format!("/guests/{id}"), &[("csrf", &csrf), ("version", &version), ("given", "Wei"), ("family", "Zhang"),
-            ("native", "张伟"), ("emails", "wei@example.cn\nzhang.wei@example.cn"), ("phones", "+86 138 1234 5678"),
-            ("birthday", &before.profile.birthday.unwrap().to_string()), ("preferences", "room: floor = high\nfood: tea = green"),
+        let birthday = before.profile.birthday.unwrap().to_string();
+        let good = edit.save(&[("native", "张伟"), ("emails", "wei@example.cn\nzhang.wei@example.cn"), ("phones", "+86 138 1234 5678"),
+            ("birthday", &birthday), ("preferences", "room: floor = high\nfood: tea = green"),
             ("taboos", "allergy: peanuts"), ("family_members", "Lily; daughter; 2018-03-03"), ("vip_code", "GOLD")]).await;
         assert_eq!(good.status, 303, "{}", good.body);
+        let app = &edit.app;
         let after = app.store.guest(id).await.unwrap();
         assert_eq!(after.profile.emails.len(), 2);
         assert_eq!(after.profile.preferences.len(), 2);
         assert_eq!(after.version, before.version + 1);
 
         // A second save from the stale form is refused, not merged over the colleague's edit.
-        let stale = c.post(&format!("/guests/{id}"), &[("csrf", &csrf), ("version", &version), ("given", "Overwrite"), ("family", "Zhang")]).await;
+        let (csrf, version) = (edit.csrf.clone(), edit.version.clone());
+        let stale = edit.c.post(&format!("/guests/{id}"), &[("csrf", &csrf), ("version", &version), ("given", "Overwrite"), ("family", "Zhang")]).await;
+        let app = &edit.app;
         assert_eq!(stale.status, 409);
         assert_eq!(app.store.guest(id).await.unwrap().profile.name.given, "Wei");
     }
@@ -276,6 +315,29 @@ backend_tests! {
         assert_eq!(refused.status, 422);
         assert!(refused.body.contains(r#"id="e-company""#) && refused.body.contains(r#"id="e-street""#), "{}", refused.body);
         assert_eq!(app.store.guest(id).await.unwrap(), before);
+    }
+
+    fn card_numbers_typed_into_the_profile_or_a_note_are_refused_at_their_field(db) {
+        let mut edit = EditForm::open(db).await;
+        let bad = edit.save(&[("company", "Card 5500-0000-0000-0004 exp 01/29"), ("street", "4111 1111 1111 1111"), ("city", "Room 1204, call +86 138 1234 5678")]).await;
+        assert_eq!(bad.status, 422);
+        let at = |field: &str| {
+            let from = bad.body.find(&format!(r#"id="e-{field}""#)).unwrap_or_else(|| panic!("no error at {field}"));
+            bad.body[from..from + bad.body[from..].find("</p>").unwrap()].to_string()
+        };
+        assert!(at("company").contains("card data is never stored") && at("street").contains("card data is never stored"));
+        assert!(!bad.body.contains(r#"id="e-city""#), "a phone number and a room are no card");
+        let EditForm { app, mut c, id, csrf, before, .. } = edit;
+        assert_eq!(app.store.guest(id).await.unwrap(), before, "nothing stored");
+
+        let notes_before = app.store.guest_notes(id, &rapport_domain::access::Scope::Group).await.unwrap().len();
+        let r = c.post(&format!("/guests/{id}/notes"), &[("csrf", &csrf), ("body", "paid with visa 4111 1111 1111 1111 cvv 123")]).await;
+        assert_eq!(r.status, 303);
+        let location = r.location.unwrap();
+        assert!(location.contains("note_error=card"), "{location}");
+        let page = c.get(&location).await.body;
+        assert!(page.contains("This looks like a payment card number; card data is never stored."), "the reason is shown at the note");
+        assert_eq!(app.store.guest_notes(id, &rapport_domain::access::Scope::Group).await.unwrap().len(), notes_before, "the note was not stored");
     }
 
     fn marketing_reads_but_cannot_edit_or_tick(db) {
@@ -380,11 +442,15 @@ backend_tests! {
         let arrival = &brief[brief.find(&format!(r#"data-stay="{}""#, app.seed.arriving_stay)).unwrap()..];
         assert!(arrival.contains("Benefits:") && arrival.contains("Late check-out until 16:00"), "{arrival}");
         assert!(page.contains("Aurelia SHA") && page.contains("Whole group"));
-        // A Lisbon desk sees the Lisbon and group lines, not Shanghai's.
+        // A Lisbon desk sees the Lisbon line only: neither Shanghai's nor the group's, whose
+        // revenue includes the Shanghai stays.
         let mut lis = app.signed_in("lis-desk").await;
         let b = lis.get(&format!("/guests/{}", app.seed.zhang_wei)).await.body;
         let value = &b[b.find(r#"id="value""#).unwrap()..b.find(r#"id="stays-h""#).unwrap()];
         assert!(value.contains("Aurelia LIS") && !value.contains("Aurelia SHA"), "{value}");
+        assert!(!b.contains("Whole group"), "no group-wide value or tier history: {value}");
+        assert!(value.contains("€450<"), "Lisbon's revenue: {value}");
+        assert!(!b.contains("8,888") && !b.contains("¥"), "nothing of the Shanghai spend: {value}");
     }
 
     fn the_value_page_shows_the_80_20_view_tiers_profiles_cohorts_and_valuable_guests_at_risk(db) {

@@ -49,12 +49,18 @@ backend_tests! {
     }
 }
 
-#[test]
-fn rejected_rows_set_the_exit_status_and_good_rows_are_kept() {
+/// A scratch directory with a SQLite database URL in it, the path of a CSV file to write
+/// there, and the sample's text to build that file from.
+fn scratch(csv_name: &str) -> (tempfile::TempDir, String, std::path::PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("r.db").display());
-    let csv = dir.path().join("bad.csv");
-    let text = std::fs::read_to_string(SAMPLE).unwrap();
+    let csv = dir.path().join(csv_name);
+    (dir, db, csv, std::fs::read_to_string(SAMPLE).unwrap())
+}
+
+#[test]
+fn rejected_rows_set_the_exit_status_and_good_rows_are_kept() {
+    let (_dir, db, csv, text) = scratch("bad.csv");
     let mut lines = text.lines();
     let mut out = std::fs::File::create(&csv).unwrap();
     writeln!(out, "{}", lines.next().unwrap()).unwrap();
@@ -77,6 +83,53 @@ fn rejected_rows_set_the_exit_status_and_good_rows_are_kept() {
     assert!(rejects.starts_with("line,column,reason,record"), "{rejects}");
     assert!(rejects.contains("\n6,"), "the line number of the short row: {rejects}");
     assert!(rejects.contains("arrival_date_month"), "{rejects}");
+}
+
+#[test]
+fn a_rejects_file_that_is_the_input_is_refused_and_the_input_kept() {
+    let (dir, db, csv, text) = scratch("x.csv");
+    // A few hundred rows and a bad one, so a rejects file would be written.
+    let mut body: String = text.lines().take(400).flat_map(|l| [l, "\n"]).collect();
+    body.push_str("only,three,columns\n");
+    std::fs::write(&csv, &body).unwrap();
+    let linked = dir.path().join("hard-link.csv");
+    std::fs::hard_link(&csv, &linked).unwrap();
+
+    // The same file named relatively, absolutely, and through a hard link.
+    for rejects in [csv.to_str().unwrap(), linked.to_str().unwrap(), "./x.csv"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .current_dir(dir.path())
+            .args([
+                "--db",
+                &db,
+                "import",
+                "./x.csv",
+                "--mapping",
+                "hotel-booking-demand",
+                "--rejects",
+                rejects,
+            ])
+            .env("RAPPORT_LOG", "warn")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "an error, not rows rejected: {stderr}");
+        assert!(stderr.contains("is the file being imported"), "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(&csv).unwrap(),
+            body,
+            "the input is intact (rejects {rejects})"
+        );
+    }
+    let o = rapport(
+        &db,
+        &["import", csv.to_str().unwrap(), "--mapping", "hotel-booking-demand", "--json"],
+    );
+    let summary: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        summary["imported"], 399,
+        "the refused runs imported nothing, so all rows are new now"
+    );
 }
 
 #[test]

@@ -196,6 +196,7 @@ pub async fn record_consent(
     if input.source.trim().is_empty() {
         errors.push("source", "say how consent was given, e.g. `registration card`");
     }
+    rapport_domain::card::refuse_card_number(&mut errors, "source", &input.source);
     errors.into_result(())?;
     let record = ConsentRecord {
         channel: channel.expect("validated"),

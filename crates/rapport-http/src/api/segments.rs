@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::Router;
 use chrono::Utc;
 use rapport_domain::access::{Action, Principal, Scope};
-use rapport_domain::hotel::HotelId;
+use rapport_domain::hotel::{Hotel, HotelId};
 use rapport_domain::ValidationErrors;
 use rapport_store::segments::{members, NewSegment, SavedSegment, SegmentId, SegmentMember};
 use rapport_store::Page;
@@ -40,28 +40,48 @@ pub struct SegmentInput {
 /// The scope a rule's figures come from, if the caller may see it: a hotel in their scope,
 /// or the group for whole-group callers only (its figures add up every hotel's guests).
 async fn rule_scope(state: &AppState, p: &Principal, rule: &SegmentRule) -> ApiResult<Option<HotelId>> {
-    match &rule.hotel {
+    let hotel = match &rule.hotel {
+        Some(code) => Some(state.store.hotel_by_code(code).await?),
+        None => None,
+    };
+    usable(p, hotel.as_ref())
+}
+
+/// Whether a caller may use (read, list the guests of, delete) a segment over `hotel`'s
+/// figures, `None` being the whole group's.
+fn usable(p: &Principal, hotel: Option<&Hotel>) -> ApiResult<Option<HotelId>> {
+    match hotel {
         None if matches!(p.scope, Scope::Group) => Ok(None),
         None => Err(ApiError::Forbidden(
             "group-wide segments need a group-wide scope; name a hotel".into(),
         )),
-        Some(code) => {
-            let hotel = state.store.hotel_by_code(code).await?;
-            if p.scope.allows(hotel.id) {
-                Ok(Some(hotel.id))
-            } else {
-                Err(ApiError::Forbidden(format!("hotel {code} is outside your scope")))
-            }
-        }
+        Some(h) if p.scope.allows(h.id) => Ok(Some(h.id)),
+        Some(h) => Err(ApiError::Forbidden(format!("hotel {} is outside your scope", h.code))),
     }
 }
 
-/// Every saved segment.
+/// The saved segments the caller may use.
+///
+/// A caller scoped to some hotels sees only those hotels' segments. Group-wide segments are
+/// hidden from them too, not shown read-only: their guest lists rank guests by the whole
+/// group's spend, which such a caller may not read, so listing them would only offer
+/// segments that answer 403 when used.
 #[utoipa::path(get, path = "/api/v1/segments", operation_id = "list_segments", tag = "segments", security(("bearer" = [])),
     responses((status = 200, body = Vec<SavedSegment>), (status = 403, response = Problem)))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<SavedSegment>>> {
-    caller.require(Action::ReadAnalysis)?;
-    Ok(axum::Json(state.store.segments().await?))
+    let p = caller.require(Action::ReadAnalysis)?;
+    let segments = state.store.segments().await?;
+    if matches!(p.scope, Scope::Group) {
+        return Ok(axum::Json(segments));
+    }
+    let hotels = state.store.hotels().await?;
+    let hotel_of = |rule: &SegmentRule| {
+        let code = rule.hotel.as_deref()?;
+        hotels.iter().find(|h| h.code.eq_ignore_ascii_case(code.trim()))
+    };
+    Ok(axum::Json(
+        segments.into_iter().filter(|s| usable(p, hotel_of(&s.rule)).is_ok()).collect(),
+    ))
 }
 
 /// Saves a segment; the rule is checked (unknown or contradictory conditions are refused).
@@ -95,19 +115,24 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(saved)))
 }
 
-/// One saved segment.
+/// One saved segment, if the caller may use it.
 #[utoipa::path(get, path = "/api/v1/segments/{id}", operation_id = "read_segment", tag = "segments", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = SavedSegment), (status = 403, response = Problem), (status = 404, response = Problem)))]
 pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<SegmentId>) -> ApiResult<axum::Json<SavedSegment>> {
-    caller.require(Action::ReadAnalysis)?;
-    Ok(axum::Json(state.store.segment(id).await?))
+    let p = caller.require(Action::ReadAnalysis)?;
+    let segment = state.store.segment(id).await?;
+    rule_scope(&state, p, &segment.rule).await?;
+    Ok(axum::Json(segment))
 }
 
-/// Deletes a saved segment.
+/// Deletes a saved segment over hotels in the caller's scope.
 #[utoipa::path(delete, path = "/api/v1/segments/{id}", operation_id = "delete_segment", tag = "segments", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 204), (status = 403, response = Problem), (status = 404, response = Problem)))]
 pub async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<SegmentId>) -> ApiResult<StatusCode> {
-    caller.require(Action::ManageSegments)?;
+    let p = caller.require(Action::ManageSegments)?;
+    // Only a segment the caller could have saved: one over hotels in their scope.
+    let segment = state.store.segment(id).await?;
+    rule_scope(&state, p, &segment.rule).await?;
     state.store.delete_segment(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -23,8 +23,8 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct GuestValue {
-    /// The latest analysis for the group and for each hotel in the caller's scope where the
-    /// guest stayed; empty until the first analysis.
+    /// The latest analysis for each hotel in the caller's scope where the guest stayed, and
+    /// for the group if the caller's scope is the whole group; empty until the first analysis.
     pub values: Vec<StoredValue>,
     pub tier_history: Vec<TierChange>,
     /// The best of the plan's benefits over those scopes.
@@ -39,7 +39,8 @@ pub async fn guest_value(State(state): State<AppState>, caller: Caller, Path(id)
     // Answers 404 for a guest that does not exist rather than an empty value.
     state.store.guest(id).await?;
     let (values, history) = state.store.guest_values(id).await?;
-    let visible = |hotel: Option<i64>| hotel.is_none_or(|h| p.scope.allows(h));
+    // The group's row adds up every hotel's stays: only whole-group callers see it.
+    let visible = |hotel: Option<i64>| p.scope.sees_figures_of(hotel);
     let values: Vec<StoredValue> = values.into_iter().filter(|v| visible(v.hotel_id)).collect();
     Ok(axum::Json(GuestValue {
         benefits: rapport_store::value::entitlement(&state.benefits, &values),

@@ -18,9 +18,12 @@ use rapport_domain::hotel::HotelId;
 use rapport_domain::ingest::IncomingBooking;
 use rapport_domain::money::Currency;
 
-use crate::card::{is_card_header, looks_like_card};
+use std::borrow::Cow;
+
+use crate::card::is_card_header;
 use crate::mapping::Mapping;
 use crate::summary::ParseStats;
+use rapport_domain::card::{looks_like_card, mask_card_numbers};
 
 pub(crate) use profile::ProfileColumns;
 pub(crate) use stay::StayColumns;
@@ -188,9 +191,9 @@ impl<'a> Row<'a> {
         }
     }
 
-    /// A value that will be stored as text: card-like values are dropped and counted.
+    /// A value that will be stored as text, without card numbers (see [`ParseStats::keep_without_cards`]).
     pub fn text(&self, i: Option<usize>, stats: &mut ParseStats) -> Result<Option<String>, Reject> {
-        Ok(self.opt(i)?.and_then(|v| stats.keep_unless_card(v).map(str::to_string)))
+        Ok(self.opt(i)?.and_then(|v| stats.keep_without_cards(v).map(Cow::into_owned)))
     }
 
     /// A non-negative whole number; empty is `None`.
@@ -230,13 +233,20 @@ impl<'a> Row<'a> {
 }
 
 impl ParseStats {
-    /// `Some(value)` unless it looks like a card number, which is counted and dropped.
-    pub fn keep_unless_card<'v>(&mut self, value: &'v str) -> Option<&'v str> {
+    /// The value to store: `None` when the whole value looks like card data, else the value
+    /// with any card number inside it masked to its last four digits (`pay by [card ending
+    /// 1111]`), so the rest of a guest's request is kept. Each card is counted.
+    pub fn keep_without_cards<'v>(&mut self, value: &'v str) -> Option<Cow<'v, str>> {
         if looks_like_card(value) {
             self.card_values_dropped += 1;
-            None
-        } else {
-            Some(value)
+            return None;
+        }
+        match mask_card_numbers(value) {
+            (_, 0) => Some(Cow::Borrowed(value)),
+            (masked, cards) => {
+                self.card_values_dropped += cards as u64;
+                Some(Cow::Owned(masked))
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The guest half of a row: names, contacts (lenient), dates and the other profile fields.
 
+use std::borrow::Cow;
+
 use rapport_domain::contact::ContactPoint;
 use rapport_domain::guest::{normalise_country, push_unique, Address, ExternalId, GuestProfile};
 use rapport_domain::names::GuestName;
@@ -92,21 +94,25 @@ impl ProfileColumns {
 
         for &i in &self.emails {
             if let Some(raw) = row.get(i)? {
-                let Some(raw) = stats.keep_unless_card(raw) else {
+                let Some(raw) = stats.keep_without_cards(raw) else {
                     continue;
                 };
-                let point = ContactPoint::email_lenient(raw);
+                let point = ContactPoint::email_lenient(&raw);
                 stats.note_contact(line, row.column_name(i), &point);
                 push_unique(&mut p.emails, point);
             }
         }
         for &i in &self.phones {
             if let Some(raw) = row.get(i)? {
-                let point = row.phone(raw);
+                let mut point = row.phone(raw);
                 // A valid number is stored as E.164 and is a phone; only text kept as
                 // entered could be a card number typed into the wrong field.
-                if !point.is_valid() && stats.keep_unless_card(raw).is_none() {
-                    continue;
+                if !point.is_valid() {
+                    match stats.keep_without_cards(raw) {
+                        None => continue,
+                        Some(Cow::Owned(masked)) => point = row.phone(&masked),
+                        Some(Cow::Borrowed(_)) => {}
+                    }
                 }
                 stats.note_contact(line, row.column_name(i), &point);
                 push_unique(&mut p.phones, point);
@@ -148,10 +154,10 @@ impl ProfileColumns {
         }
         if let Some(id) = row.opt(self.external_id)? {
             // An id that looks like a card is dropped like any other text.
-            if let Some(id) = stats.keep_unless_card(id) {
+            if let Some(id) = stats.keep_without_cards(id) {
                 p.external_ids.push(ExternalId {
                     source: row.source().to_string(),
-                    id: id.to_string(),
+                    id: id.into_owned(),
                 });
             }
         }
@@ -166,8 +172,8 @@ impl ProfileColumns {
             native: row.text(self.native, stats)?,
         };
         if name.given.is_empty() && name.family.is_empty() {
-            if let Some(full) = row.opt(self.full)?.and_then(|f| stats.keep_unless_card(f)) {
-                (name.given, name.family) = split_full_name(full, self.order);
+            if let Some(full) = row.opt(self.full)?.and_then(|f| stats.keep_without_cards(f)) {
+                (name.given, name.family) = split_full_name(&full, self.order);
             }
         }
         Ok(name)

@@ -106,7 +106,7 @@ impl StayColumns {
         let reservation = row
             .get(rid)?
             .ok_or_else(|| row.reject(rid, "missing required field: the reservation id"))?;
-        if crate::card::looks_like_card(reservation) {
+        if rapport_domain::card::looks_like_card(reservation) {
             return Err(row.reject(rid, "the reservation id looks like a payment-card number; it is not stored"));
         }
         if profile.name.is_empty() && profile.emails.is_empty() && profile.phones.is_empty() && profile.external_ids.is_empty() {

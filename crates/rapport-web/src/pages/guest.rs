@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::{NaiveDate, Utc};
 use rapport_domain::access::Action;
+use rapport_domain::card::CARD_REFUSAL;
 use rapport_domain::guest::{ConsentChannel, Guest, GuestId, TabooKind};
 use rapport_domain::hotel::Hotel;
 use rapport_domain::money::Currency;
@@ -188,7 +189,8 @@ pub async fn show(
     let can_merge = staff.principal().may(Action::MergeGuests);
     let hotels: HashMap<i64, Hotel> = hotels.into_iter().map(|h| (h.id, h)).collect();
     let today = Utc::now().date_naive();
-    let visible_values: Vec<_> = values.into_iter().filter(|v| v.hotel_id.is_none_or(|h| scope.allows(h))).collect();
+    // The group's row adds up every hotel's stays: only whole-group users see it.
+    let visible_values: Vec<_> = values.into_iter().filter(|v| scope.sees_figures_of(v.hotel_id)).collect();
     let page = GuestPage {
         t,
         layout: Layout::new(&staff, &uri, "guest"),
@@ -232,7 +234,7 @@ pub async fn show(
         benefits: crate::benefits::benefit_lines(t, &rapport_store::value::entitlement(&state.app.benefits, &visible_values)),
         tier_history: tier_history
             .iter()
-            .filter(|c| c.hotel_id.is_none_or(|h| scope.allows(h)))
+            .filter(|c| scope.sees_figures_of(c.hotel_id))
             .map(|c| {
                 let scope = c.hotel_id.map_or_else(|| t.t("dashboard-group"), |h| hotel_name(&hotels, h));
                 format!("{} · {scope} · {}", t.date(&c.since), t.t(&format!("tier-{}", c.tier)))
@@ -248,7 +250,7 @@ pub async fn show(
             (_, Some(back)) => Some(t.t1("guest-undone-notice", "id", back)),
             _ => None,
         },
-        note_error: q.note_error.map(|_| t.t("note-invalid")),
+        note_error: q.note_error.map(|e| t.t(if e == "card" { "invalid-card" } else { "note-invalid" })),
         can_edit: staff.principal().may(Action::WriteGuests),
         can_note: staff.principal().may(Action::WriteNotes),
         saved: q.saved.is_some(),
@@ -548,9 +550,13 @@ async fn try_add_note(state: &ConsoleState, staff: &Staff, id: GuestId, form: No
     staff.require(Action::WriteNotes)?;
     let t = staff.tr;
     let store = &state.app.store;
-    let Ok(body) = note_body(&form.body) else {
-        store.guest_doc(id).await.page(t)?;
-        return Ok(Redirect::to(&format!("/guests/{id}?note_error=1#notes")).into_response());
+    let body = match note_body(&form.body) {
+        Ok(body) => body,
+        Err(e) => {
+            store.guest_doc(id).await.page(t)?;
+            let why = if e.message == CARD_REFUSAL { "card" } else { "1" };
+            return Ok(Redirect::to(&format!("/guests/{id}?note_error={why}#notes")).into_response());
+        }
     };
     let stay_id: Option<StayId> = form.stay.as_deref().filter(|s| !s.is_empty()).and_then(|s| s.parse().ok());
     let hotel = match stay_id {

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
 use rapport_domain::access::Action;
+use rapport_domain::card::CARD_REFUSAL;
 use rapport_domain::guest::{
     AddressInput, ContactInput, FamilyMember, Guest, GuestId, GuestInput, NameInput, Preference, PreferenceKind, Taboo, TabooKind,
 };
@@ -252,8 +253,14 @@ impl Errors {
     /// A domain validation error, whose field path (`emails[1]`, `name.given`) names the input.
     fn add_domain(&mut self, path: &str, english: &str) {
         let head = path.split(['[', '.']).next().unwrap_or(path);
+        let sub = path.rsplit(['[', '.']).next().unwrap_or_default();
         let (field, key) = match head {
-            "name" => ("given", "invalid-name"),
+            "name" => match sub {
+                "title" => ("title", "invalid-name"),
+                "family" => ("family", "invalid-name"),
+                "native" => ("native", "invalid-name"),
+                _ => ("given", "invalid-name"),
+            },
             "language" => ("language", "invalid-language"),
             "nationality" => ("nationality", "invalid-country"),
             "birthday" => ("birthday", "invalid-birthday"),
@@ -275,6 +282,7 @@ impl Errors {
             "vip_code" => ("vip_code", "invalid-field"),
             _ => ("given", "invalid-field"),
         };
+        let key = if english == CARD_REFUSAL { "invalid-card" } else { key };
         self.add(field, key, english);
     }
 
