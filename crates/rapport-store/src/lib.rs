@@ -36,7 +36,7 @@ pub use error::StoreError;
 pub use figures::{GroupFigures, MonthRevenue, TouchMark, Visits};
 pub(crate) use guests::{
     added_external_ids, check_version, external_id_taken, guest_change, guest_json, live_doc, new_guest, rank_search_hits, search_total,
-    SEARCH_COUNT_ROWS,
+    total_if_complete, SEARCH_COUNT_ROWS,
 };
 pub use guests::{GuestChange, SearchTotal, SEARCH_COUNT_CAP};
 pub use merges::{CandidateOutcome, MergeRecord, MergeRequest, NeverMergeMark, PairDecision, PairStatus, ReviewPair};
@@ -53,7 +53,7 @@ pub struct Page<T> {
     pub offset: i64,
     pub limit: i64,
     /// True when `total` is a lower bound rather than the exact count: a search counts at
-    /// most 1000 profiles.
+    /// most 200 profiles (`SEARCH_COUNT_CAP`).
     pub total_capped: bool,
 }
 
@@ -131,9 +131,11 @@ pub trait Store: Send + Sync + 'static {
     async fn guests_changed_after(&self, at: DateTime<Utc>, id: GuestId, limit: i64) -> Result<Vec<GuestChange>>;
     /// Profiles whose search keys start with any of `prefixes`, best (exact) first.
     async fn search_guests(&self, prefixes: &[String], limit: i64) -> Result<Vec<Guest>>;
-    /// How many profiles [`Store::search_guests`] would find without a limit, counted from
-    /// the key index up to [`SEARCH_COUNT_CAP`].
-    async fn count_search_matches(&self, prefixes: &[String]) -> Result<SearchTotal>;
+    /// [`Store::search_guests`], with how many profiles it would find without a limit,
+    /// counted up to [`SEARCH_COUNT_CAP`]: from the keys the search read when they were all
+    /// the matching ones (a selective search costs nothing more), else from the key index
+    /// alone, on the same connection.
+    async fn search_guests_counted(&self, prefixes: &[String], limit: i64) -> Result<(Vec<Guest>, SearchTotal)>;
 
     // Stays and spend (per hotel, filtered by scope)
     async fn add_stay(&self, guest: GuestId, stay: NewStay) -> Result<Stay>;

@@ -38,7 +38,7 @@ pub struct ListQuery {
 const SEARCH_DEPTH: i64 = 10_000;
 
 /// Lists profiles by id, or searches them with `q` (its best 10,000 matches). A search's
-/// `total` counts the distinct profiles matching, up to 1000: past that it answers 1000
+/// `total` counts the distinct profiles matching, up to 200: past that it answers 200
 /// with `total_capped: true` (at least that many).
 #[utoipa::path(get, path = "/api/v1/guests", operation_id = "list_guests", tag = "guests", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = Page<Guest>), (status = 422, response = Problem)))]
@@ -62,10 +62,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Q
             let prefixes = rapport_domain::search::query_prefixes(q);
             // Search answers the best matches first; its total is counted from the key index
             // alone and stops at a cap (`total_capped`), so a one-letter search stays fast.
-            let (hits, total) = tokio::try_join!(
-                state.store.search_guests(&prefixes, offset + limit),
-                state.store.count_search_matches(&prefixes)
-            )?;
+            let (hits, total) = state.store.search_guests_counted(&prefixes, offset + limit).await?;
             let items = hits.into_iter().skip(offset as usize).collect();
             Ok(axum::Json(Page {
                 items,

@@ -234,45 +234,12 @@ impl Store for PgStore {
     }
 
     async fn search_guests(&self, prefixes: &[String], limit: i64) -> Result<Vec<Guest>> {
-        let c = self.client().await?;
-        let lookups = prefixes.iter().map(|p| {
-            let end = shared::prefix_end(p);
-            let c = &c;
-            async move { query(c, shared::SEARCH_PREFIX, &[p, &end, &(limit * 4)]).await }
-        });
-        let mut hits: Vec<(String, GuestId)> = Vec::new();
-        for rows in futures_util::future::try_join_all(lookups).await? {
-            for r in rows {
-                hits.push((r.try_get(0)?, r.try_get(1)?));
-            }
-        }
-        let ids = crate::rank_search_hits(prefixes, hits, limit as usize);
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut docs: std::collections::HashMap<GuestId, String> = std::collections::HashMap::new();
-        for r in query(&c, sql::GUEST_DOCS, &[&ids]).await? {
-            docs.insert(r.try_get(0)?, r.try_get(1)?);
-        }
-        ids.iter()
-            .map(|id| match docs.remove(id) {
-                Some(doc) => GuestDoc(doc).decode(),
-                None => Err(StoreError::not_found(format!("guest {id}"))),
-            })
-            .collect()
+        Ok(search(&self.client().await?, prefixes, limit, false).await?.0)
     }
 
-    async fn count_search_matches(&self, prefixes: &[String]) -> Result<crate::SearchTotal> {
-        let c = self.client().await?;
-        let lookups = prefixes.iter().map(|p| {
-            let end = shared::prefix_end(p);
-            let c = &c;
-            async move {
-                let rows = query(c, shared::SEARCH_PREFIX_GUESTS, &[p, &end, &crate::SEARCH_COUNT_ROWS]).await?;
-                rows.iter().map(|r| Ok(r.try_get(0)?)).collect::<Result<Vec<GuestId>>>()
-            }
-        });
-        Ok(crate::search_total(futures_util::future::try_join_all(lookups).await?))
+    async fn search_guests_counted(&self, prefixes: &[String], limit: i64) -> Result<(Vec<Guest>, crate::SearchTotal)> {
+        let (guests, total) = search(&self.client().await?, prefixes, limit, true).await?;
+        Ok((guests, total.expect("asked for")))
     }
 
     async fn add_stay(&self, guest: GuestId, stay: NewStay) -> Result<Stay> {
@@ -583,4 +550,56 @@ impl Store for PgStore {
         tx.commit().await?;
         Ok(out)
     }
+}
+
+/// A search on one connection: the best `limit` profiles and, when `counted`, how many
+/// match (see [`Store::search_guests_counted`]). The prefixes' key ranges are read
+/// concurrently.
+async fn search(c: &Client, prefixes: &[String], limit: i64, counted: bool) -> Result<(Vec<Guest>, Option<crate::SearchTotal>)> {
+    let per_prefix = limit * 4;
+    let lookups = prefixes.iter().map(|p| {
+        let end = shared::prefix_end(p);
+        async move {
+            let rows = query(c, shared::SEARCH_PREFIX, &[p, &end, &per_prefix]).await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect::<Result<Vec<(String, GuestId)>>>()
+        }
+    });
+    let hits = futures_util::future::try_join_all(lookups).await?;
+    let total = match counted {
+        false => None,
+        true => Some(match crate::total_if_complete(&hits, per_prefix) {
+            Some(total) => total,
+            None => count_matches(c, prefixes).await?,
+        }),
+    };
+    let ids = crate::rank_search_hits(prefixes, hits.into_iter().flatten().collect(), limit as usize);
+    if ids.is_empty() {
+        return Ok((Vec::new(), total));
+    }
+    let mut docs: std::collections::HashMap<GuestId, String> = std::collections::HashMap::new();
+    for r in query(c, sql::GUEST_DOCS, &[&ids]).await? {
+        docs.insert(r.try_get(0)?, r.try_get(1)?);
+    }
+    let guests = ids
+        .iter()
+        .map(|id| match docs.remove(id) {
+            Some(doc) => GuestDoc(doc).decode(),
+            None => Err(StoreError::not_found(format!("guest {id}"))),
+        })
+        .collect::<Result<_>>()?;
+    Ok((guests, total))
+}
+
+/// How many profiles match `prefixes`, from the key index alone, up to the cap.
+async fn count_matches(c: &Client, prefixes: &[String]) -> Result<crate::SearchTotal> {
+    let lookups = prefixes.iter().map(|p| {
+        let end = shared::prefix_end(p);
+        async move {
+            let rows = query(c, shared::SEARCH_PREFIX_GUESTS, &[p, &end, &crate::SEARCH_COUNT_ROWS]).await?;
+            rows.iter().map(|r| Ok(r.try_get(0)?)).collect::<Result<Vec<GuestId>>>()
+        }
+    });
+    Ok(crate::search_total(futures_util::future::try_join_all(lookups).await?))
 }

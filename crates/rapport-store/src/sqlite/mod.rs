@@ -192,6 +192,39 @@ fn write_guest_doc(tx: &Connection, guest: &Guest, doc: &str, insert: bool) -> R
     Ok(())
 }
 
+/// A search on one read connection: the best `limit` profiles and, when `counted`, how many
+/// match (see [`Store::search_guests_counted`]).
+fn search(c: &Connection, prefixes: &[String], limit: i64, counted: bool) -> Result<(Vec<Guest>, Option<crate::SearchTotal>)> {
+    let per_prefix = limit * 4;
+    let mut stmt = c.prepare_cached(&for_sqlite(sql::SEARCH_PREFIX))?;
+    let mut hits = Vec::with_capacity(prefixes.len());
+    for p in prefixes {
+        let rows = stmt.query_map(params![p, sql::prefix_end(p), per_prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        hits.push(rows.collect::<rusqlite::Result<Vec<(String, GuestId)>>>()?);
+    }
+    let total = match counted {
+        false => None,
+        true => Some(match crate::total_if_complete(&hits, per_prefix) {
+            Some(total) => total,
+            None => count_matches(c, prefixes)?,
+        }),
+    };
+    let ids = crate::rank_search_hits(prefixes, hits.into_iter().flatten().collect(), limit as usize);
+    let guests = ids.into_iter().map(|id| guest_doc(c, id)?.decode()).collect::<Result<_>>()?;
+    Ok((guests, total))
+}
+
+/// How many profiles match `prefixes`, from the key index alone, up to the cap.
+fn count_matches(c: &Connection, prefixes: &[String]) -> Result<crate::SearchTotal> {
+    let mut stmt = c.prepare_cached(&for_sqlite(sql::SEARCH_PREFIX_GUESTS))?;
+    let mut per_prefix = Vec::with_capacity(prefixes.len());
+    for p in prefixes {
+        let ids = stmt.query_map(params![p, sql::prefix_end(p), crate::SEARCH_COUNT_ROWS], |r| r.get(0))?;
+        per_prefix.push(ids.collect::<rusqlite::Result<Vec<GuestId>>>()?);
+    }
+    Ok(crate::search_total(per_prefix))
+}
+
 /// Refuses a write that would give profile `id` an external id another profile holds
 /// (see [`crate::added_external_ids`]). The writer's lock keeps the check and the write
 /// together.
@@ -520,33 +553,15 @@ impl Store for SqliteStore {
 
     async fn search_guests(&self, prefixes: &[String], limit: i64) -> Result<Vec<Guest>> {
         let prefixes = prefixes.to_vec();
-        self.pool
-            .read(move |c| {
-                let mut hits: Vec<(String, GuestId)> = Vec::new();
-                let mut stmt = c.prepare_cached(&for_sqlite(sql::SEARCH_PREFIX))?;
-                for p in &prefixes {
-                    let rows = stmt.query_map(params![p, sql::prefix_end(p), limit * 4], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                    for row in rows {
-                        hits.push(row?);
-                    }
-                }
-                let ids = crate::rank_search_hits(&prefixes, hits, limit as usize);
-                ids.into_iter().map(|id| guest_doc(c, id)?.decode()).collect()
-            })
-            .await
+        self.pool.read(move |c| Ok(search(c, &prefixes, limit, false)?.0)).await
     }
 
-    async fn count_search_matches(&self, prefixes: &[String]) -> Result<crate::SearchTotal> {
+    async fn search_guests_counted(&self, prefixes: &[String], limit: i64) -> Result<(Vec<Guest>, crate::SearchTotal)> {
         let prefixes = prefixes.to_vec();
         self.pool
             .read(move |c| {
-                let mut stmt = c.prepare_cached(&for_sqlite(sql::SEARCH_PREFIX_GUESTS))?;
-                let mut per_prefix = Vec::with_capacity(prefixes.len());
-                for p in &prefixes {
-                    let ids = stmt.query_map(params![p, sql::prefix_end(p), crate::SEARCH_COUNT_ROWS], |r| r.get(0))?;
-                    per_prefix.push(ids.collect::<rusqlite::Result<Vec<GuestId>>>()?);
-                }
-                Ok(crate::search_total(per_prefix))
+                let (guests, total) = search(c, &prefixes, limit, true)?;
+                Ok((guests, total.expect("asked for")))
             })
             .await
     }
