@@ -12,6 +12,7 @@ pub mod contact;
 pub mod country;
 pub mod duplicates;
 pub mod error;
+pub mod full_name;
 pub mod guest;
 pub mod guest_input;
 pub mod hotel;

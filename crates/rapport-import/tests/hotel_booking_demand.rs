@@ -9,6 +9,7 @@ use common::*;
 use rapport_domain::contact::{Email, Phone, Region};
 use rapport_domain::stay::{SpendCategory, StayStatus};
 use rapport_store::backend_tests;
+use rapport_store::testing::search_ids;
 
 /// What the file should produce, worked out from the raw CSV independently of the importer.
 struct Expected {
@@ -149,5 +150,32 @@ backend_tests! {
         let emails: HashSet<_> = smiths.iter().map(|g| g.profile.emails[0].value.clone()).collect();
         assert_eq!(emails.len(), 5);
         assert!(smiths.iter().all(|g| g.profile.emails.len() == 1 && g.profile.phones.len() == 1));
+    }
+
+    fn honorifics_and_suffixes_in_the_name_column_are_no_part_of_given_or_family(db) {
+        import(&db.store, &sample_file(), "hotel-booking-demand").await;
+        let guests = all_guests(db.store.as_ref()).await;
+        // Row 83 of the file: `Mrs. Debra Jackson DDS`.
+        let debra = guests.iter().find(|g| g.profile.emails.iter().any(|e| e.value.eq_ignore_ascii_case("DDS_Mrs.@att.com"))).expect("row 83 imported");
+        let n = &debra.profile.name;
+        assert_eq!((n.title.as_deref(), n.given.as_str(), n.family.as_str()), (Some("Mrs"), "Debra", "Jackson"));
+        assert_eq!(search_ids(db.store.as_ref(), "Debra Jackson").await, vec![debra.id], "staff find her by her name");
+        // Row 1634: `Mr. Jason Johnson Jr.`.
+        let jason = guests.iter().find(|g| g.profile.emails.iter().any(|e| e.value.eq_ignore_ascii_case("Mr._J@protonmail.com"))).expect("row 1634 imported");
+        let n = &jason.profile.name;
+        assert_eq!((n.title.as_deref(), n.given.as_str(), n.family.as_str()), (Some("Mr"), "Jason", "Johnson"));
+        assert!(search_ids(db.store.as_ref(), "jason johnson").await.contains(&jason.id));
+
+        // Across the file: every name is one given and one family word, the 212 honorifics
+        // are titles and none of the 262 suffixes is left in a name.
+        let suffixes = ["MD", "DDS", "DVM", "PhD", "Jr.", "II", "III", "V"];
+        let honorifics = ["Mr.", "Mrs.", "Ms.", "Miss", "Dr."];
+        for g in &guests {
+            let n = &g.profile.name;
+            assert!(!n.given.contains(' ') && !n.family.contains(' ') && !n.family.is_empty(), "{n:?}");
+            assert!(!suffixes.contains(&n.family.as_str()) && !honorifics.contains(&n.given.as_str()), "{n:?}");
+        }
+        let titles: HashSet<&str> = guests.iter().filter_map(|g| g.profile.name.title.as_deref()).collect();
+        assert_eq!(titles, HashSet::from(["Mr", "Mrs", "Ms", "Miss", "Dr"]));
     }
 }

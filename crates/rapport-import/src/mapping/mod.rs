@@ -111,15 +111,8 @@ pub enum ArrivalColumns {
     Split { year: String, month: String, day: String },
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NameOrder {
-    /// `Ann Lee`: the last word is the family name.
-    #[default]
-    GivenFamily,
-    /// `Zhang Wei`: the first word is the family name.
-    FamilyGiven,
-}
+/// The order of a whole name column; the splitting itself is the domain's.
+pub use rapport_domain::full_name::NameOrder;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use rapport_domain::contact::ContactPoint;
+use rapport_domain::full_name::split_full_name;
 use rapport_domain::guest::{normalise_country, push_unique, Address, ExternalId, GuestProfile};
 use rapport_domain::names::GuestName;
 
@@ -173,24 +174,13 @@ impl ProfileColumns {
         };
         if name.given.is_empty() && name.family.is_empty() {
             if let Some(full) = row.opt(self.full)?.and_then(|f| stats.keep_without_cards(f)) {
-                (name.given, name.family) = split_full_name(&full, self.order);
+                let split = split_full_name(&full, self.order);
+                (name.given, name.family) = (split.given, split.family);
+                // A title column, when the mapping has one, beats the honorific in the name.
+                name.title = name.title.or(split.title);
             }
         }
         Ok(name)
-    }
-}
-
-/// Splits `Given Family` at the last space (`Mary Ann Smith` → `Mary Ann` / `Smith`), or
-/// `Family Given` at the first; a single word is the given name.
-pub(crate) fn split_full_name(full: &str, order: NameOrder) -> (String, String) {
-    let full = full.split_whitespace().collect::<Vec<_>>().join(" ");
-    let split = match order {
-        NameOrder::GivenFamily => full.rsplit_once(' '),
-        NameOrder::FamilyGiven => full.split_once(' ').map(|(f, g)| (g, f)),
-    };
-    match split {
-        Some((g, f)) => (g.to_string(), f.to_string()),
-        None => (full, String::new()),
     }
 }
 
@@ -219,20 +209,6 @@ fn country(row: &super::Row<'_>, col: Col, line: u64, stats: &mut ParseStats) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn full_names_split_by_the_mapping_order() {
-        assert_eq!(
-            split_full_name("Ernest  Barnes", NameOrder::GivenFamily),
-            ("Ernest".into(), "Barnes".into())
-        );
-        assert_eq!(
-            split_full_name("Mary Ann Smith", NameOrder::GivenFamily),
-            ("Mary Ann".into(), "Smith".into())
-        );
-        assert_eq!(split_full_name("Zhang Wei", NameOrder::FamilyGiven), ("Wei".into(), "Zhang".into()));
-        assert_eq!(split_full_name("Cher", NameOrder::GivenFamily), ("Cher".into(), String::new()));
-    }
 
     #[test]
     fn language_tags_are_checked_for_shape() {
