@@ -122,6 +122,9 @@ backend_tests! {
         problem(merge(a, json!({"absorbed": 9999, "reason": "same"})).await.unwrap(), 404).await;
         let p = problem(merge(a, json!({"absorbed": b, "reason": "  "})).await.unwrap(), 422).await;
         assert_eq!(p["errors"][0]["field"], "reason");
+        let p = problem(merge(a, json!({"absorbed": b, "reason": "same card 4111 1111 1111 1111 on both folios"})).await.unwrap(), 422).await;
+        assert_eq!(p["errors"][0]["field"], "reason");
+        assert!(p["errors"][0]["message"].as_str().unwrap().contains("card data is never stored"), "{p}");
         problem(merge(a, json!({"absorbed": b})).await.unwrap(), 422).await;
         problem(app.post(&manager, &format!("/api/v1/duplicates/{a}/{b}/decision"), json!({"decision": "merge"})).send().await.unwrap(), 404).await;
         problem(app.post(&manager, &format!("/api/v1/duplicates/{a}/{b}/decision"), json!({"decision": "perhaps"})).send().await.unwrap(), 422).await;

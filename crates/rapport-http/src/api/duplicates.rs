@@ -100,6 +100,8 @@ pub async fn merge(
     } else if reason.chars().count() > 500 {
         errors.push("reason", "at most 500 characters");
     }
+    // The merge history keeps the reason for good: no card number in it (SPEC 12).
+    rapport_domain::card::refuse_card_number(&mut errors, "reason", reason);
     errors.into_result(())?;
     let request = MergeRequest {
         decided_by: p.name.clone(),
