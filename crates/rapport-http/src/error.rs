@@ -129,6 +129,25 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl ApiError {
+    /// How a read of a guest's `sub`-resource (`""` for the profile itself, `"stays"` …)
+    /// answers a store error: a profile merged away moves to its survivor's (308), so a
+    /// client that kept an old id keeps reading; anything else as usual. Writes keep the
+    /// 409 of a merged profile: they must be made again on the survivor, knowingly.
+    pub fn reading_guest(sub: &'static str) -> impl Fn(StoreError) -> ApiError {
+        move |e| match e {
+            StoreError::Merged { into, .. } => ApiError::Moved {
+                location: match sub {
+                    "" => format!("/api/v1/guests/{into}"),
+                    sub => format!("/api/v1/guests/{into}/{sub}"),
+                },
+                detail: e.to_string(),
+            },
+            other => other.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -92,6 +92,13 @@ backend_tests! {
         let r = no_follow.get(format!("{}/api/v1/guests/{b}", app.base)).bearer_auth(&relations).send().await.unwrap();
         assert_eq!(r.status(), 308);
         assert_eq!(r.headers()["location"], format!("/api/v1/guests/{a}"));
+        // So do reads of what it held, each to the survivor's; a write is refused (409 below).
+        for sub in ["stays", "spend", "notes", "value"] {
+            let r = no_follow.get(format!("{}/api/v1/guests/{b}/{sub}", app.base)).bearer_auth(&relations).send().await.unwrap();
+            assert_eq!(r.headers().get("location").map(|l| l.to_str().unwrap().to_string()), Some(format!("/api/v1/guests/{a}/{sub}")), "{sub}");
+            assert_eq!(problem(r, 308).await["status"], 308);
+        }
+        problem(app.post(&relations, &format!("/api/v1/guests/{b}/notes"), json!({"body": "for the tombstone"})).send().await.unwrap(), 409).await;
         let survivor: Value = app.get(&relations, &format!("/api/v1/guests/{b}")).send().await.unwrap().json().await.unwrap();
         assert_eq!(survivor["id"], a);
         assert_eq!(survivor["emails"].as_array().unwrap().len(), 2);

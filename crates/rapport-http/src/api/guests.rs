@@ -97,15 +97,7 @@ pub async fn create(State(state): State<AppState>, caller: Caller, Json(input): 
 pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<Response> {
     caller.require(Action::ReadGuests)?;
     // The stored document is the response: no decode and re-encode on the hottest read.
-    let doc = match state.store.guest_doc(id).await {
-        Err(merged @ rapport_store::StoreError::Merged { into, .. }) => {
-            return Err(ApiError::Moved {
-                location: format!("/api/v1/guests/{into}"),
-                detail: merged.to_string(),
-            })
-        }
-        other => other?,
-    };
+    let doc = state.store.guest_doc(id).await.map_err(ApiError::reading_guest(""))?;
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], doc.0).into_response())
 }
 

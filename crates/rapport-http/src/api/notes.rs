@@ -21,10 +21,16 @@ pub fn router() -> Router<AppState> {
 
 /// Notes on the guest: general ones and those about stays at hotels in scope.
 #[utoipa::path(get, path = "/api/v1/guests/{id}/notes", operation_id = "list_notes", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Note>), (status = 404, response = Problem)))]
+    responses((status = 200, body = Vec<Note>), (status = 308, response = Problem), (status = 404, response = Problem)))]
 pub async fn list(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<axum::Json<Vec<Note>>> {
     let p = caller.require(Action::ReadGuests)?;
-    Ok(axum::Json(state.store.guest_notes(id, &p.scope).await?))
+    Ok(axum::Json(
+        state
+            .store
+            .guest_notes(id, &p.scope)
+            .await
+            .map_err(ApiError::reading_guest("notes"))?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

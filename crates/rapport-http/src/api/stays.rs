@@ -30,18 +30,30 @@ pub fn router() -> Router<AppState> {
 
 /// The guest's stays at hotels in the caller's scope, latest first.
 #[utoipa::path(get, path = "/api/v1/guests/{id}/stays", operation_id = "list_guest_stays", tag = "stays", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Stay>), (status = 404, response = Problem)))]
+    responses((status = 200, body = Vec<Stay>), (status = 308, response = Problem), (status = 404, response = Problem)))]
 pub async fn guest_stays(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<axum::Json<Vec<Stay>>> {
     let p = caller.require(Action::ReadStays)?;
-    Ok(axum::Json(state.store.guest_stays(id, &p.scope).await?))
+    Ok(axum::Json(
+        state
+            .store
+            .guest_stays(id, &p.scope)
+            .await
+            .map_err(ApiError::reading_guest("stays"))?,
+    ))
 }
 
 /// The guest's spend lines at hotels in the caller's scope, latest first.
 #[utoipa::path(get, path = "/api/v1/guests/{id}/spend", operation_id = "list_guest_spend", tag = "stays", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<SpendLine>), (status = 404, response = Problem)))]
+    responses((status = 200, body = Vec<SpendLine>), (status = 308, response = Problem), (status = 404, response = Problem)))]
 pub async fn guest_spend(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<axum::Json<Vec<SpendLine>>> {
     let p = caller.require(Action::ReadStays)?;
-    Ok(axum::Json(state.store.guest_spend(id, &p.scope).await?))
+    Ok(axum::Json(
+        state
+            .store
+            .guest_spend(id, &p.scope)
+            .await
+            .map_err(ApiError::reading_guest("spend"))?,
+    ))
 }
 
 /// One stay, if its hotel is in the caller's scope.

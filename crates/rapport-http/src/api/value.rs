@@ -12,8 +12,8 @@ use rapport_value::benefits::Entitlement;
 use serde::Serialize;
 
 use crate::auth::Caller;
-use crate::error::ApiResult;
 use crate::error::Problem;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::Path;
 use crate::AppState;
 
@@ -33,11 +33,11 @@ pub struct GuestValue {
 
 /// The guest's value and benefits.
 #[utoipa::path(get, path = "/api/v1/guests/{id}/value", operation_id = "read_guest_value", tag = "guests", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = GuestValue), (status = 404, response = Problem)))]
+    responses((status = 200, body = GuestValue), (status = 308, response = Problem), (status = 404, response = Problem)))]
 pub async fn guest_value(State(state): State<AppState>, caller: Caller, Path(id): Path<GuestId>) -> ApiResult<axum::Json<GuestValue>> {
     let p = caller.require(Action::ReadGuests)?;
     // Answers 404 for a guest that does not exist rather than an empty value.
-    state.store.guest(id).await?;
+    state.store.guest(id).await.map_err(ApiError::reading_guest("value"))?;
     let (values, history) = state.store.guest_values(id).await?;
     // The group's row adds up every hotel's stays: only whole-group callers see it.
     let visible = |hotel: Option<i64>| p.scope.sees_figures_of(hotel);
