@@ -96,7 +96,32 @@ pub fn router_with(state: AppState, extra: Router) -> Router {
         .merge(extra)
         .fallback(|| async { error::ApiError::NotFound("no such route".into()) })
         .method_not_allowed_fallback(|| async { error::ApiError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn(refuse_declared_oversize))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(request_span))
+}
+
+/// The largest request body read (a guest with every list full is a few hundred KiB).
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// A body declared larger than [`BODY_LIMIT`] is refused (413) before any of it is read. The
+/// extractors would refuse it too, but only after reading the limit's worth; and a server
+/// that stops reading mid-body and closes can reset the connection before the client has
+/// read the answer, so the client sees a broken connection instead of the 413. A client
+/// sending `Expect: 100-continue` gets the 413 without sending the body at all.
+async fn refuse_declared_oversize(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(n) if n > BODY_LIMIT as u64 => {
+            error::ApiError::PayloadTooLarge(format!("the body is {n} bytes; at most {BODY_LIMIT} are accepted")).into_response()
+        }
+        _ => next.run(req).await,
+    }
 }
 
 /// Every request runs in a span naming it; a debug event records status and duration.
