@@ -275,7 +275,7 @@ impl GuestInput {
     /// that does not normalise is an error the user can fix, not a silently flagged value.
     pub fn apply_to(self, profile: &mut GuestProfile, region: Region) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        self.check_sizes(&mut errors);
+        self.check_texts(&mut errors);
         let today = chrono::Utc::now().date_naive();
         // `null` on a text field or list is the same as blank or empty: cleared.
         let (language, nationality, company, vip_code) = (
@@ -395,28 +395,25 @@ impl GuestInput {
     /// Caps what is sent (not what is stored: an edit of another field never has to trim
     /// an imported value first), and refuses card numbers in it: no payment-card data is
     /// stored (SPEC 12).
-    fn check_sizes(&self, errors: &mut ValidationErrors) {
+    fn check_texts(&self, errors: &mut ValidationErrors) {
         use crate::limits::{check_count, check_text, LINE, LIST, PARAGRAPH, SHORT};
-        let mut text = |field: &str, value: Option<&str>, max| {
+        /// Free text: capped, and refused when it holds a card number.
+        fn text(errors: &mut ValidationErrors, field: &str, value: Option<&str>, max: usize) {
             if let Some(v) = value {
                 check_text(errors, field, v, max);
-                // A phone number is stored normalised or refused as a phone, never as text.
-                let phone_number = field.starts_with("phones[") && !field.ends_with(".label");
-                if !phone_number {
-                    crate::card::refuse_card_number(errors, field, v);
-                }
+                crate::card::refuse_card_number(errors, field, v);
             }
-        };
-        if let Some(n) = &self.name {
-            text("name.title", set(&n.title), SHORT);
-            text("name.given", set(&n.given), 100);
-            text("name.family", set(&n.family), 100);
-            text("name.native", set(&n.native), 100);
         }
-        text("language", set(&self.language), 35);
-        text("nationality", set(&self.nationality), SHORT);
-        text("company", set(&self.company), LINE);
-        text("vip_code", set(&self.vip_code), SHORT);
+        if let Some(n) = &self.name {
+            text(errors, "name.title", set(&n.title), SHORT);
+            text(errors, "name.given", set(&n.given), 100);
+            text(errors, "name.family", set(&n.family), 100);
+            text(errors, "name.native", set(&n.native), 100);
+        }
+        text(errors, "language", set(&self.language), 35);
+        text(errors, "nationality", set(&self.nationality), SHORT);
+        text(errors, "company", set(&self.company), LINE);
+        text(errors, "vip_code", set(&self.vip_code), SHORT);
         if let Some(Some(a)) = &self.address {
             for (field, line) in [
                 ("street", &a.street),
@@ -425,32 +422,36 @@ impl GuestInput {
                 ("region", &a.region),
                 ("country", &a.country),
             ] {
-                text(&format!("address.{field}"), set(line), LINE);
+                text(errors, &format!("address.{field}"), set(line), LINE);
             }
         }
-        for (field, contacts) in [("emails", &self.emails), ("phones", &self.phones)] {
-            for (i, c) in contacts.iter().flatten().flatten().enumerate() {
-                text(&format!("{field}[{i}]"), Some(c.value()), 254);
-                text(&format!("{field}[{i}].label"), c.label().flatten().as_deref(), SHORT);
-            }
+        for (i, c) in self.emails.iter().flatten().flatten().enumerate() {
+            text(errors, &format!("emails[{i}]"), Some(c.value()), 254);
+            text(errors, &format!("emails[{i}].label"), c.label().flatten().as_deref(), SHORT);
+        }
+        for (i, c) in self.phones.iter().flatten().flatten().enumerate() {
+            // A phone number is stored normalised or refused as a phone, never as text, so
+            // it is only capped.
+            check_text(errors, format!("phones[{i}]"), c.value(), 254);
+            text(errors, &format!("phones[{i}].label"), c.label().flatten().as_deref(), SHORT);
         }
         for (i, m) in self.family.iter().flatten().flatten().enumerate() {
-            text(&format!("family[{i}].name"), Some(&m.name), 100);
-            text(&format!("family[{i}].relation"), Some(&m.relation), SHORT);
+            text(errors, &format!("family[{i}].name"), Some(&m.name), 100);
+            text(errors, &format!("family[{i}].relation"), Some(&m.relation), SHORT);
         }
         for (i, p) in self.preferences.iter().flatten().flatten().enumerate() {
-            text(&format!("preferences[{i}].key"), Some(&p.key), SHORT);
-            text(&format!("preferences[{i}].value"), Some(&p.value), LINE);
+            text(errors, &format!("preferences[{i}].key"), Some(&p.key), SHORT);
+            text(errors, &format!("preferences[{i}].value"), Some(&p.value), LINE);
         }
         for (i, t) in self.taboos.iter().flatten().flatten().enumerate() {
-            text(&format!("taboos[{i}].description"), Some(&t.description), PARAGRAPH);
+            text(errors, &format!("taboos[{i}].description"), Some(&t.description), PARAGRAPH);
         }
         for (i, t) in self.tags.iter().flatten().flatten().enumerate() {
-            text(&format!("tags[{i}]"), Some(t), SHORT);
+            text(errors, &format!("tags[{i}]"), Some(t), SHORT);
         }
         for (i, x) in self.external_ids.iter().flatten().flatten().enumerate() {
-            text(&format!("external_ids[{i}].source"), Some(&x.source), SHORT);
-            text(&format!("external_ids[{i}].id"), Some(&x.id), LINE);
+            text(errors, &format!("external_ids[{i}].source"), Some(&x.source), SHORT);
+            text(errors, &format!("external_ids[{i}].id"), Some(&x.id), LINE);
         }
         let counts = [
             ("emails", self.emails.as_ref().and_then(Option::as_ref).map(Vec::len)),

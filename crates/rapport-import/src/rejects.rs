@@ -93,7 +93,7 @@ impl RejectsFile {
                 } else {
                     // A card number inside free text is masked as the import stores it.
                     match text.map(mask_card_numbers) {
-                        Ok((masked, n)) if n > 0 => Cow::Owned(masked.into_bytes()),
+                        Ok((masked, n)) if n > 0 => Cow::Owned(masked.into_owned().into_bytes()),
                         _ => Cow::Borrowed(f),
                     }
                 }

@@ -241,12 +241,8 @@ impl ParseStats {
             self.card_values_dropped += 1;
             return None;
         }
-        match mask_card_numbers(value) {
-            (_, 0) => Some(Cow::Borrowed(value)),
-            (masked, cards) => {
-                self.card_values_dropped += cards as u64;
-                Some(Cow::Owned(masked))
-            }
-        }
+        let (kept, cards) = mask_card_numbers(value);
+        self.card_values_dropped += cards as u64;
+        Some(kept)
     }
 }
