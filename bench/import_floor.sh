@@ -16,7 +16,7 @@
 #   bench/import_floor.sh postgres URL       # likewise, e.g. postgres://postgres@127.0.0.1:5432/rapport_bench
 #
 # SQLite: the copy goes to PATH.floor.db (removed afterwards) with the import writer's
-# settings (WAL, synchronous NORMAL, 512 MiB cache, foreign keys off as for staged import
+# page size and settings (WAL, synchronous NORMAL, 512 MiB cache, foreign keys off as for staged import
 # batches, triggers left out because the import writes the spend totals itself) and ends,
 # like an import, with a passive checkpoint. PostgreSQL: the copy goes to a scratch schema
 # `import_floor` in the same database (dropped afterwards), without foreign keys.
@@ -50,9 +50,11 @@ sqlite)
   [ -f "$src" ] || { echo "no SQLite database at $src" >&2; exit 2; }
   dst="$src.floor.db"
   rm -f "$dst" "$dst-wal" "$dst-shm"
-  # Same schema, without the triggers (their bodies span several lines, up to END;).
+  # Same page size and schema, without the triggers (their bodies span several lines, up
+  # to END;).
+  page_size=$(sqlite3 "$src" "PRAGMA page_size;")
   sqlite3 "$src" .schema | awk '/^CREATE TRIGGER/ { skip = 1 } !skip { print } /^END;/ { skip = 0 }' \
-    | { grep -v '^CREATE TABLE sqlite_' || true; } | sqlite3 -bail "$dst"
+    | { grep -v '^CREATE TABLE sqlite_' || true; } | { echo "PRAGMA page_size = $page_size;"; cat; } | sqlite3 -bail "$dst"
   ordered="$src.floor-keys.db"
   rm -f "$ordered"
   {
@@ -61,7 +63,7 @@ sqlite)
   } | sqlite3 -bail "$ordered"
   {
     echo "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -524288;"
-    echo "PRAGMA wal_autocheckpoint = 131072; PRAGMA foreign_keys = OFF;"
+    echo "PRAGMA wal_autocheckpoint = $((512 * 1024 * 1024 / page_size)); PRAGMA foreign_keys = OFF;"
     echo "ATTACH '$src' AS imported;"
     echo "ATTACH '$ordered' AS ordered;"
     echo "INSERT INTO hotels SELECT * FROM imported.hotels;"

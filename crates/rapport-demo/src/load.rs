@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rapport_domain::hotel::Hotel;
-use rapport_domain::ingest::IncomingBooking;
+use rapport_domain::ingest::KeyedBatch;
 use rapport_store::Store;
 use serde::Serialize;
 
@@ -87,16 +87,16 @@ pub async fn load(store: Arc<dyn Store>, config: &DemoConfig, progress: bool) ->
     );
     bar.set_message("loading demo group");
 
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<IncomingBooking>>(BATCHES_AHEAD);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<KeyedBatch>(BATCHES_AHEAD);
     let generator = {
         let config = config.clone();
         std::thread::Builder::new().name("demo-generator".into()).spawn(move || {
-            let mut batch = Vec::with_capacity(BATCH_ROWS);
+            let mut batch = KeyedBatch::with_capacity(BATCH_ROWS);
             for guest in GuestStream::new(&config, sites.clone()) {
-                batch.extend(guest.into_bookings(&sites));
+                guest.into_bookings(&sites).into_iter().for_each(|b| batch.push(b));
                 if batch.len() >= BATCH_ROWS
                     && tx
-                        .blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS)))
+                        .blocking_send(std::mem::replace(&mut batch, KeyedBatch::with_capacity(BATCH_ROWS)))
                         .is_err()
                 {
                     return; // the loader stopped (an error); nothing more to do

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use csv::ByteRecord;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rapport_domain::ingest::IncomingBooking;
+use rapport_domain::ingest::KeyedBatch;
 use rapport_store::Store;
 use tokio::sync::mpsc;
 
@@ -71,7 +71,7 @@ pub async fn import_file(
         message,
     })?;
 
-    let (tx, mut rx) = mpsc::channel::<Vec<IncomingBooking>>(CHANNEL_BATCHES);
+    let (tx, mut rx) = mpsc::channel::<KeyedBatch>(CHANNEL_BATCHES);
     let batch_size = options.batch_size.max(1);
     // A thread of its own rather than the blocking pool: it runs for the whole import, and
     // a name makes it easy to find in a profiler.
@@ -188,17 +188,18 @@ fn read_headers<R: Read>(reader: &mut csv::Reader<R>, path: &Path) -> Result<Vec
         .collect()
 }
 
-/// The reader thread: records → bookings in batches; bad rows → the rejects file.
+/// The reader thread: records → bookings in batches, with their identity keys (worked
+/// out here, off the storage writer); bad rows → the rejects file.
 fn parse_rows<R: Read>(
     mut reader: csv::Reader<R>,
     rows: RowReader,
     mut rejects: RejectsFile,
     batch_size: usize,
-    tx: mpsc::Sender<Vec<IncomingBooking>>,
+    tx: mpsc::Sender<KeyedBatch>,
 ) -> Result<(ParseStats, Option<std::path::PathBuf>), ImportError> {
     let mut stats = ParseStats::default();
     let mut record = ByteRecord::new();
-    let mut batch = Vec::with_capacity(batch_size);
+    let mut batch = KeyedBatch::with_capacity(batch_size);
     let width = rows.width();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -224,7 +225,7 @@ fn parse_rows<R: Read>(
             }
         }
         if batch.len() >= batch_size {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+            let full = std::mem::replace(&mut batch, KeyedBatch::with_capacity(batch_size));
             if tx.blocking_send(full).is_err() {
                 // The writer stopped (a storage error); it reports why.
                 return Ok((stats, rejects.finish()?));

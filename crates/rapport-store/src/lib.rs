@@ -28,7 +28,7 @@ use rapport_domain::access::Scope;
 use rapport_domain::duplicates::{MatchThresholds, ScoredPair};
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 use rapport_domain::hotel::{Hotel, HotelId, NewHotel};
-use rapport_domain::ingest::{IncomingBooking, RowOutcome};
+use rapport_domain::ingest::{KeyedBatch, RowOutcome};
 use rapport_domain::stay::{NewStay, Note, SpendLine, Stay, StayId};
 
 pub use auth::{NewSession, NewToken, NewUser, Session, StaffUser, TokenInfo};
@@ -200,7 +200,7 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_segment(&self, id: segments::SegmentId) -> Result<()>;
 
     /// Resolves and writes one import batch atomically (see `rapport_domain::ingest`).
-    async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome>;
+    async fn import_batch(&self, batch: KeyedBatch) -> Result<BatchOutcome>;
     /// Like [`Store::import_batch`] for one batch of a longer import, whose commit a
     /// backend may share with the batches after it (on SQLite, a commit rewrites every index
     /// page the batch touched). A batch that fails may take the uncommitted batches before
@@ -211,8 +211,8 @@ pub trait Store: Send + Sync + 'static {
     /// next batch (an open import transaction holds SQLite's write lock, which another
     /// process's writer waits for only so long). One importer at a time per store: a
     /// failed batch rolls back every staged batch, and only its own importer is told.
-    async fn stage_import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
-        self.import_batch(rows).await
+    async fn stage_import_batch(&self, batch: KeyedBatch) -> Result<BatchOutcome> {
+        self.import_batch(batch).await
     }
     /// Commits the batches [`Store::stage_import_batch`] left open. An error
     /// ([`StoreError::ImportNotCommitted`]) means staged batches were lost.

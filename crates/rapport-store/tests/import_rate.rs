@@ -152,7 +152,7 @@ backend_tests! {
         let started = Instant::now();
         let mut created = 0;
         for batch in batches {
-            created += db.store.import_batch(batch).await.unwrap().new_guest_ids.len();
+            created += db.store.import_batch(batch.into()).await.unwrap().new_guest_ids.len();
         }
         let elapsed = started.elapsed();
         eprintln!(
@@ -166,7 +166,7 @@ backend_tests! {
         let counts = db.store.counts().await.unwrap();
         assert_eq!(created, people);
         assert_eq!((counts.guests, counts.stays, counts.spend_lines), (people as i64, rows as i64, 2 * rows as i64));
-        let again = db.store.import_batch(all[..BATCH.min(rows)].to_vec()).await.unwrap();
+        let again = db.store.import_batch(all[..BATCH.min(rows)].to_vec().into()).await.unwrap();
         assert!(again.rows.iter().all(|r| r.unchanged));
         assert_eq!(db.store.counts().await.unwrap(), counts);
     }
@@ -177,8 +177,8 @@ backend_tests! {
         let people = |rows: usize| (0..rows).map(person_of).collect::<std::collections::HashSet<_>>().len() as i64;
         let mut batches = all.chunks(BATCH).map(<[_]>::to_vec);
 
-        db.store.stage_import_batch(batches.next().unwrap()).await.unwrap();
-        db.store.stage_import_batch(batches.next().unwrap()).await.unwrap();
+        db.store.stage_import_batch(batches.next().unwrap().into()).await.unwrap();
+        db.store.stage_import_batch(batches.next().unwrap().into()).await.unwrap();
         // A write of another kind (the console adding a hotel while the import runs) goes
         // ahead, and what was staged before it is stored by then.
         let spa = NewHotel { code: "SPA".into(), name: "Spa".into(), country: "PT".into(), timezone: "Europe/Lisbon".into(), currency: Currency::parse("EUR").unwrap() };
@@ -186,14 +186,14 @@ backend_tests! {
         let two = 2 * BATCH;
         assert_eq!(committed(&db).await, (people(two), two as i64, 2 * two as i64));
 
-        db.store.stage_import_batch(batches.next().unwrap()).await.unwrap();
+        db.store.stage_import_batch(batches.next().unwrap().into()).await.unwrap();
         db.store.commit_import().await.unwrap();
         let three = 3 * BATCH;
         assert_eq!(committed(&db).await, (people(three), three as i64, 2 * three as i64));
         assert_eq!(db.store.hotels().await.unwrap().len(), 4);
 
         // Staged again, the same rows change nothing, and a commit with nothing staged is a no-op.
-        let again = db.store.stage_import_batch(all[..BATCH].to_vec()).await.unwrap();
+        let again = db.store.stage_import_batch(all[..BATCH].to_vec().into()).await.unwrap();
         assert!(again.rows.iter().all(|r| r.unchanged));
         db.store.commit_import().await.unwrap();
         db.store.commit_import().await.unwrap();
@@ -204,13 +204,13 @@ backend_tests! {
         let hotels = three_hotels(db.store.as_ref()).await;
         let all: Vec<IncomingBooking> = (0..3 * BATCH).map(|i| booking(i, &hotels)).collect();
         let people = |rows: std::ops::Range<usize>| rows.map(person_of).collect::<std::collections::HashSet<_>>().len() as i64;
-        db.store.import_batch(all[..BATCH].to_vec()).await.unwrap();
+        db.store.import_batch(all[..BATCH].to_vec().into()).await.unwrap();
         db.execute(refuse_room_type_fail(db.store.backend())).await;
 
-        db.store.stage_import_batch(all[BATCH..2 * BATCH].to_vec()).await.unwrap();
+        db.store.stage_import_batch(all[BATCH..2 * BATCH].to_vec().into()).await.unwrap();
         let mut failing = all[2 * BATCH..].to_vec();
         failing[7].stay.as_mut().unwrap().room_type = Some("FAIL".into());
-        let err = db.store.stage_import_batch(failing).await.unwrap_err();
+        let err = db.store.stage_import_batch(failing.into()).await.unwrap_err();
         assert!(err.to_string().contains("refused by the test"), "{err}");
         db.store.commit_import().await.unwrap();
 
@@ -227,8 +227,8 @@ backend_tests! {
         }
 
         // The first, committed batch is untouched; importing the rest again completes the file.
-        db.store.stage_import_batch(all[BATCH..2 * BATCH].to_vec()).await.unwrap();
-        db.store.stage_import_batch(all[2 * BATCH..].to_vec()).await.unwrap();
+        db.store.stage_import_batch(all[BATCH..2 * BATCH].to_vec().into()).await.unwrap();
+        db.store.stage_import_batch(all[2 * BATCH..].to_vec().into()).await.unwrap();
         db.store.commit_import().await.unwrap();
         let rows = 3 * BATCH;
         assert_eq!(committed(&db).await, (people(0..rows), rows as i64, 2 * rows as i64));
@@ -238,7 +238,7 @@ backend_tests! {
         let hotels = three_hotels(db.store.as_ref()).await;
         let batch: Vec<IncomingBooking> = (0..BATCH).map(|i| booking(i, &hotels)).collect();
         let people = (0..BATCH).map(person_of).collect::<std::collections::HashSet<_>>().len() as i64;
-        db.store.stage_import_batch(batch).await.unwrap();
+        db.store.stage_import_batch(batch.into()).await.unwrap();
 
         // The reader is slow (a file of rejected rows, a slow disk): no batch for a while.
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<IncomingBooking>>(1);

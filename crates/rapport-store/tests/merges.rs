@@ -246,7 +246,7 @@ backend_tests! {
                 consents: vec![],
                 stay: None,
                 notes: vec![],
-            }])
+            }].into())
             .await
             .unwrap();
         assert_eq!(out.rows[0].guest, GuestRef::Existing(desk.id));
@@ -282,7 +282,7 @@ backend_tests! {
                 consents: vec![],
                 stay: Some(stay(&h, "R-4", day(2024, 3, 1))),
                 notes: vec![],
-            }])
+            }].into())
             .await
             .unwrap();
         assert_eq!(out.rows[0].guest, GuestRef::Existing(desk.id));

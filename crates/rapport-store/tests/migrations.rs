@@ -61,6 +61,55 @@ async fn servers_starting_together_on_a_fresh_sqlite_file_migrate_it_once() {
     let mut stmt = conn.prepare("SELECT version FROM schema_migrations ORDER BY version").unwrap();
     let versions = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<Vec<i64>, _>>().unwrap();
     assert_eq!(versions, MIGRATIONS);
+    // A file Rapport creates has its larger pages (they make imports faster).
+    let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    assert_eq!(page_size, 16 * 1024);
+}
+
+/// A database an earlier version created with SQLite's default 4 KiB pages keeps them: it
+/// opens, migrates, takes an import and finds what it holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_file_with_small_pages_keeps_working() {
+    use rapport_domain::guest::GuestProfile;
+    use rapport_domain::ingest::IncomingBooking;
+    use rapport_domain::names::GuestName;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE earlier (x);")
+            .unwrap();
+    }
+    let store = rapport_store::open(&format!("sqlite://{}", path.display())).await.unwrap();
+    let rows: Vec<IncomingBooking> = (0..500)
+        .map(|i| IncomingBooking {
+            line: i + 2,
+            profile: GuestProfile {
+                name: GuestName {
+                    given: format!("Guest{i}"),
+                    family: "Smallpage".into(),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+            consents: vec![],
+            stay: None,
+            notes: vec![],
+        })
+        .collect();
+    let outcome = store.import_batch(rows.into()).await.unwrap();
+    assert_eq!(outcome.new_guest_ids.len(), 500);
+    let found = store.search_guests(&["guest499".to_string()], 10).await.unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].profile.name.given, "Guest499");
+    drop(store);
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    assert_eq!(page_size, 4096);
+    let guests: i64 = conn.query_row("SELECT count(*) FROM guests", [], |r| r.get(0)).unwrap();
+    assert_eq!(guests, 500);
 }
 
 /// PostgreSQL's key tables have no foreign key (it cost imports 40%); a trigger gives the

@@ -344,7 +344,7 @@ backend_tests! {
             // The same reservation again within the batch is not a second stay.
             booking(7, with_id, stay(&sha, "B5", day(2023, 5, 5), 50_000)),
         ];
-        let first = store.import_batch(batch.clone()).await.unwrap();
+        let first = store.import_batch(batch.clone().into()).await.unwrap();
         assert_eq!(first.new_guest_ids.len(), 3, "two Michael Smiths and the guest with an external id");
         let guest_of = |i: usize| match first.rows[i].guest {
             GuestRef::Existing(id) => id,
@@ -373,7 +373,7 @@ backend_tests! {
 
         let counts = store.counts().await.unwrap();
         assert_eq!((counts.guests, counts.stays, counts.spend_lines), (4, 5, 10));
-        let again = store.import_batch(batch).await.unwrap();
+        let again = store.import_batch(batch.into()).await.unwrap();
         assert!(again.rows.iter().all(|r| r.unchanged && !r.guest_created && !r.stay_created), "{:?}", again.rows);
         assert!(again.new_guest_ids.is_empty());
         assert_eq!(store.counts().await.unwrap(), counts);
@@ -388,7 +388,7 @@ backend_tests! {
         let runs: Vec<_> = (0..4)
             .map(|_| {
                 let (store, batch) = (db.store.clone(), batch.clone());
-                tokio::spawn(async move { store.import_batch(batch).await.unwrap() })
+                tokio::spawn(async move { store.import_batch(batch.into()).await.unwrap() })
             })
             .collect();
         let mut created = 0;

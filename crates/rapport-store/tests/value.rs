@@ -202,8 +202,8 @@ backend_tests! {
             }
         };
         let rows = vec![booking(1, &[30_000, 4_500, 2_000, 1_000]), booking(2, &[]), booking(3, &[12_000])];
-        store.import_batch(rows.clone()).await.unwrap();
-        store.import_batch(rows).await.unwrap();
+        store.import_batch(rows.clone().into()).await.unwrap();
+        store.import_batch(rows.into()).await.unwrap();
         let ana = guest(store, "Ana").await;
         store.add_stay(ana, stay(h.id, day(2026, 2, 1), StayStatus::CheckedOut, &[7_000, 800])).await.unwrap();
 

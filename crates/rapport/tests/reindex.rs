@@ -54,7 +54,7 @@ backend_tests! {
             stay: None,
             notes: vec![],
         };
-        let outcome = store.import_batch(vec![booking]).await.unwrap();
+        let outcome = store.import_batch(vec![booking].into()).await.unwrap();
         assert_eq!(outcome.rows[0].guest, GuestRef::Existing(anna.id), "{:?}", outcome.rows);
         assert!(!outcome.rows[0].guest_created);
         assert_eq!(store.guest(shen.id).await.unwrap().version, shen.version, "the profile itself is untouched");

@@ -15,7 +15,6 @@ mod queue;
 pub(crate) use flow::{merge_guests, undo_merge};
 pub(crate) use queue::{decide_pair, guest_merges, never_merge, record_candidates, review_queue};
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -23,7 +22,6 @@ use std::task::{Context, Poll, Waker};
 use chrono::{DateTime, Utc};
 use rapport_domain::duplicates::FieldEvidence;
 use rapport_domain::guest::{Guest, GuestId};
-use rapport_domain::ingest::{GuestRef, RowOutcome};
 use serde::{Deserialize, Serialize};
 
 use crate::rows::Cols;
@@ -287,19 +285,4 @@ pub(crate) fn merge_record(r: &impl Cols) -> Result<MergeRecord> {
         undone_at: r.col(8)?,
         undone_by: r.col(9)?,
     })
-}
-
-/// For each stay an import batch creates (in the plan's order), the identity key through
-/// which its row joined a stored profile, if it did. `row_keys` are the rows' identity keys
-/// and `identities` what the stored keys pointed at, both from before planning.
-pub(crate) fn joined_by(row_keys: &[Vec<String>], identities: &HashMap<String, GuestId>, outcomes: &[RowOutcome]) -> Vec<Option<String>> {
-    outcomes
-        .iter()
-        .zip(row_keys)
-        .filter(|(o, _)| o.stay_created)
-        .map(|(o, keys)| match o.guest {
-            GuestRef::Existing(id) => keys.iter().find(|k| identities.get(*k) == Some(&id)).cloned(),
-            GuestRef::New(_) => None,
-        })
-        .collect()
 }

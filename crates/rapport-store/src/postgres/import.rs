@@ -8,29 +8,22 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::Utc;
 use deadpool_postgres::Transaction;
 use rapport_domain::guest::GuestId;
-use rapport_domain::ingest::{plan_ingest_keyed, GuestRef, IncomingBooking, KnownState};
+use rapport_domain::ingest::{plan_ingest_keyed, GuestRef, IncomingBooking, KeyedBatch, KnownState};
 use tokio_postgres::types::ToSql;
 
 use super::sql;
 use super::write::{self, NoteRow, StayRow, Writes};
 use crate::{BatchOutcome, GuestDoc, Result};
 
-pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
-    for row in &mut rows {
-        row.consents = std::mem::take(&mut row.consents)
-            .into_iter()
-            .map(super::reads::consent_time)
-            .collect();
+pub(super) async fn import_batch(tx: &Transaction<'_>, mut batch: KeyedBatch) -> Result<BatchOutcome> {
+    for consents in batch.consents_mut() {
+        *consents = std::mem::take(consents).into_iter().map(super::reads::consent_time).collect();
     }
     let stmt = tx.prepare_cached(sql::ADVISORY_XACT_LOCK).await?;
     tx.execute(&stmt, &[&sql::IMPORT_LOCK]).await?;
 
-    // Which key joined each stay to a stored profile: undoing a merge needs it later.
-    let row_keys: Vec<Vec<String>> = rows.iter().map(IncomingBooking::identity_keys).collect();
-    let known = known_state(tx, &rows, &row_keys).await?;
-    let identities = known.identities.clone();
-    let plan = plan_ingest_keyed(rows, &row_keys, known);
-    let joined = crate::merges::joined_by(&row_keys, &identities, &plan.outcomes);
+    let known = known_state(tx, batch.rows(), batch.keys()).await?;
+    let plan = plan_ingest_keyed(batch, known);
     let now = Utc::now();
     let (ids, stay_ids) = write::next_ids(tx, plan.new_guests.len(), plan.new_stays.len()).await?;
 
@@ -56,13 +49,13 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBoo
         GuestRef::Existing(id) => id,
         GuestRef::New(i) => ids[i],
     };
-    for ((planned, id), joined_by) in plan.new_stays.iter().zip(&stay_ids).zip(&joined) {
+    for (planned, id) in plan.new_stays.iter().zip(&stay_ids) {
         let guest = resolve(planned.guest);
         writes.stays.push(StayRow {
             id: *id,
             guest,
             stay: &planned.stay,
-            joined_by: joined_by.as_deref(),
+            joined_by: planned.joined_by.as_deref(),
         });
         writes.notes.extend(planned.notes.iter().map(|n| NoteRow {
             guest,

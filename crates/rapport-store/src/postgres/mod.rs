@@ -27,7 +27,7 @@ use deadpool_postgres::{Client, Manager, ManagerConfig, Pool, RecyclingMethod, R
 use rapport_domain::access::Scope;
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 use rapport_domain::hotel::{Hotel, HotelId, NewHotel};
-use rapport_domain::ingest::IncomingBooking;
+use rapport_domain::ingest::KeyedBatch;
 use rapport_domain::stay::{NewStay, Note, SpendLine, Stay, StayId};
 use tokio_postgres::NoTls;
 
@@ -485,10 +485,10 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
+    async fn import_batch(&self, batch: KeyedBatch) -> Result<BatchOutcome> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        let outcome = import::import_batch(&tx, rows).await?;
+        let outcome = import::import_batch(&tx, batch).await?;
         tx.commit().await?;
         Ok(outcome)
     }

@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 use rapport_domain::hotel::HotelId;
-use rapport_domain::ingest::{plan_ingest_keyed, GuestRef, IncomingBooking, KnownState, PlannedStay};
+use rapport_domain::ingest::{plan_ingest_keyed, GuestRef, KeyedBatch, KnownState, PlannedStay};
 use rapport_domain::stay::{NewStay, StayId};
 use rusqlite::config::DbConfig;
 use rusqlite::types::ToSql;
@@ -19,14 +19,12 @@ use super::{guest_doc, insert_consent, insert_rows, next_guest_id, text, write_g
 use crate::sql::{self, for_sqlite};
 use crate::{BatchOutcome, Result};
 
-pub(super) fn import_batch(tx: &Connection, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
-    // Which key joined each stay to a stored profile: undoing a merge needs it later.
-    let row_keys: Vec<Vec<String>> = rows.iter().map(IncomingBooking::identity_keys).collect();
+pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOutcome> {
     let mut known = KnownState::default();
     {
         // Each distinct key and reference once, in index order: a returning guest's rows
         // share keys, and sorted probes walk the index instead of jumping around it.
-        let mut keys: Vec<&String> = row_keys.iter().flatten().collect();
+        let mut keys: Vec<&String> = batch.keys().iter().flatten().collect();
         keys.sort_unstable();
         keys.dedup();
         let mut owner = tx.prepare_cached(&for_sqlite(sql::IDENTITY_OWNER))?;
@@ -39,7 +37,8 @@ pub(super) fn import_batch(tx: &Connection, rows: Vec<IncomingBooking>) -> Resul
                 known.identities.insert(key.clone(), id);
             }
         }
-        let mut refs: Vec<(HotelId, &str)> = rows
+        let mut refs: Vec<(HotelId, &str)> = batch
+            .rows()
             .iter()
             .filter_map(|r| {
                 let stay = r.stay.as_ref()?;
@@ -56,9 +55,7 @@ pub(super) fn import_batch(tx: &Connection, rows: Vec<IncomingBooking>) -> Resul
         }
     }
 
-    let identities = known.identities.clone();
-    let plan = plan_ingest_keyed(rows, &row_keys, known);
-    let joined = crate::merges::joined_by(&row_keys, &identities, &plan.outcomes);
+    let plan = plan_ingest_keyed(batch, known);
     let now = Utc::now();
 
     let first_id = next_guest_id(tx)?;
@@ -74,7 +71,7 @@ pub(super) fn import_batch(tx: &Connection, rows: Vec<IncomingBooking>) -> Resul
         // thread leaves the other core mostly idle, and JSON and key building were a
         // twentieth of the writer's time.
         let encoding = scope.spawn(|| encode_guests(new_guests, updated_guests, first_id, now));
-        insert_stays(tx, &new_stays, &joined, resolve, now)?;
+        insert_stays(tx, &new_stays, resolve, now)?;
         let encoded = encoding.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         for (guest, doc, consents) in &encoded.new {
             write_guest_doc(tx, guest, doc, true)?;
@@ -188,18 +185,12 @@ struct SpendValues<'a> {
 }
 
 /// The batch's new stays with their notes, then their spend lines and totals.
-fn insert_stays(
-    tx: &Connection,
-    planned: &[PlannedStay],
-    joined: &[Option<String>],
-    guest_of: impl Fn(GuestRef) -> GuestId,
-    now: DateTime<Utc>,
-) -> Result<()> {
+fn insert_stays(tx: &Connection, planned: &[PlannedStay], guest_of: impl Fn(GuestRef) -> GuestId, now: DateTime<Utc>) -> Result<()> {
     let created_at = text::timestamp(now);
     let first_id: StayId = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM stays", [], |r| r.get(0))?;
     let stays: Vec<StayValues> = (first_id..)
-        .zip(planned.iter().zip(joined))
-        .map(|(id, (p, key))| StayValues {
+        .zip(planned)
+        .map(|(id, p)| StayValues {
             id,
             guest: guest_of(p.guest),
             stay: &p.stay,
@@ -210,7 +201,7 @@ fn insert_stays(
             rate_currency: p.stay.rate.map(|r| r.currency.code()),
             status: p.stay.status.as_str(),
             created_at: &created_at,
-            joined_by: key.as_deref(),
+            joined_by: p.joined_by.as_deref(),
         })
         .collect();
     insert_rows(tx, STAY_ROWS, &stays, |v, values| {

@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rapport_domain::access::Scope;
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 use rapport_domain::hotel::{Hotel, HotelId, NewHotel};
-use rapport_domain::ingest::IncomingBooking;
+use rapport_domain::ingest::KeyedBatch;
 use rapport_domain::stay::{NewStay, Note, SpendLine, Stay, StayId};
 use rusqlite::types::ToSql;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -840,12 +840,12 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
-        self.pool.write_bulk(move |tx| import::import_batch(tx, rows)).await
+    async fn import_batch(&self, batch: KeyedBatch) -> Result<BatchOutcome> {
+        self.pool.write_bulk(move |tx| import::import_batch(tx, batch)).await
     }
 
-    async fn stage_import_batch(&self, rows: Vec<IncomingBooking>) -> Result<BatchOutcome> {
-        self.pool.stage(rows.len(), move |c| import::import_batch(c, rows)).await
+    async fn stage_import_batch(&self, batch: KeyedBatch) -> Result<BatchOutcome> {
+        self.pool.stage(batch.len(), move |c| import::import_batch(c, batch)).await
     }
 
     async fn commit_import(&self) -> Result<()> {

@@ -95,9 +95,19 @@ impl Writer {
     }
 }
 
-/// Settings every connection gets.
+/// The page size of a database Rapport creates. Larger than SQLite's 4 KiB default: a bulk
+/// import keeps eight b-trees growing at once (the tables and their indexes), and with
+/// 16 KiB pages each splits a quarter as often and commits a quarter as many WAL frames.
+/// Copying an imported million rows into fresh tables took 9.6–10.2 s with 16 KiB pages
+/// against 12.9–13.0 s with 4 KiB (`bench/import_floor.sh`); 32 KiB gained nothing more
+/// and 64 KiB lost some. A database created with another page size keeps it.
+const PAGE_SIZE: i64 = 16 * 1024;
+
+/// Settings every connection gets. The page size first: it only takes effect while the
+/// file is still empty, and switching to WAL writes the file's first page.
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
@@ -125,11 +135,15 @@ fn configure_reader(conn: &Connection) -> Result<()> {
 /// the WAL. Both are bounded, so memory does not grow with the size of an import.
 fn configure_writer(conn: &Connection) -> Result<()> {
     configure(conn)?;
-    conn.execute_batch(
-        "PRAGMA cache_size = -524288; PRAGMA mmap_size = 0; PRAGMA wal_autocheckpoint = 131072; PRAGMA journal_size_limit = 67108864;",
-    )?;
+    conn.execute_batch("PRAGMA cache_size = -524288; PRAGMA mmap_size = 0; PRAGMA journal_size_limit = 67108864;")?;
+    // The interval counts pages, whose size depends on when the file was created.
+    let page_size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+    conn.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_BYTES / page_size.max(512))?;
     Ok(())
 }
+
+/// How much WAL the writer lets build up before checkpointing (see [`configure_writer`]).
+const CHECKPOINT_BYTES: i64 = 512 * 1024 * 1024;
 
 /// Runs `f` in an immediate transaction; commits if it succeeds, rolls back otherwise.
 fn in_transaction<T>(conn: &mut Connection, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
