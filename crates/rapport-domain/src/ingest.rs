@@ -421,20 +421,29 @@ mod tests {
         assert!(plan.outcomes.iter().all(|o| o.stay_created));
     }
 
+    /// Storage's answer for a batch holding `row`: profile `id`, stored with the row's
+    /// details, holds `email`.
+    fn known_by_email(id: GuestId, email: &str, row: &IncomingBooking) -> KnownState {
+        let mut known = KnownState::default();
+        known.identities.insert(format!("e:{email}"), id);
+        known.guests.insert(
+            id,
+            Guest {
+                id,
+                profile: row.profile.clone(),
+                consents: vec![],
+                version: 1,
+                created_at: Utc::now(),
+                updated_at: Utc::now(),
+            },
+        );
+        known
+    }
+
     #[test]
     fn a_known_stay_and_guest_is_unchanged() {
         let row = booking(1, "Ann Lee", "ann@example.com", "669-792-1661", "1");
-        let stored = Guest {
-            id: 7,
-            profile: row.profile.clone(),
-            consents: vec![],
-            version: 1,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-        };
-        let mut known = KnownState::default();
-        known.identities.insert("e:ann@example.com".into(), 7);
-        known.guests.insert(7, stored);
+        let mut known = known_by_email(7, "ann@example.com", &row);
         known.stay_refs.insert((1, "1".into()));
         let plan = plan_ingest(vec![row], known);
         assert!(plan.new_guests.is_empty() && plan.new_stays.is_empty() && plan.updated_guests.is_empty());
@@ -449,17 +458,7 @@ mod tests {
     #[test]
     fn a_new_stay_records_the_stored_key_it_joined_through() {
         let first = booking(1, "Ann Lee", "ann@example.com", "669-792-1661", "1");
-        let stored = Guest {
-            id: 7,
-            profile: first.profile.clone(),
-            consents: vec![],
-            version: 1,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-        };
-        let mut known = KnownState::default();
-        known.identities.insert("e:ann@example.com".into(), 7);
-        known.guests.insert(7, stored);
+        let known = known_by_email(7, "ann@example.com", &first);
         let rows = vec![
             first,
             booking(2, "Bo Ma", "bo@example.com", "669-792-1662", "2"),
