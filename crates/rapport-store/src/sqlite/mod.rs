@@ -149,7 +149,7 @@ impl GuestKeys {
         self.search.sort_unstable();
     }
 
-    fn insert(mut self, tx: &Connection) -> Result<()> {
+    fn insert(&mut self, tx: &Connection) -> Result<()> {
         self.sort();
         for (table, keys) in [(IDENTITY_ROWS, &self.identity), (SEARCH_KEY_ROWS, &self.search)] {
             insert_rows(tx, table, keys, |(key, id), values| values.extend([key as &dyn ToSql, id]))?;
