@@ -184,10 +184,13 @@ pub fn plan_ingest_keyed(batch: KeyedBatch, mut known: KnownState) -> IngestPlan
                 .or_else(|| known.identities.get(k).map(|id| GuestRef::Existing(*id)))
         });
         let mut changed = false;
+        // Whether the row added to the profile's details (and so perhaps to its keys).
+        let grew;
         let (guest, created) = match found {
             Some(GuestRef::Existing(id)) if known.guests.contains_key(&id) => {
                 let stored = known.guests.get_mut(&id).expect("checked");
-                if absorb(&mut stored.profile, &row.profile) {
+                grew = absorb(&mut stored.profile, &row.profile);
+                if grew {
                     touched.insert(id);
                     changed = true;
                 }
@@ -203,7 +206,7 @@ pub fn plan_ingest_keyed(batch: KeyedBatch, mut known: KnownState) -> IngestPlan
             }
             Some(GuestRef::New(i)) => {
                 let (profile, consents) = &mut plan.new_guests[i];
-                absorb(profile, &row.profile);
+                grew = absorb(profile, &row.profile);
                 for c in row.consents {
                     if consent_changes(consents, &c) {
                         consents.push(c);
@@ -216,13 +219,17 @@ pub fn plan_ingest_keyed(batch: KeyedBatch, mut known: KnownState) -> IngestPlan
             Some(GuestRef::Existing(_)) | None => {
                 plan.new_guests.push((row.profile, row.consents));
                 changed = true;
-                (GuestRef::New(plan.new_guests.len() - 1), true)
+                grew = false;
+                let guest = GuestRef::New(plan.new_guests.len() - 1);
+                registered.insert(guest);
+                (guest, true)
             }
         };
         // The profile's own keys join later rows too. A new profile's keys are the row's;
-        // a stored one's change only when this row added to it, or are not yet known to
-        // the batch when the profile first appears in it.
-        let profile_keys = if created || (!changed && !registered.insert(guest)) {
+        // a profile's keys change only when a row adds to its details (consents are not
+        // keys), and a stored profile's are not yet known to the batch when it first
+        // appears in it. Working them out for every joining row was an eighth of planning.
+        let profile_keys = if created || (!grew && !registered.insert(guest)) {
             Vec::new()
         } else {
             registered.insert(guest);
