@@ -3,7 +3,7 @@
 //! one array-parameter statement per table. Concurrent imports queue on an advisory lock
 //! so two batches cannot both create the same guest.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
 use deadpool_postgres::Transaction;
@@ -22,12 +22,9 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBoo
             .map(super::reads::consent_time)
             .collect();
     }
-    let stmt = tx.prepare_cached(sql::ADVISORY_XACT_LOCK).await?;
-    tx.execute(&stmt, &[&sql::IMPORT_LOCK]).await?;
-
     // Which key joined each stay to a stored profile: undoing a merge needs it later.
-    let row_keys: Vec<Vec<String>> = rows.iter().map(IncomingBooking::identity_keys).collect();
-    let known = known_state(tx, &rows, &row_keys).await?;
+    let mut row_keys: Vec<Vec<String>> = Vec::new();
+    let known = known_state(tx, &rows, &mut row_keys).await?;
     let identities = known.identities.clone();
     let plan = plan_ingest_keyed(rows, &row_keys, known);
     let joined = crate::merges::joined_by(&row_keys, &identities, &plan.outcomes);
@@ -36,6 +33,7 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBoo
 
     let mut writes = Writes {
         spend_totals: true,
+        copy: true,
         ..Writes::default()
     };
     let mut new_guests = Vec::with_capacity(plan.new_guests.len());
@@ -81,24 +79,40 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut rows: Vec<IncomingBoo
     })
 }
 
-/// What the batch's identity keys and reservation references already point at. The
-/// profiles are locked so an edit through the API cannot slip between read and write.
-async fn known_state(tx: &Transaction<'_>, rows: &[IncomingBooking], row_keys: &[Vec<String>]) -> Result<KnownState> {
+/// What the batch's identity keys and reservation references already point at, with the
+/// rows' identity keys in `row_keys`. The profiles are locked so an edit through the API
+/// cannot slip between read and write.
+///
+/// The import lock and the reference lookup go out before the identity keys are worked
+/// out, so the server takes the lock and looks the references up while the client
+/// computes the keys; the keys' lookup follows as soon as they are known.
+async fn known_state(tx: &Transaction<'_>, rows: &[IncomingBooking], row_keys: &mut Vec<Vec<String>>) -> Result<KnownState> {
     let mut known = KnownState::default();
-    let keys: Vec<&str> = row_keys
+    // Sorted and deduplicated rather than hashed: cheaper, and the server reads the
+    // indexes in key order.
+    let mut refs: Vec<(i64, &str)> = rows
         .iter()
-        .flatten()
-        .map(String::as_str)
-        .collect::<HashSet<_>>()
-        .into_iter()
+        .filter_map(|r| r.stay.as_ref())
+        .filter_map(|s| Some((s.hotel_id, s.external_ref.as_deref()?)))
         .collect();
-    let refs: HashSet<(i64, String)> = rows.iter().filter_map(IncomingBooking::stay_ref).collect();
-    let (hotels, references): (Vec<i64>, Vec<String>) = refs.into_iter().unzip();
+    refs.sort_unstable();
+    refs.dedup();
+    let (hotels, references): (Vec<i64>, Vec<&str>) = refs.into_iter().unzip();
+    let lock_stmt = tx.prepare_cached(sql::ADVISORY_XACT_LOCK).await?;
     let owners_stmt = tx.prepare_cached(sql::IDENTITY_OWNERS).await?;
     let refs_stmt = tx.prepare_cached(sql::STORED_STAY_REFS).await?;
-    // Both lookups go out together; neither needs the other's answer.
-    let (owner_params, ref_params): ([&(dyn ToSql + Sync); 1], [&(dyn ToSql + Sync); 2]) = ([&keys], [&hotels, &references]);
-    let (owner_rows, ref_rows) = tokio::try_join!(tx.query(&owners_stmt, &owner_params), tx.query(&refs_stmt, &ref_params))?;
+    // Polled in this order, so sent in this order: the lock is taken before either lookup.
+    let lock = tx.execute(&lock_stmt, &[&sql::IMPORT_LOCK]);
+    let ref_params: [&(dyn ToSql + Sync); 2] = [&hotels, &references];
+    let stored_refs = tx.query(&refs_stmt, &ref_params);
+    let owners = async {
+        *row_keys = rows.iter().map(IncomingBooking::identity_keys).collect();
+        let mut keys: Vec<&str> = row_keys.iter().flatten().map(String::as_str).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        tx.query(&owners_stmt, &[&keys]).await
+    };
+    let (_, ref_rows, owner_rows) = tokio::try_join!(lock, stored_refs, owners)?;
     for r in owner_rows {
         known.identities.insert(r.try_get(0)?, r.try_get(1)?);
     }

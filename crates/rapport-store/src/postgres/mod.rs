@@ -5,6 +5,7 @@
 //! thousands of rows take the same path; ids come from the tables' sequences.
 
 mod console;
+mod copy;
 mod import;
 mod merges;
 mod migrate;
