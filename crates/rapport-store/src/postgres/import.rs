@@ -1,6 +1,7 @@
 //! Import batches on PostgreSQL: three lookups for the whole batch (identity keys, the
 //! profiles they point at, reservation references), the plan from the domain core, then
-//! one array-parameter statement per table. Concurrent imports queue on an advisory lock
+//! one pipeline of writes: a binary `COPY` for each large table, array-parameter
+//! statements for the rest. Concurrent imports queue on an advisory lock
 //! so two batches cannot both create the same guest.
 
 use std::collections::{BTreeSet, HashMap};

@@ -1,6 +1,7 @@
 //! Writes in bulk: one statement per table with one array parameter per column, sent as
-//! one pipeline. Single edits (arrays of one) and import batches (arrays of thousands)
-//! take the same path.
+//! one pipeline. Single edits (arrays of one) and import batches take the same path; an
+//! import batch swaps the statements of its large tables for binary `COPY`s (see
+//! [`super::copy`]), which run as steps of the same pipeline.
 //!
 //! Pipelining matters for imports: the statements go out back to back without waiting for
 //! each answer, so the server works through them while the client encodes the next. They
@@ -13,6 +14,7 @@ use std::task::Poll;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::Transaction;
+use futures_util::TryFutureExt;
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId};
 use rapport_domain::hotel::HotelId;
 use rapport_domain::stay::{NewStay, StayId};
@@ -76,7 +78,13 @@ pub(super) async fn next_ids(tx: &Transaction<'_>, guests: usize, stays: usize) 
 
 type Params<'p> = Vec<&'p (dyn ToSql + Sync)>;
 /// One statement of the pipeline, running.
-pub(super) type Step<'f> = Pin<Box<dyn Future<Output = Result<u64, tokio_postgres::Error>> + Send + 'f>>;
+pub(super) type Step<'f> = Pin<Box<dyn Future<Output = Result<u64>> + Send + 'f>>;
+
+/// A statement's error, with the one unique index a write here can hit (a stay's
+/// reservation reference) named for the user.
+pub(super) fn refused(e: tokio_postgres::Error) -> crate::StoreError {
+    conflict(e, "a stay with this reservation reference")
+}
 
 /// Column arrays of the guests and their keys.
 #[derive(Default)]
@@ -247,7 +255,7 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
         .iter()
         .zip(&steps)
         .map(|(stmt, (_, send))| match send {
-            Load::Params(params) => Box::pin(tx.execute_raw(stmt, params.iter().copied())) as Step<'_>,
+            Load::Params(params) => Box::pin(tx.execute_raw(stmt, params.iter().copied()).map_err(refused)) as Step<'_>,
             Load::Guests(guests) => super::copy::guests(tx, stmt, guests),
             Load::Keys(keys, owners) => super::copy::keys(tx, stmt, keys, owners),
             Load::Stays(rows) => super::copy::stays(tx, stmt, rows, now),
@@ -255,15 +263,12 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
             Load::SpendTotals(rows) => super::copy::spend_totals(tx, stmt, rows),
         })
         .collect();
-    // The only unique index an insert here can hit is a stay's reservation reference.
-    in_order(pipeline)
-        .await
-        .map_err(|e| conflict(e, "a stay with this reservation reference"))
+    in_order(pipeline).await
 }
 
 /// Polls the futures in the order given, every time, so each sends its statement in that
 /// order; resolves when all are done or at the first error.
-async fn in_order<'f>(mut futures: Vec<Step<'f>>) -> Result<(), tokio_postgres::Error> {
+async fn in_order<'f>(mut futures: Vec<Step<'f>>) -> Result<()> {
     let mut done = vec![false; futures.len()];
     std::future::poll_fn(|cx| {
         let mut pending = false;
