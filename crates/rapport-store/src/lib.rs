@@ -4,7 +4,7 @@
 //! and PostgreSQL through tokio-postgres (production). SQL that both dialects accept is
 //! written once in [`sql`] and rows are decoded once through [`rows::Cols`]; each backend
 //! keeps its own code only where it buys something measured: SQLite's single writer
-//! connection, PostgreSQL's array-parameter bulk writes in imports.
+//! connection, PostgreSQL's array-parameter writes and its binary `COPY` for import batches.
 
 pub mod auth;
 mod error;

@@ -1,9 +1,10 @@
 //! Import batches on PostgreSQL: three lookups for the whole batch (identity keys, the
 //! profiles they point at, reservation references), the plan from the domain core, then
-//! one array-parameter statement per table. Concurrent imports queue on an advisory lock
+//! one pipeline of writes: a binary `COPY` for each large table, array-parameter
+//! statements for the rest. Concurrent imports queue on an advisory lock
 //! so two batches cannot both create the same guest.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
 use deadpool_postgres::Transaction;
@@ -19,9 +20,6 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut batch: KeyedBatch) ->
     for consents in batch.consents_mut() {
         *consents = std::mem::take(consents).into_iter().map(super::reads::consent_time).collect();
     }
-    let stmt = tx.prepare_cached(sql::ADVISORY_XACT_LOCK).await?;
-    tx.execute(&stmt, &[&sql::IMPORT_LOCK]).await?;
-
     let known = known_state(tx, batch.rows(), batch.keys()).await?;
     let plan = plan_ingest_keyed(batch, known);
     let now = Utc::now();
@@ -29,6 +27,7 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut batch: KeyedBatch) ->
 
     let mut writes = Writes {
         spend_totals: true,
+        copy: true,
         ..Writes::default()
     };
     let mut new_guests = Vec::with_capacity(plan.new_guests.len());
@@ -74,24 +73,35 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut batch: KeyedBatch) ->
     })
 }
 
-/// What the batch's identity keys and reservation references already point at. The
-/// profiles are locked so an edit through the API cannot slip between read and write.
+/// What the batch's identity keys (`row_keys`, the rows' in order) and reservation
+/// references already point at. The profiles are locked so an edit through the API cannot
+/// slip between read and write. The import lock and both lookups go out together, the
+/// lock first.
 async fn known_state(tx: &Transaction<'_>, rows: &[IncomingBooking], row_keys: &[Vec<String>]) -> Result<KnownState> {
     let mut known = KnownState::default();
-    let keys: Vec<&str> = row_keys
+    // Sorted and deduplicated rather than hashed: cheaper, and the server reads the
+    // indexes in key order.
+    let mut refs: Vec<(i64, &str)> = rows
         .iter()
-        .flatten()
-        .map(String::as_str)
-        .collect::<HashSet<_>>()
-        .into_iter()
+        .filter_map(|r| r.stay.as_ref())
+        .filter_map(|s| Some((s.hotel_id, s.external_ref.as_deref()?)))
         .collect();
-    let refs: HashSet<(i64, String)> = rows.iter().filter_map(IncomingBooking::stay_ref).collect();
-    let (hotels, references): (Vec<i64>, Vec<String>) = refs.into_iter().unzip();
+    refs.sort_unstable();
+    refs.dedup();
+    let (hotels, references): (Vec<i64>, Vec<&str>) = refs.into_iter().unzip();
+    let lock_stmt = tx.prepare_cached(sql::ADVISORY_XACT_LOCK).await?;
     let owners_stmt = tx.prepare_cached(sql::IDENTITY_OWNERS).await?;
     let refs_stmt = tx.prepare_cached(sql::STORED_STAY_REFS).await?;
-    // Both lookups go out together; neither needs the other's answer.
-    let (owner_params, ref_params): ([&(dyn ToSql + Sync); 1], [&(dyn ToSql + Sync); 2]) = ([&keys], [&hotels, &references]);
-    let (owner_rows, ref_rows) = tokio::try_join!(tx.query(&owners_stmt, &owner_params), tx.query(&refs_stmt, &ref_params))?;
+    // Polled in this order, so sent in this order: the lock is taken before either lookup.
+    let lock = tx.execute(&lock_stmt, &[&sql::IMPORT_LOCK]);
+    let ref_params: [&(dyn ToSql + Sync); 2] = [&hotels, &references];
+    let stored_refs = tx.query(&refs_stmt, &ref_params);
+    let mut keys: Vec<&str> = row_keys.iter().flatten().map(String::as_str).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let owner_params: [&(dyn ToSql + Sync); 1] = [&keys];
+    let owners = tx.query(&owners_stmt, &owner_params);
+    let (_, ref_rows, owner_rows) = tokio::try_join!(lock, stored_refs, owners)?;
     for r in owner_rows {
         known.identities.insert(r.try_get(0)?, r.try_get(1)?);
     }

@@ -1,10 +1,12 @@
 //! The production backend: PostgreSQL through tokio-postgres, pooled by deadpool.
 //!
 //! Reads use the SQL shared with SQLite and the shared row decoders. Writes go through
-//! [`write`]'s array-parameter statements, so a single edit and an import batch of
-//! thousands of rows take the same path; ids come from the tables' sequences.
+//! [`write`]'s pipeline of array-parameter statements, so a single edit and an import
+//! batch take the same path; an import batch loads its large tables by binary `COPY`
+//! instead ([`copy`]). Ids come from the tables' sequences.
 
 mod console;
+mod copy;
 mod import;
 mod merges;
 mod migrate;

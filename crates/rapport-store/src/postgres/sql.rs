@@ -63,6 +63,19 @@ pub(super) const INSERT_STAY_SPEND: &str = "INSERT INTO stay_spend (stay_id, roo
 pub(super) const INSERT_NOTES: &str = "INSERT INTO notes (guest_id, stay_id, hotel_id, body, author, created_at) \
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])";
 
+/// The bulk loads of an import batch (see `copy`), column for column like the inserts
+/// above. A new profile's `changed_at` takes its default, the database's clock.
+pub(super) const COPY_GUESTS: &str = "COPY guests (id, doc, version, created_at, updated_at) FROM STDIN (FORMAT binary)";
+pub(super) const COPY_IDENTITIES: &str = "COPY guest_identities (key, guest_id) FROM STDIN (FORMAT binary)";
+pub(super) const COPY_SEARCH_KEYS: &str = "COPY guest_search (key, guest_id) FROM STDIN (FORMAT binary)";
+pub(super) const COPY_STAYS: &str = "COPY stays (id, guest_id, hotel_id, external_ref, arrival, departure, room_type, rate_minor, \
+     rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at, joined_by) \
+     FROM STDIN (FORMAT binary)";
+pub(super) const COPY_SPEND_LINES: &str = "COPY spend_lines (stay_id, guest_id, hotel_id, category, amount_minor, currency, \
+     posted_on, description) FROM STDIN (FORMAT binary)";
+pub(super) const COPY_STAY_SPEND: &str =
+    "COPY stay_spend (stay_id, room, food_beverage, spa, laundry, minibar, other) FROM STDIN (FORMAT binary)";
+
 /// Reads limited to the hotels of a scope (`$2`, an array of hotel ids). Notes without a
 /// hotel are about the guest, not a stay, and every scope sees them.
 pub(super) fn guest_stays_in() -> String {

@@ -1,6 +1,7 @@
 //! Writes in bulk: one statement per table with one array parameter per column, sent as
-//! one pipeline. Single edits (arrays of one) and import batches (arrays of thousands)
-//! take the same path.
+//! one pipeline. Single edits (arrays of one) and import batches take the same path; an
+//! import batch swaps the statements of its large tables for binary `COPY`s (see
+//! [`super::copy`]), which run as steps of the same pipeline.
 //!
 //! Pipelining matters for imports: the statements go out back to back without waiting for
 //! each answer, so the server works through them while the client encodes the next. They
@@ -13,6 +14,7 @@ use std::task::Poll;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::Transaction;
+use futures_util::TryFutureExt;
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId};
 use rapport_domain::hotel::HotelId;
 use rapport_domain::stay::{NewStay, StayId};
@@ -56,6 +58,9 @@ pub(super) struct Writes<'a> {
     /// Write the new stays' spend totals here instead of leaving them to the insert
     /// trigger (an import; see migration 9). Only for stays created by these writes.
     pub spend_totals: bool,
+    /// Load the new profiles, keys, stays and spend by COPY (an import batch; see
+    /// [`super::copy`]) rather than by array parameters.
+    pub copy: bool,
 }
 
 /// Ids for `guests` new profiles and `stays` new stays, ascending, in one round trip.
@@ -73,9 +78,16 @@ pub(super) async fn next_ids(tx: &Transaction<'_>, guests: usize, stays: usize) 
 
 type Params<'p> = Vec<&'p (dyn ToSql + Sync)>;
 /// One statement of the pipeline, running.
-type Step<'f> = Pin<Box<dyn Future<Output = Result<u64, tokio_postgres::Error>> + Send + 'f>>;
+pub(super) type Step<'f> = Pin<Box<dyn Future<Output = Result<u64>> + Send + 'f>>;
+
+/// A statement's error, with the one unique index a write here can hit (a stay's
+/// reservation reference) named for the user.
+pub(super) fn refused(e: tokio_postgres::Error) -> crate::StoreError {
+    conflict(e, "a stay with this reservation reference")
+}
 
 /// Column arrays of the guests and their keys.
+#[derive(Default)]
 struct GuestColumns {
     ids: Vec<i64>,
     docs: Vec<String>,
@@ -122,8 +134,24 @@ pub(super) async fn rewrite_keys(tx: &Transaction<'_>, guests: &[Guest]) -> Resu
     Ok(())
 }
 
+/// What one step of the pipeline sends: array parameters for its statement, or the rows
+/// of a bulk load (see [`super::copy`]).
+enum Load<'p> {
+    Params(Params<'p>),
+    Guests(&'p [Guest]),
+    Keys(&'p [String], &'p [i64]),
+    Stays(&'p [StayRow<'p>]),
+    SpendLines(&'p [StayRow<'p>]),
+    SpendTotals(&'p [StayRow<'p>]),
+}
+
 pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
-    let new = GuestColumns::of(w.new_guests);
+    let copy = w.copy;
+    let new = if copy {
+        GuestColumns::default()
+    } else {
+        GuestColumns::of(w.new_guests)
+    };
     let upd = GuestColumns::of(w.updated_guests);
     let both = [w.new_guests, w.updated_guests];
     let (id_keys, id_owners) = keys_of(&both, |g| rapport_domain::identity::identity_keys(&g.profile));
@@ -137,8 +165,11 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
     let sources: Vec<&str> = c.iter().map(|(_, r)| r.source.as_str()).collect();
     let recorded_by: Vec<&str> = c.iter().map(|(_, r)| r.recorded_by.as_str()).collect();
 
-    let stays = StayColumns::of(&w.stays);
-    let spend = SpendColumns::of(&w.stays);
+    let (stays, spend) = if copy {
+        (StayColumns::of(&[]), SpendColumns::default())
+    } else {
+        (StayColumns::of(&w.stays), SpendColumns::of(&w.stays))
+    };
 
     let n = &w.notes;
     let note_guests: Vec<i64> = n.iter().map(|n| n.guest).collect();
@@ -149,51 +180,69 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
     let note_times: Vec<DateTime<Utc>> = n.iter().map(|n| n.created_at).collect();
 
     // In foreign-key order; empty arrays are skipped.
-    let mut steps: Vec<(&str, Params)> = Vec::new();
-    if !new.ids.is_empty() {
+    let mut steps: Vec<(&str, Load)> = Vec::new();
+    if copy && !w.new_guests.is_empty() {
+        steps.push((sql::COPY_GUESTS, Load::Guests(w.new_guests)));
+    } else if !new.ids.is_empty() {
         steps.push((
             sql::INSERT_GUESTS,
-            vec![&new.ids, &new.docs, &new.versions, &new.created, &new.updated],
+            Load::Params(vec![&new.ids, &new.docs, &new.versions, &new.created, &new.updated]),
         ));
     }
     if !upd.ids.is_empty() {
-        steps.push((sql::UPDATE_GUESTS, vec![&upd.ids, &upd.docs, &upd.versions, &upd.updated]));
-        steps.push((sql::DELETE_IDENTITIES, vec![&upd.ids]));
-        steps.push((sql::DELETE_SEARCH_KEYS, vec![&upd.ids]));
+        steps.push((
+            sql::UPDATE_GUESTS,
+            Load::Params(vec![&upd.ids, &upd.docs, &upd.versions, &upd.updated]),
+        ));
+        steps.push((sql::DELETE_IDENTITIES, Load::Params(vec![&upd.ids])));
+        steps.push((sql::DELETE_SEARCH_KEYS, Load::Params(vec![&upd.ids])));
     }
     if !id_keys.is_empty() {
-        steps.push((sql::INSERT_IDENTITIES, vec![&id_keys, &id_owners]));
+        steps.push(match copy {
+            true => (sql::COPY_IDENTITIES, Load::Keys(&id_keys, &id_owners)),
+            false => (sql::INSERT_IDENTITIES, Load::Params(vec![&id_keys, &id_owners])),
+        });
     }
     if !search_keys.is_empty() {
-        steps.push((sql::INSERT_SEARCH_KEYS, vec![&search_keys, &search_owners]));
+        steps.push(match copy {
+            true => (sql::COPY_SEARCH_KEYS, Load::Keys(&search_keys, &search_owners)),
+            false => (sql::INSERT_SEARCH_KEYS, Load::Params(vec![&search_keys, &search_owners])),
+        });
     }
     if !consent_guests.is_empty() {
         steps.push((
             sql::INSERT_CONSENTS,
-            vec![&consent_guests, &channels, &granted, &recorded_at, &sources, &recorded_by],
+            Load::Params(vec![&consent_guests, &channels, &granted, &recorded_at, &sources, &recorded_by]),
         ));
     }
-    if !stays.ids.is_empty() {
-        steps.push((sql::INSERT_STAYS, stays.params()));
+    if copy && !w.stays.is_empty() {
+        steps.push((sql::COPY_STAYS, Load::Stays(&w.stays)));
+    } else if !stays.ids.is_empty() {
+        steps.push((sql::INSERT_STAYS, Load::Params(stays.params())));
     }
-    let totals = if w.spend_totals {
+    let totals = if w.spend_totals && !copy {
         SpendTotals::of(&w.stays)
     } else {
         SpendTotals::default()
     };
-    if !totals.stays.is_empty() {
-        steps.push((sql::MARK_SPEND_TOTALS_WRITTEN, vec![]));
+    let has_spend = w.stays.iter().any(|r| !r.stay.spend.is_empty());
+    if w.spend_totals && has_spend {
+        steps.push((sql::MARK_SPEND_TOTALS_WRITTEN, Load::Params(vec![])));
     }
-    if !spend.stays.is_empty() {
-        steps.push((sql::INSERT_SPEND_LINES, spend.params()));
+    if copy && has_spend {
+        steps.push((sql::COPY_SPEND_LINES, Load::SpendLines(&w.stays)));
+    } else if !spend.stays.is_empty() {
+        steps.push((sql::INSERT_SPEND_LINES, Load::Params(spend.params())));
     }
-    if !totals.stays.is_empty() {
-        steps.push((sql::INSERT_STAY_SPEND, totals.params()));
+    if copy && w.spend_totals && has_spend {
+        steps.push((sql::COPY_STAY_SPEND, Load::SpendTotals(&w.stays)));
+    } else if !totals.stays.is_empty() {
+        steps.push((sql::INSERT_STAY_SPEND, Load::Params(totals.params())));
     }
     if !note_guests.is_empty() {
         steps.push((
             sql::INSERT_NOTES,
-            vec![&note_guests, &note_stays, &note_hotels, &bodies, &authors, &note_times],
+            Load::Params(vec![&note_guests, &note_stays, &note_hotels, &bodies, &authors, &note_times]),
         ));
     }
 
@@ -201,20 +250,25 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
     for (text, _) in &steps {
         statements.push(tx.prepare_cached(text).await?);
     }
+    let now = Utc::now();
     let pipeline: Vec<Step<'_>> = statements
         .iter()
         .zip(&steps)
-        .map(|(stmt, (_, params))| Box::pin(tx.execute_raw(stmt, params.iter().copied())) as Pin<Box<_>>)
+        .map(|(stmt, (_, send))| match send {
+            Load::Params(params) => Box::pin(tx.execute_raw(stmt, params.iter().copied()).map_err(refused)) as Step<'_>,
+            Load::Guests(guests) => super::copy::guests(tx, stmt, guests),
+            Load::Keys(keys, owners) => super::copy::keys(tx, stmt, keys, owners),
+            Load::Stays(rows) => super::copy::stays(tx, stmt, rows, now),
+            Load::SpendLines(rows) => super::copy::spend_lines(tx, stmt, rows),
+            Load::SpendTotals(rows) => super::copy::spend_totals(tx, stmt, rows),
+        })
         .collect();
-    // The only unique index an insert here can hit is a stay's reservation reference.
-    in_order(pipeline)
-        .await
-        .map_err(|e| conflict(e, "a stay with this reservation reference"))
+    in_order(pipeline).await
 }
 
 /// Polls the futures in the order given, every time, so each sends its statement in that
 /// order; resolves when all are done or at the first error.
-async fn in_order<'f>(mut futures: Vec<Step<'f>>) -> Result<(), tokio_postgres::Error> {
+async fn in_order<'f>(mut futures: Vec<Step<'f>>) -> Result<()> {
     let mut done = vec![false; futures.len()];
     std::future::poll_fn(|cx| {
         let mut pending = false;
