@@ -81,16 +81,17 @@ backend_tests! {
             stay_row(&[("reservation_id", "R11"), ("status", "tentative")]),                // line 11
             stay_row(&[("reservation_id", "R12"), ("rate", "lots")]),                       // line 12
             stay_row(&[("reservation_id", "R13"), ("given_name", ""), ("family_name", ""), ("email", "")]), // line 13
+            stay_row(&[("reservation_id", "R14"), ("special_requests", "late\0check-in"), ("email", "r14@example.com")]), // line 14
         ];
         let path = write_file(dir.path(), "stays.csv", &stays_file(&rows));
         let s = import(&db.store, &path, "rapport-stays").await;
-        assert_eq!((s.rows, s.rejected, s.imported), (11, 9, 2), "{s:?}");
+        assert_eq!((s.rows, s.rejected, s.imported), (12, 10, 2), "{s:?}");
         let rejects_path = s.rejects_file.clone().expect("a rejects file");
         assert_eq!(rejects_path, dir.path().join("stays.csv.rejects.csv"));
 
         let rejects = read_rejects(&rejects_path);
         let got: Vec<(u64, &str)> = rejects.iter().map(|(l, c, _, _)| (*l, c.as_str())).collect();
-        assert_eq!(got, vec![(3, ""), (4, "arrival"), (5, "departure"), (6, "given_name"), (7, "hotel"), (8, "reservation_id"), (11, "status"), (12, "rate"), (13, "")]);
+        assert_eq!(got, vec![(3, ""), (4, "arrival"), (5, "departure"), (6, "given_name"), (7, "hotel"), (8, "reservation_id"), (11, "status"), (12, "rate"), (13, ""), (14, "special_requests")]);
         let reasons: Vec<&str> = rejects.iter().map(|(_, _, r, _)| r.as_str()).collect();
         for (reason, wanted) in reasons.iter().zip([
             "expected 33 fields, found 3",
@@ -102,6 +103,7 @@ backend_tests! {
             "unknown status 'tentative'",
             "not a decimal amount",
             "missing required field",
+            "holds a NUL character",
         ]) {
             assert!(reason.contains(wanted), "'{reason}' should say '{wanted}'");
         }
@@ -118,7 +120,7 @@ backend_tests! {
 
         // Fixing nothing and importing again: good rows unchanged, the same rows rejected.
         let again = import(&db.store, &path, "rapport-stays").await;
-        assert_eq!((again.unchanged, again.rejected, again.imported), (2, 9, 0));
+        assert_eq!((again.unchanged, again.rejected, again.imported), (2, 10, 0));
     }
 
     fn negative_nights_and_bad_split_dates_are_rejected(db) {

@@ -175,11 +175,15 @@ impl<'a> Row<'a> {
         }
     }
 
-    /// The trimmed field, `None` when empty; invalid UTF-8 rejects the row.
+    /// The trimmed field, `None` when empty; invalid UTF-8 rejects the row, and so does a NUL
+    /// character: PostgreSQL cannot store one in text, and it failed the whole batch there.
     pub fn get(&self, i: usize) -> Result<Option<&'a str>, Reject> {
         let bytes = self.rec.get(i).unwrap_or_default();
         let text = std::str::from_utf8(bytes)
             .map_err(|e| self.reject(i, format!("not valid UTF-8 (byte {} of the field)", e.valid_up_to() + 1)))?;
+        if let Some(at) = bytes.iter().position(|&b| b == 0) {
+            return Err(self.reject(i, format!("holds a NUL character (byte {} of the field)", at + 1)));
+        }
         let t = text.trim();
         Ok((!t.is_empty()).then_some(t))
     }
