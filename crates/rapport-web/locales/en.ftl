@@ -14,6 +14,8 @@ search-found = { $count ->
     [one] One guest found
    *[other] { $n } guests found
 }
+search-found-more = More than { $n } guests found
+search-showing = showing the first { $n }
 logout = Sign out
 language = Language
 

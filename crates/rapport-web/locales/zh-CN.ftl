@@ -11,6 +11,8 @@ search-title = 客人
 search-help = 可输入任意文字的姓名、拼音、任意格式的电话、邮箱或编号。
 search-none = 未找到客人
 search-found = 找到 { $n } 位客人
+search-found-more = 找到超过 { $n } 位客人
+search-showing = 显示前 { $n } 位
 logout = 退出
 language = 语言
 

@@ -204,6 +204,45 @@ backend_tests! {
         assert!(page.body.contains(&link) && page.body.contains("One guest found"));
     }
 
+    // The results page shows the first 50 matches; it says how many there are in all
+    // (counted up to 200) instead of passing the 50 off as every match.
+    fn the_search_page_says_how_many_guests_match_in_all(db) {
+        use rapport_domain::guest::GuestProfile;
+        use rapport_domain::ingest::IncomingBooking;
+        use rapport_domain::names::GuestName;
+
+        let app = Console::start(db).await;
+        let family = |name: &str, n: u64| -> Vec<IncomingBooking> {
+            (0..n)
+                .map(|i| IncomingBooking {
+                    line: i + 2,
+                    profile: GuestProfile {
+                        name: GuestName {
+                            given: format!("Guest{i}"),
+                            family: name.into(),
+                            ..Default::default()
+                        },
+                        ..Default::default()
+                    },
+                    consents: vec![],
+                    stay: None,
+                    notes: vec![],
+                })
+                .collect()
+        };
+        app.store.import_batch(family("Sixtyfold", 60).into()).await.unwrap();
+        app.store.import_batch(family("Manifold", 230).into()).await.unwrap();
+        let mut c = app.signed_in("anna").await;
+
+        let sixty = c.get("/guests?q=sixtyfold").await.body;
+        assert!(sixty.contains("60 guests found · showing the first 50"), "{sixty}");
+        assert_eq!(sixty.matches("class=\"hit\"").count(), 50);
+        let many = c.get("/guests?q=manifold").await.body;
+        assert!(many.contains("More than 200 guests found · showing the first 50"), "{many}");
+        let few = c.get("/guests?q=sixtyfold%20guest59").await.body;
+        assert!(few.contains("One guest found") && !few.contains("showing the first"), "{few}");
+    }
+
     fn hostile_names_are_shown_as_text(db) {
         let app = Console::start(db).await;
         let mut c = app.signed_in("anna").await;

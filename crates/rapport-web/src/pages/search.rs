@@ -8,6 +8,7 @@ use axum::response::Html;
 use rapport_domain::access::Action;
 use rapport_domain::guest::Guest;
 use rapport_domain::search::query_prefixes;
+use rapport_store::SearchTotal;
 use serde::Deserialize;
 
 use super::Layout;
@@ -60,6 +61,19 @@ async fn find(state: &ConsoleState, staff: &Staff, q: &str, limit: i64) -> Resul
     Ok(guests.iter().map(Hit::from_guest).collect())
 }
 
+/// [`find`] with how many guests match in all (counted up to
+/// [`rapport_store::SEARCH_COUNT_CAP`]), for
+/// the page: it shows only the first [`PAGE`] of them and must not pass that off as all.
+async fn find_counted(state: &ConsoleState, staff: &Staff, q: &str) -> Result<(Vec<Hit>, SearchTotal), PageError> {
+    staff.require(Action::ReadGuests)?;
+    let prefixes = query_prefixes(q);
+    if prefixes.is_empty() {
+        return Ok((Vec::new(), SearchTotal { total: 0, capped: false }));
+    }
+    let (guests, total) = state.app.store.search_guests_counted(&prefixes, PAGE).await.page(staff.tr)?;
+    Ok((guests.iter().map(Hit::from_guest).collect(), total))
+}
+
 #[derive(Template)]
 #[template(path = "search_results.html")]
 struct ResultsFragment {
@@ -87,6 +101,7 @@ struct ResultsPage {
     layout: Layout,
     q: String,
     results: Vec<Hit>,
+    total: SearchTotal,
 }
 
 pub async fn page(
@@ -95,7 +110,7 @@ pub async fn page(
     uri: Uri,
     Query(q): Query<SearchQuery>,
 ) -> Result<Html<String>, PageError> {
-    let results = find(&state, &staff, &q.q, PAGE).await?;
+    let (results, total) = find_counted(&state, &staff, &q.q).await?;
     let mut layout = Layout::new(&staff, &uri, "search");
     layout.query = q.q.clone();
     render(
@@ -105,6 +120,7 @@ pub async fn page(
             layout,
             q: q.q,
             results,
+            total,
         },
     )
 }
