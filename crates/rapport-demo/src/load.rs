@@ -93,7 +93,7 @@ pub async fn load(store: Arc<dyn Store>, config: &DemoConfig, progress: bool) ->
         std::thread::Builder::new().name("demo-generator".into()).spawn(move || {
             let mut batch = KeyedBatch::with_capacity(BATCH_ROWS);
             for guest in GuestStream::new(&config, sites.clone()) {
-                guest.into_bookings(&sites).into_iter().for_each(|b| batch.push(b));
+                batch.extend(guest.into_bookings(&sites));
                 if batch.len() >= BATCH_ROWS
                     && tx
                         .blocking_send(std::mem::replace(&mut batch, KeyedBatch::with_capacity(BATCH_ROWS)))

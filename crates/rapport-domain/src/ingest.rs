@@ -142,7 +142,15 @@ impl From<Vec<IncomingBooking>> for KeyedBatch {
 
 impl FromIterator<IncomingBooking> for KeyedBatch {
     fn from_iter<I: IntoIterator<Item = IncomingBooking>>(rows: I) -> Self {
-        rows.into_iter().collect::<Vec<_>>().into()
+        let mut batch = Self::default();
+        batch.extend(rows);
+        batch
+    }
+}
+
+impl Extend<IncomingBooking> for KeyedBatch {
+    fn extend<I: IntoIterator<Item = IncomingBooking>>(&mut self, rows: I) {
+        rows.into_iter().for_each(|row| self.push(row));
     }
 }
 

@@ -59,7 +59,7 @@ pub(crate) fn guest_json(guest: &Guest) -> String {
 }
 
 /// Refuses an update based on a stale read.
-pub(crate) fn check_version(guest: &Guest, expected: Option<i64>) -> Result<()> {
+pub fn check_version(guest: &Guest, expected: Option<i64>) -> Result<()> {
     match expected {
         Some(v) if v != guest.version => Err(StoreError::Conflict(format!(
             "guest {} was changed by someone else (version {} now, {v} expected); reload and try again",
@@ -125,9 +125,12 @@ pub(crate) fn rank_search_hits(prefixes: &[String], mut hits: Vec<(String, Guest
 /// 5 ms), and no one at a desk reads past the first couple of hundred hits.
 pub const SEARCH_COUNT_CAP: i64 = 200;
 
-/// Index rows read per prefix to count up to [`SEARCH_COUNT_CAP`] profiles: a profile has
+/// Key-index rows a search reads per prefix for each profile it wants: a profile has
 /// several keys under one prefix (full name, family name, given name, email).
-pub(crate) const SEARCH_COUNT_ROWS: i64 = 4 * SEARCH_COUNT_CAP;
+pub(crate) const SEARCH_KEYS_PER_PROFILE: i64 = 4;
+
+/// Index rows read per prefix to count up to [`SEARCH_COUNT_CAP`] profiles.
+pub(crate) const SEARCH_COUNT_ROWS: i64 = SEARCH_KEYS_PER_PROFILE * SEARCH_COUNT_CAP;
 
 /// How many profiles a search matches, counted up to [`SEARCH_COUNT_CAP`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,25 +147,22 @@ pub(crate) fn total_if_complete(hits: &[Vec<(String, GuestId)>], asked: i64) -> 
     if hits.iter().any(|h| h.len() as i64 >= asked) {
         return None;
     }
-    let distinct = hits.iter().flatten().map(|(_, id)| *id).collect::<HashSet<_>>().len() as i64;
-    Some(SearchTotal {
-        total: distinct.min(SEARCH_COUNT_CAP),
-        capped: distinct > SEARCH_COUNT_CAP,
-    })
+    Some(capped_total(hits.iter().flatten().map(|(_, id)| *id), false))
 }
 
 /// Counts the distinct profiles of the key-index rows read for each prefix (at most
 /// [`SEARCH_COUNT_ROWS`] per prefix; a prefix that filled them has more).
-pub(crate) fn search_total(per_prefix: impl IntoIterator<Item = Vec<GuestId>>) -> SearchTotal {
-    let mut seen = HashSet::new();
-    let mut capped = false;
-    for ids in per_prefix {
-        capped |= ids.len() as i64 >= SEARCH_COUNT_ROWS;
-        seen.extend(ids);
-    }
-    let distinct = seen.len() as i64;
+pub(crate) fn search_total(per_prefix: Vec<Vec<GuestId>>) -> SearchTotal {
+    let more = per_prefix.iter().any(|ids| ids.len() as i64 >= SEARCH_COUNT_ROWS);
+    capped_total(per_prefix.into_iter().flatten(), more)
+}
+
+/// The number of distinct profiles among `ids`, up to the cap; `more` when the rows read
+/// were not all the matching ones.
+fn capped_total(ids: impl Iterator<Item = GuestId>, more: bool) -> SearchTotal {
+    let distinct = ids.collect::<HashSet<_>>().len() as i64;
     SearchTotal {
         total: distinct.min(SEARCH_COUNT_CAP),
-        capped: capped || distinct > SEARCH_COUNT_CAP,
+        capped: more || distinct > SEARCH_COUNT_CAP,
     }
 }

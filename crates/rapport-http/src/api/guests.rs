@@ -130,13 +130,7 @@ pub async fn update(
     input.apply_to(&mut guest.profile, state.phone_region)?;
     if guest.profile == before {
         // A change that changes nothing is not a new version (If-Match is still checked).
-        if expected.is_some_and(|v| v != guest.version) {
-            return Err(ApiError::Conflict(format!(
-                "guest {id} is at version {}, not {}",
-                guest.version,
-                expected.unwrap_or_default()
-            )));
-        }
+        rapport_store::check_version(&guest, expected)?;
         return Ok(axum::Json(guest));
     }
     let guest = state

@@ -558,7 +558,7 @@ impl Store for PgStore {
 /// match (see [`Store::search_guests_counted`]). The prefixes' key ranges are read
 /// concurrently.
 async fn search(c: &Client, prefixes: &[String], limit: i64, counted: bool) -> Result<(Vec<Guest>, Option<crate::SearchTotal>)> {
-    let per_prefix = limit * 4;
+    let per_prefix = limit * crate::SEARCH_KEYS_PER_PROFILE;
     let lookups = prefixes.iter().map(|p| {
         let end = shared::prefix_end(p);
         async move {

@@ -100,7 +100,7 @@ pub(super) async fn refuse_taken_external_ids(
     id: GuestId,
 ) -> Result<()> {
     for (key, shown) in crate::added_external_ids(before, after) {
-        tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[&key]).await?;
+        tx.execute(sql::KEY_XACT_LOCK, &[&key]).await?;
         let row = tx.query_one(shared::IDENTITY_OTHER_HOLDER, &[&key, &id]).await?;
         if let Some(other) = row.try_get::<_, Option<GuestId>>(0)? {
             return Err(crate::external_id_taken(&shown, other));

@@ -8,6 +8,8 @@ pub(super) const MIGRATION_LOCK: i64 = 0x5241_5050_4f52_5401;
 pub(super) const IMPORT_LOCK: i64 = 0x5241_5050_4f52_5402;
 
 pub(super) const ADVISORY_XACT_LOCK: &str = "SELECT pg_advisory_xact_lock($1)";
+/// The same lock, on a text key (an identity key) rather than a number.
+pub(super) const KEY_XACT_LOCK: &str = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 
 /// Ids from the guests' and the stays' sequences (`$1` and `$2` of them), taken ahead so
 /// rows of one batch can refer to each other. The sequences are looked up once: written

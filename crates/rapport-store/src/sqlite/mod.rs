@@ -195,7 +195,7 @@ fn write_guest_doc(tx: &Connection, guest: &Guest, doc: &str, insert: bool) -> R
 /// A search on one read connection: the best `limit` profiles and, when `counted`, how many
 /// match (see [`Store::search_guests_counted`]).
 fn search(c: &Connection, prefixes: &[String], limit: i64, counted: bool) -> Result<(Vec<Guest>, Option<crate::SearchTotal>)> {
-    let per_prefix = limit * 4;
+    let per_prefix = limit * crate::SEARCH_KEYS_PER_PROFILE;
     let mut stmt = c.prepare_cached(&for_sqlite(sql::SEARCH_PREFIX))?;
     let mut hits = Vec::with_capacity(prefixes.len());
     for p in prefixes {

@@ -51,9 +51,14 @@ impl Hit {
     }
 }
 
-async fn find(state: &ConsoleState, staff: &Staff, q: &str, limit: i64) -> Result<Vec<Hit>, PageError> {
+/// The search prefixes of `q`, once the staff member may read guests; none for a blank query.
+fn prefixes(staff: &Staff, q: &str) -> Result<Vec<String>, PageError> {
     staff.require(Action::ReadGuests)?;
-    let prefixes = query_prefixes(q);
+    Ok(query_prefixes(q))
+}
+
+async fn find(state: &ConsoleState, staff: &Staff, q: &str, limit: i64) -> Result<Vec<Hit>, PageError> {
+    let prefixes = prefixes(staff, q)?;
     if prefixes.is_empty() {
         return Ok(Vec::new());
     }
@@ -62,11 +67,10 @@ async fn find(state: &ConsoleState, staff: &Staff, q: &str, limit: i64) -> Resul
 }
 
 /// [`find`] with how many guests match in all (counted up to
-/// [`rapport_store::SEARCH_COUNT_CAP`]), for
-/// the page: it shows only the first [`PAGE`] of them and must not pass that off as all.
+/// [`rapport_store::SEARCH_COUNT_CAP`]), for the page: it shows only the first [`PAGE`] of
+/// them and must not pass that off as all. The dropdown under the box skips the count.
 async fn find_counted(state: &ConsoleState, staff: &Staff, q: &str) -> Result<(Vec<Hit>, SearchTotal), PageError> {
-    staff.require(Action::ReadGuests)?;
-    let prefixes = query_prefixes(q);
+    let prefixes = prefixes(staff, q)?;
     if prefixes.is_empty() {
         return Ok((Vec::new(), SearchTotal { total: 0, capped: false }));
     }
