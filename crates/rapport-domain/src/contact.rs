@@ -2,12 +2,13 @@
 //!
 //! Emails are case-folded (hotels see `John.Smith@Example.com` and `john.smith@example.com`
 //! for the same person). Phones are normalised to E.164 with libphonenumber's metadata
-//! (the `phonenumber` crate), using a default region for numbers written without a
+//! (the `rlibphonenumber` crate), using a default region for numbers written without a
 //! country code.
 
 use std::fmt;
 use std::str::FromStr;
 
+use rlibphonenumber::{PhoneNumberFormat, PHONE_NUMBER_UTIL};
 use serde::{Deserialize, Serialize};
 
 /// A syntactically valid, case-folded email address.
@@ -46,52 +47,45 @@ pub struct Phone(String);
 
 /// ISO 3166-1 alpha-2 region used for numbers written without `+country`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Region(phonenumber::country::Id);
+pub struct Region(rlibphonenumber::Region);
 
 impl Region {
+    /// A region libphonenumber has numbering rules for (`US`, `cn`; not `UK`, whose ISO
+    /// code is `GB`).
     pub fn parse(code: &str) -> Result<Self, String> {
-        phonenumber::country::Id::from_str(&code.trim().to_uppercase())
+        let upper = code.trim().to_uppercase();
+        rlibphonenumber::Region::from_str(&upper)
+            .ok()
+            // Any two letters make a `Region` value; only those with a calling code are regions.
+            .filter(|r| upper.len() == 2 && PHONE_NUMBER_UTIL.get_country_code_for_region(*r).is_some())
             .map(Region)
-            .map_err(|_| format!("'{code}' is not an ISO 3166-1 alpha-2 region"))
+            .ok_or_else(|| format!("'{code}' is not an ISO 3166-1 alpha-2 region"))
     }
 }
 
 impl Default for Region {
     fn default() -> Self {
-        Region(phonenumber::country::Id::US)
+        Region(rlibphonenumber::Region::US)
     }
-}
-
-/// phonenumber keeps the regular expressions of its metadata in one shared LRU cache of
-/// 100 entries. A guest base spanning a handful of countries needs more than that, and the
-/// cache then recompiles patterns on nearly every parse (regex compilation was most of an
-/// import's time). Swapping in a cache large enough for every country's patterns (the
-/// metadata holds a few thousand) makes each pattern compile once per process.
-fn size_phone_pattern_cache() {
-    static SIZED: std::sync::Once = std::sync::Once::new();
-    SIZED.call_once(|| {
-        let cache = phonenumber::metadata::DATABASE.cache();
-        *cache.lock().unwrap_or_else(|p| p.into_inner()) = regex_cache::RegexCache::new(16_384);
-    });
 }
 
 impl Phone {
     /// Parses a number as a person would type it; `region` applies when it has no `+cc`.
     pub fn parse(raw: &str, region: Region) -> Result<Self, String> {
-        size_phone_pattern_cache();
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             return Err("phone is empty".into());
         }
-        // With a default region the crate strips that region's trunk prefix even after an
-        // explicit `+cc` (`+86 138…` parsed for US loses its `1`), so a number that carries
-        // its country code is parsed without one.
+        // A number that carries its country code is parsed without a default region, so
+        // that region's trunk prefix is never taken off it.
         let region = if trimmed.starts_with('+') { None } else { Some(region.0) };
-        let number = phonenumber::parse(region, trimmed).map_err(|e| format!("'{trimmed}' is not a phone number: {e}"))?;
-        if !phonenumber::is_valid(&number) {
+        let number = PHONE_NUMBER_UTIL
+            .parse(trimmed, region)
+            .map_err(|e| format!("'{trimmed}' is not a phone number: {e}"))?;
+        if !number.is_valid() {
             return Err(format!("'{trimmed}' is not a valid phone number"));
         }
-        Ok(Self(number.format().mode(phonenumber::Mode::E164).to_string()))
+        Ok(Self(number.format_as(PhoneNumberFormat::E164).to_string()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -118,8 +112,8 @@ impl fmt::Display for Phone {
 pub fn national_digits_of_e164(e164: &str) -> Option<String> {
     let digits = e164.strip_prefix('+')?;
     (1..=3).filter(|&n| n < digits.len()).find_map(|n| {
-        let code: u16 = digits[..n].parse().ok()?;
-        phonenumber::metadata::DATABASE.by_code(&code).map(|_| digits[n..].to_string())
+        let code: i32 = digits[..n].parse().ok()?;
+        PHONE_NUMBER_UTIL.get_region_for_country_code(code).map(|_| digits[n..].to_string())
     })
 }
 
@@ -197,6 +191,16 @@ mod tests {
             Email::parse("  John.Smith@Example.COM ").unwrap().as_str(),
             "john.smith@example.com"
         );
+    }
+
+    #[test]
+    fn a_region_is_an_iso_code_with_numbering_rules() {
+        assert_eq!(Region::parse(" gb ").unwrap(), Region::parse("GB").unwrap());
+        // Any two letters make a region value in the crate; these have no numbering plan.
+        for bad in ["UK", "XX", "001", "", "USA"] {
+            let err = Region::parse(bad).unwrap_err();
+            assert!(err.contains("ISO 3166-1"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Phone numbers seen earlier in the file, normalised once.
 //!
-//! Validating a number against libphonenumber's metadata is most of what reading a row
-//! costs, and exports repeat numbers: a returning guest's phone is on each of their
+//! Validating a number against libphonenumber's metadata is the dearest part of reading a
+//! contact, and exports repeat numbers: a returning guest's phone is on each of their
 //! bookings, usually close together. The memo is bounded, so memory stays flat however
 //! large the file.
 
