@@ -58,6 +58,50 @@ pub(crate) fn guest_json(guest: &Guest) -> String {
     serde_json::to_string(guest).expect("a guest always serialises")
 }
 
+/// A profile's identity and search keys, each in key order.
+///
+/// A profile's row also lists them (migration 11), written by every statement that writes
+/// the keys, so a changed profile's old keys are deleted by primary key. The key tables
+/// have no index by profile: it held every key a second time, and keeping it up was about
+/// a fifth of what storing an import cost the database.
+pub(crate) struct ProfileKeys {
+    pub identity: Vec<String>,
+    pub search: Vec<String>,
+}
+
+/// [`ProfileKeys`] as a profile's row keeps them: JSON arrays of text.
+pub(crate) struct KeyLists {
+    pub identity: String,
+    pub search: String,
+}
+
+impl ProfileKeys {
+    pub(crate) fn of(profile: &GuestProfile) -> Self {
+        Self {
+            identity: rapport_domain::identity::identity_keys(profile),
+            search: rapport_domain::search::search_keys(profile),
+        }
+    }
+
+    pub(crate) fn lists(&self) -> KeyLists {
+        let json = |keys: &[String]| serde_json::to_string(keys).expect("a list of strings always serialises");
+        KeyLists {
+            identity: json(&self.identity),
+            search: json(&self.search),
+        }
+    }
+}
+
+impl KeyLists {
+    /// A profile that holds no keys: a tombstone of a merge.
+    pub(crate) fn none() -> Self {
+        Self {
+            identity: "[]".into(),
+            search: "[]".into(),
+        }
+    }
+}
+
 /// Refuses an update based on a stale read.
 pub fn check_version(guest: &Guest, expected: Option<i64>) -> Result<()> {
     match expected {

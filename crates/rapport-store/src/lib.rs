@@ -36,7 +36,7 @@ pub use error::StoreError;
 pub use figures::{GroupFigures, MonthRevenue, TouchMark, Visits};
 pub(crate) use guests::{
     added_external_ids, external_id_taken, guest_change, guest_json, live_doc, new_guest, rank_search_hits, search_total,
-    total_if_complete, SEARCH_COUNT_ROWS, SEARCH_KEYS_PER_PROFILE,
+    total_if_complete, KeyLists, ProfileKeys, SEARCH_COUNT_ROWS, SEARCH_KEYS_PER_PROFILE,
 };
 pub use guests::{check_version, GuestChange, SearchTotal, SEARCH_COUNT_CAP};
 pub use merges::{CandidateOutcome, MergeRecord, MergeRequest, NeverMergeMark, PairDecision, PairStatus, ReviewPair};

@@ -12,6 +12,7 @@ pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/sqlite/0008_import_checks.sql")),
     (9, include_str!("../migrations/sqlite/0009_import_spend_totals.sql")),
     (10, include_str!("../migrations/sqlite/0010_guest_changes.sql")),
+    (11, include_str!("../migrations/sqlite/0011_guest_key_lists.sql")),
 ];
 pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -23,6 +24,7 @@ pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/postgres/0008_import_checks.sql")),
     (9, include_str!("../migrations/postgres/0009_import_spend_totals.sql")),
     (10, include_str!("../migrations/postgres/0010_guest_changes.sql")),
+    (11, include_str!("../migrations/postgres/0011_guest_key_lists.sql")),
 ];
 
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
@@ -40,7 +42,10 @@ pub(crate) const HOTEL_BY_CODE: &str = "SELECT id, code, name, country, timezone
 
 /// A profile's document and, for a merged-away one, the profile it went into.
 pub(crate) const GUEST_DOC: &str = "SELECT doc, merged_into FROM guests WHERE id = $1";
-pub(crate) const UPDATE_GUEST: &str = "UPDATE guests SET doc = $2, version = $3, updated_at = $4 WHERE id = $1";
+pub(crate) const UPDATE_GUEST: &str =
+    "UPDATE guests SET doc = $2, version = $3, updated_at = $4, identity_keys = $5, search_keys = $6 WHERE id = $1";
+/// The lists of the keys a profile holds (see `guests::ProfileKeys`), written with the keys.
+pub(crate) const SET_KEY_LISTS: &str = "UPDATE guests SET identity_keys = $2, search_keys = $3 WHERE id = $1";
 /// Lists leave merged-away profiles (tombstones) out.
 pub(crate) const GUEST_PAGE: &str = "SELECT doc FROM guests WHERE merged_into IS NULL ORDER BY id LIMIT $1 OFFSET $2";
 pub(crate) const GUEST_COUNT: &str = "SELECT count(*) FROM guests WHERE merged_into IS NULL";
@@ -52,11 +57,9 @@ pub(crate) const LIVE_GUESTS_AFTER: &str = "SELECT doc FROM guests WHERE merged_
 pub(crate) const GUESTS_CHANGED_AFTER: &str = "SELECT id, changed_at, CASE WHEN merged_into IS NULL THEN doc END FROM guests \
      WHERE (changed_at, id) > ($1, $2) ORDER BY changed_at, id LIMIT $3";
 
-pub(crate) const DELETE_IDENTITIES: &str = "DELETE FROM guest_identities WHERE guest_id = $1";
 pub(crate) const IDENTITY_OWNER: &str = "SELECT min(guest_id) FROM guest_identities WHERE key = $1";
 /// Another profile holding an identity key: see `guests::added_external_ids`.
 pub(crate) const IDENTITY_OTHER_HOLDER: &str = "SELECT min(guest_id) FROM guest_identities WHERE key = $1 AND guest_id <> $2";
-pub(crate) const DELETE_SEARCH_KEYS: &str = "DELETE FROM guest_search WHERE guest_id = $1";
 /// Keys in `[$1, $2)`: a prefix range that uses the primary key's order.
 pub(crate) const SEARCH_PREFIX: &str =
     "SELECT key, guest_id FROM guest_search WHERE key >= $1 AND key < $2 ORDER BY key, guest_id LIMIT $3";

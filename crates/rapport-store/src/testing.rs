@@ -21,24 +21,28 @@ pub struct TestDb {
     cleanup: Cleanup,
 }
 
+/// A new database no store has opened yet: for tests of what a migration does to data an
+/// earlier release stored. [`EmptyDb::open`] makes it a [`TestDb`].
+pub struct EmptyDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
 enum Cleanup {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, database: String },
 }
 
-impl TestDb {
-    pub async fn sqlite() -> TestDb {
+impl EmptyDb {
+    pub async fn sqlite() -> EmptyDb {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("rapport.db").display());
-        let store = crate::open(&url).await.expect("open fresh SQLite database");
-        TestDb {
-            store,
-            url,
+        EmptyDb {
+            url: format!("sqlite://{}", dir.path().join("rapport.db").display()),
             cleanup: Cleanup::Sqlite(dir),
         }
     }
 
-    pub async fn postgres() -> TestDb {
+    pub async fn postgres() -> EmptyDb {
         let admin_url = std::env::var("RAPPORT_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
         let database = format!("rapport_t_{:016x}", rand::thread_rng().gen::<u64>());
         let (client, conn) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls)
@@ -49,38 +53,100 @@ impl TestDb {
             .batch_execute(&format!("CREATE DATABASE {database}"))
             .await
             .expect("create test database");
-        let url = replace_database(&admin_url, &database);
-        let store = crate::open(&url).await.expect("open fresh PostgreSQL database");
-        TestDb {
-            store,
-            url,
+        EmptyDb {
+            url: replace_database(&admin_url, &database),
             cleanup: Cleanup::Postgres { admin_url, database },
         }
+    }
+
+    /// `sqlite` or `postgres`.
+    pub async fn for_backend(backend: &str) -> EmptyDb {
+        match backend {
+            "sqlite" => Self::sqlite().await,
+            "postgres" => Self::postgres().await,
+            other => panic!("unknown backend {other}"),
+        }
+    }
+
+    /// Applies this backend's migrations before `version`, recorded as applied, as an
+    /// earlier release left the database.
+    pub async fn migrate_before(&self, version: i64) {
+        let migrations = match self.cleanup {
+            Cleanup::Sqlite(_) => crate::sql::SQLITE_MIGRATIONS,
+            Cleanup::Postgres { .. } => crate::sql::POSTGRES_MIGRATIONS,
+        };
+        let mut sql = format!("{};\n", crate::sql::CREATE_MIGRATIONS_TABLE);
+        for (v, script) in migrations.iter().filter(|(v, _)| *v < version) {
+            sql.push_str(script);
+            sql.push_str(&format!(
+                ";\nINSERT INTO schema_migrations (version, applied_at) VALUES ({v}, 'earlier');\n"
+            ));
+        }
+        self.execute(&sql).await;
+    }
+
+    /// Runs SQL on the database on a connection of its own.
+    pub async fn execute(&self, sql: &str) {
+        execute(&self.url, sql).await
+    }
+
+    /// One number a query gives, read on a connection of its own.
+    pub async fn count(&self, sql: &str) -> i64 {
+        count(&self.url, sql).await
+    }
+
+    /// Opens the store on it, applying pending migrations.
+    pub async fn open(self) -> TestDb {
+        let store = crate::open(&self.url).await.expect("open the test database");
+        TestDb {
+            store,
+            url: self.url,
+            cleanup: self.cleanup,
+        }
+    }
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        EmptyDb::sqlite().await.open().await
+    }
+
+    pub async fn postgres() -> TestDb {
+        EmptyDb::postgres().await.open().await
     }
 
     /// Runs SQL on the database behind the store's back, on a connection of its own: for
     /// tests that need a state no `Store` method makes (keys an older release wrote).
     pub async fn execute(&self, sql: &str) {
-        match &self.cleanup {
-            Cleanup::Sqlite(_) => {
-                let path = self.url.trim_start_matches("sqlite://").to_string();
-                let sql = sql.to_string();
-                tokio::task::spawn_blocking(move || {
-                    rusqlite::Connection::open(path)
-                        .and_then(|c| c.execute_batch(&sql))
-                        .expect("run SQL on the test database")
-                })
-                .await
-                .expect("SQL task");
-            }
-            Cleanup::Postgres { .. } => {
-                let (client, conn) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
-                    .await
-                    .expect("connect to the test database");
-                tokio::spawn(conn);
-                client.batch_execute(sql).await.expect("run SQL on the test database");
-            }
+        execute(&self.url, sql).await
+    }
+
+    /// One number a query gives, read behind the store's back.
+    pub async fn count(&self, sql: &str) -> i64 {
+        count(&self.url, sql).await
+    }
+
+    /// Identity and search keys that differ from the lists on their profiles' rows
+    /// (migration 11): stored keys no list names, and listed keys that are not stored.
+    /// Zero when every write kept the two together.
+    pub async fn keys_off_their_lists(&self) -> i64 {
+        let list = match &self.cleanup {
+            Cleanup::Sqlite(_) => "json_each(g.{t}_keys) l",
+            Cleanup::Postgres { .. } => "json_array_elements_text(g.{t}_keys::json) AS l(value)",
+        };
+        let mut parts = Vec::new();
+        for (t, table) in [("identity", "guest_identities"), ("search", "guest_search")] {
+            let list = list.replace("{t}", t);
+            parts.push(format!(
+                "(SELECT count(*) FROM {table} k WHERE NOT EXISTS \
+                   (SELECT 1 FROM guests g, {list} WHERE g.id = k.guest_id AND l.value = k.key))"
+            ));
+            parts.push(format!(
+                "(SELECT count(*) FROM guests g, {list} WHERE NOT EXISTS \
+                   (SELECT 1 FROM {table} k WHERE k.key = l.value AND k.guest_id = g.id))"
+            ));
         }
+        count(&self.url, &format!("SELECT {}", parts.join(" + "))).await
     }
 
     /// `sqlite` or `postgres`.
@@ -89,6 +155,52 @@ impl TestDb {
             "sqlite" => Self::sqlite().await,
             "postgres" => Self::postgres().await,
             other => panic!("unknown backend {other}"),
+        }
+    }
+}
+
+/// Runs SQL on the database at `url` on a connection of its own.
+async fn execute(url: &str, sql: &str) {
+    match url.strip_prefix("sqlite://") {
+        Some(path) => {
+            let (path, sql) = (path.to_string(), sql.to_string());
+            tokio::task::spawn_blocking(move || {
+                rusqlite::Connection::open(path)
+                    .and_then(|c| c.execute_batch(&sql))
+                    .expect("run SQL on the test database")
+            })
+            .await
+            .expect("SQL task");
+        }
+        None => {
+            let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                .await
+                .expect("connect to the test database");
+            tokio::spawn(conn);
+            client.batch_execute(sql).await.expect("run SQL on the test database");
+        }
+    }
+}
+
+/// One number a query gives on the database at `url`, read on a connection of its own.
+async fn count(url: &str, sql: &str) -> i64 {
+    match url.strip_prefix("sqlite://") {
+        Some(path) => {
+            let (path, sql) = (path.to_string(), sql.to_string());
+            tokio::task::spawn_blocking(move || {
+                rusqlite::Connection::open(path)
+                    .and_then(|c| c.query_row(&sql, [], |r| r.get(0)))
+                    .expect("query the test database")
+            })
+            .await
+            .expect("SQL task")
+        }
+        None => {
+            let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                .await
+                .expect("connect to the test database");
+            tokio::spawn(conn);
+            client.query_one(sql, &[]).await.expect("query the test database").get(0)
         }
     }
 }
@@ -106,9 +218,9 @@ fn replace_database(url: &str, database: &str) -> String {
     }
 }
 
-impl Drop for TestDb {
+impl Drop for Cleanup {
     fn drop(&mut self) {
-        if let Cleanup::Postgres { admin_url, database } = &self.cleanup {
+        if let Cleanup::Postgres { admin_url, database } = self {
             let (admin_url, database) = (admin_url.clone(), database.clone());
             // Drop runs inside a test's runtime; do the async cleanup on a thread of its own.
             let _ = std::thread::spawn(move || {
@@ -124,6 +236,20 @@ impl Drop for TestDb {
             })
             .join();
         }
+    }
+}
+
+/// A profile with a name (and its native script, if any) and one email.
+pub fn profile(given: &str, family: &str, native: Option<&str>, email: &str) -> rapport_domain::guest::GuestProfile {
+    rapport_domain::guest::GuestProfile {
+        name: rapport_domain::names::GuestName {
+            given: given.into(),
+            family: family.into(),
+            native: native.map(str::to_string),
+            ..Default::default()
+        },
+        emails: vec![rapport_domain::contact::ContactPoint::email_lenient(email)],
+        ..Default::default()
     }
 }
 

@@ -269,6 +269,7 @@ backend_tests! {
         edited.tags.push("golf".into());
         store.update_guest(desk.id, edited, None).await.unwrap();
         store.record_consent(desk.id, consent(ConsentChannel::Post, true, 500)).await.unwrap();
+        assert_eq!(db.keys_off_their_lists().await, 0, "the tombstone holds and lists no keys");
         let mut via_pms = person("W", "Chang", "");
         via_pms.emails.clear();
         via_pms.external_ids.push(ExternalId {
@@ -313,6 +314,7 @@ backend_tests! {
         assert_eq!(store.list_guests(0, 10).await.unwrap().total, 2);
         assert_eq!(search_ids(store, "wei.chang@corp").await, vec![ota.id], "keys follow the profile back");
         assert_eq!(search_ids(store, "zw@example").await, vec![desk.id]);
+        assert_eq!(db.keys_off_their_lists().await, 0, "each profile's row lists exactly its keys");
 
         assert!(matches!(store.undo_merge(record.id, "ben").await, Err(StoreError::Conflict(_))), "undoing twice");
         let history = store.guest_merges(desk.id).await.unwrap();

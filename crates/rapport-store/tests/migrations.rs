@@ -3,7 +3,7 @@
 
 use futures_util::future::join_all;
 
-const MIGRATIONS: &[i64] = &[1, 2, 4, 5, 6, 7, 8, 9, 10];
+const MIGRATIONS: &[i64] = &[1, 2, 4, 5, 6, 7, 8, 9, 10, 11];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn servers_starting_together_on_a_fresh_postgres_database_migrate_it_once() {
@@ -143,4 +143,92 @@ async fn deleting_a_postgres_profile_deletes_its_keys() {
     assert!(keys("guest_search").await > 0 && keys("guest_identities").await > 0);
     client.execute("DELETE FROM guests WHERE id = $1", &[&guest.id]).await.unwrap();
     assert_eq!((keys("guest_search").await, keys("guest_identities").await), (0, 0));
+}
+
+/// A database an earlier release filled before each profile's row listed its keys
+/// (migration 11): opening it lists on every row exactly the keys that profile holds and
+/// drops the key tables' index by profile, and an edit afterwards replaces exactly the
+/// keys the profile held.
+async fn a_database_from_before_key_lists_gets_them(backend: &str) {
+    use rapport_domain::contact::{ContactPoint, Region};
+    use rapport_domain::guest::Guest;
+    use rapport_store::testing::{profile, search_ids, EmptyDb};
+
+    let person = |given: &str, family: &str, native: Option<&str>, email: &str, phone: &str| {
+        let mut p = profile(given, family, native, email);
+        p.phones.push(ContactPoint::phone_lenient(phone, Region::default()));
+        p
+    };
+    let profiles = [
+        person("Wei", "Zhang", Some("张伟"), "zw@example.cn", "+86 138 1234 5678"),
+        person("Anna", "O'Neill", None, "anna@example.ie", "+353 85 123 4567"),
+    ];
+    let quoted = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let at = "'2024-01-01 00:00:00+00:00'";
+    let mut seed = String::new();
+    for (id, profile) in (1..).zip(&profiles) {
+        let guest = Guest {
+            id,
+            profile: profile.clone(),
+            consents: vec![],
+            version: 1,
+            created_at: chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").unwrap().into(),
+            updated_at: chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").unwrap().into(),
+        };
+        let doc = quoted(&serde_json::to_string(&guest).unwrap());
+        seed.push_str(&format!(
+            "INSERT INTO guests (id, doc, version, created_at, updated_at) VALUES ({id}, {doc}, 1, {at}, {at});\n"
+        ));
+        for (table, keys) in [
+            ("guest_identities", rapport_domain::identity::identity_keys(profile)),
+            ("guest_search", rapport_domain::search::search_keys(profile)),
+        ] {
+            assert!(!keys.is_empty());
+            for key in keys {
+                seed.push_str(&format!("INSERT INTO {table} (key, guest_id) VALUES ({}, {id});\n", quoted(&key)));
+            }
+        }
+    }
+    let empty = EmptyDb::for_backend(backend).await;
+    empty.migrate_before(11).await;
+    empty.execute(&seed).await;
+    let by_profile_index = match backend {
+        "sqlite" => "SELECT count(*) FROM sqlite_master WHERE name IN ('guest_identities_guest', 'guest_search_guest')",
+        _ => "SELECT count(*) FROM pg_indexes WHERE indexname IN ('guest_identities_guest', 'guest_search_guest')",
+    };
+    assert_eq!(empty.count(by_profile_index).await, 2);
+
+    let db = empty.open().await;
+    assert_eq!(db.keys_off_their_lists().await, 0, "each row lists exactly the keys stored for it");
+    assert_eq!(
+        db.count("SELECT count(*) FROM guests WHERE identity_keys = '[]' OR search_keys = '[]'")
+            .await,
+        0,
+        "both profiles hold keys of both kinds"
+    );
+    assert_eq!(db.count(by_profile_index).await, 0);
+
+    let store = db.store.as_ref();
+    let mut edit = store.guest(2).await.unwrap().profile;
+    edit.emails = vec![ContactPoint::email_lenient("anna.oneill@example.ie")];
+    edit.name.family = "Byrne".into();
+    store.update_guest(2, edit, Some(1)).await.unwrap();
+    for gone in ["anna@example.ie", "anna oneill"] {
+        assert!(search_ids(store, gone).await.is_empty(), "{gone}");
+    }
+    assert_eq!(search_ids(store, "anna byrne").await, vec![2]);
+    assert_eq!(search_ids(store, "anna.oneill@example.ie").await, vec![2]);
+    assert_eq!(search_ids(store, "85 123 4567").await, vec![2], "the phone's keys are still there");
+    assert_eq!(search_ids(store, "张伟").await, vec![1], "the other profile is untouched");
+    assert_eq!(db.keys_off_their_lists().await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_database_from_before_key_lists_gets_them() {
+    a_database_from_before_key_lists_gets_them("sqlite").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_database_from_before_key_lists_gets_them() {
+    a_database_from_before_key_lists_gets_them("postgres").await
 }

@@ -176,6 +176,7 @@ backend_tests! {
         store.update_guest(created.id, renamed, None).await.unwrap();
         assert_eq!(search_ids(store, "wendy zhou").await, vec![created.id]);
         assert!(search_ids(store, "zhangwei").await.is_empty(), "old name keys are gone");
+        assert_eq!(db.keys_off_their_lists().await, 0, "the row lists exactly the keys stored");
 
         assert!(matches!(store.guest(9_999).await, Err(StoreError::NotFound(_))));
         assert!(matches!(store.update_guest(9_999, GuestProfile::default(), None).await, Err(StoreError::NotFound(_))));
@@ -362,6 +363,7 @@ backend_tests! {
         assert_eq!(ann.consents.len(), 1);
         assert_eq!(search_ids(store, "669-792-0000").await, vec![existing.id], "the added phone is searchable");
         assert_eq!(search_ids(store, "p-77").await, vec![guest_of(4)]);
+        assert_eq!(db.keys_off_their_lists().await, 0, "new and joined profiles list exactly their keys");
         let stays = store.guest_stays(guest_of(0), &Scope::Group).await.unwrap();
         assert_eq!(stays.iter().map(|s| s.external_ref.as_deref().unwrap()).collect::<Vec<_>>(), vec!["B4", "B1"]);
         let spend = store.guest_spend(guest_of(0), &Scope::Group).await.unwrap();
@@ -412,7 +414,7 @@ backend_tests! {
             assert_eq!(reopened.guest(guest.id).await.unwrap(), guest);
             assert_eq!(search_ids(reopened.as_ref(), "张伟").await, vec![guest.id]);
         }
-        assert_eq!(applied_migrations(&db.url).await, vec![1, 2, 4, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(applied_migrations(&db.url).await, vec![1, 2, 4, 5, 6, 7, 8, 9, 10, 11]);
         // Ids keep counting after a reopen.
         let next = db.store.create_guest(person("Ann", "Lee", "", ""), vec![]).await.unwrap();
         assert!(next.id > guest.id);

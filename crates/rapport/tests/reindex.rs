@@ -5,28 +5,12 @@
 mod support;
 use support::rapport_on;
 
-use rapport_domain::contact::ContactPoint;
-use rapport_domain::guest::GuestProfile;
 use rapport_domain::ingest::{GuestRef, IncomingBooking};
-use rapport_domain::names::GuestName;
 use rapport_store::backend_tests;
-use rapport_store::testing::search_ids;
+use rapport_store::testing::{profile, search_ids};
 
 fn reindex(db: &str) -> String {
     String::from_utf8(rapport_on(db, &["reindex"]).stdout).unwrap()
-}
-
-fn profile(given: &str, family: &str, native: Option<&str>, email: &str) -> GuestProfile {
-    GuestProfile {
-        name: GuestName {
-            given: given.into(),
-            family: family.into(),
-            native: native.map(str::to_string),
-            ..Default::default()
-        },
-        emails: vec![ContactPoint::email_lenient(email)],
-        ..Default::default()
-    }
 }
 
 backend_tests! {
@@ -62,5 +46,6 @@ backend_tests! {
         // Running it again changes nothing.
         assert_eq!(reindex(&db.url).trim(), "2 profiles reindexed");
         assert_eq!(search_ids(store, "shen").await, vec![shen.id]);
+        assert_eq!(db.keys_off_their_lists().await, 0, "each row lists exactly the keys made again");
     }
 }

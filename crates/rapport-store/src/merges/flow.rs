@@ -69,8 +69,7 @@ pub(crate) async fn merge_guests<S: MergeSql>(
     // The tombstone keeps its document (the undo snapshot) but no keys: imports and search
     // find the survivor, which now holds them.
     db.run(sql::SET_MERGED_INTO, vals![absorbed, Some(survivor)]).await?;
-    db.run(sql::DELETE_IDENTITIES, vals![absorbed]).await?;
-    db.run(sql::DELETE_SEARCH_KEYS, vals![absorbed]).await?;
+    db.drop_keys(absorbed).await?;
     db.run(
         sql::SET_PAIR_STATUS,
         vals![left, right, PairStatus::Merged.as_str(), request.decided_by.as_str(), now],

@@ -220,6 +220,9 @@ pub(crate) trait MergeSql {
     async fn rows(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Self::Row>>;
     /// Writes a stored profile's document and rewrites its identity and search keys.
     async fn put_guest(&mut self, guest: &Guest) -> Result<()>;
+    /// Deletes the identity and search keys a profile holds and empties the lists of them
+    /// on its row: a tombstone holds none.
+    async fn drop_keys(&mut self, id: GuestId) -> Result<()>;
 
     /// A stored profile (live or tombstone), locked, and what it was merged into.
     async fn guest_state(&mut self, id: GuestId) -> Result<(Guest, Option<GuestId>)> {

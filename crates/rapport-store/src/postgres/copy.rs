@@ -22,11 +22,19 @@ use tokio_postgres::types::{IsNull, ToSql, Type};
 use tokio_postgres::{CopyInSink, Statement};
 
 use super::write::{refused, StayRow, Step};
-use crate::{Result, StoreError};
+use crate::{KeyLists, Result, StoreError};
 
 /// Column types of each `COPY` in [`super::sql`], in its column order. Binary COPY
 /// sends values in the columns' own types, so these must match the tables.
-const GUEST_TYPES: &[Type] = &[Type::INT8, Type::TEXT, Type::INT8, Type::TIMESTAMPTZ, Type::TIMESTAMPTZ];
+const GUEST_TYPES: &[Type] = &[
+    Type::INT8,
+    Type::TEXT,
+    Type::INT8,
+    Type::TIMESTAMPTZ,
+    Type::TIMESTAMPTZ,
+    Type::TEXT,
+    Type::TEXT,
+];
 const KEY_TYPES: &[Type] = &[Type::TEXT, Type::INT8];
 const STAY_TYPES: &[Type] = &[
     Type::INT8,
@@ -116,13 +124,14 @@ impl Rows {
     }
 }
 
-/// New profiles; their documents are written as the rows go out.
-pub(super) fn guests<'f>(tx: &'f Transaction<'_>, stmt: &'f Statement, guests: &'f [Guest]) -> Step<'f> {
+/// New profiles with the lists of their keys; their documents are written as the rows go out.
+pub(super) fn guests<'f>(tx: &'f Transaction<'_>, stmt: &'f Statement, guests: &'f [Guest], lists: &'f [KeyLists]) -> Step<'f> {
     Box::pin(async move {
         let mut w = Rows::start(tx, stmt, GUEST_TYPES).await?;
-        for g in guests {
+        for (g, keys) in guests.iter().zip(lists) {
             let doc = crate::guest_json(g);
-            w.write(&[&g.id, &doc, &g.version, &g.created_at, &g.updated_at]).await?;
+            w.write(&[&g.id, &doc, &g.version, &g.created_at, &g.updated_at, &keys.identity, &keys.search])
+                .await?;
         }
         w.finish().await
     })

@@ -2,7 +2,7 @@
 //! profiles are written through the same array-parameter path as every other write.
 
 use deadpool_postgres::Transaction;
-use rapport_domain::guest::Guest;
+use rapport_domain::guest::{Guest, GuestId};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
@@ -51,5 +51,9 @@ impl MergeSql for PgSql<'_, '_> {
             },
         )
         .await
+    }
+
+    async fn drop_keys(&mut self, id: GuestId) -> Result<()> {
+        write::drop_keys(self.0, &[id]).await
     }
 }

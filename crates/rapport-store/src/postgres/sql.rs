@@ -34,12 +34,23 @@ pub(super) const STORED_STAY_REFS: &str = "SELECT s.hotel_id, s.external_ref FRO
      JOIN unnest($1::bigint[], $2::text[]) AS r(hotel_id, external_ref) \
      ON s.hotel_id = r.hotel_id AND s.external_ref = r.external_ref";
 
-pub(super) const INSERT_GUESTS: &str = "INSERT INTO guests (id, doc, version, created_at, updated_at) \
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::timestamptz[], $5::timestamptz[])";
-pub(super) const UPDATE_GUESTS: &str = "UPDATE guests g SET doc = u.doc, version = u.version, updated_at = u.updated_at \
-     FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::timestamptz[]) AS u(id, doc, version, updated_at) WHERE g.id = u.id";
-pub(super) const DELETE_IDENTITIES: &str = "DELETE FROM guest_identities WHERE guest_id = ANY($1)";
-pub(super) const DELETE_SEARCH_KEYS: &str = "DELETE FROM guest_search WHERE guest_id = ANY($1)";
+pub(super) const INSERT_GUESTS: &str = "INSERT INTO guests (id, doc, version, created_at, updated_at, identity_keys, search_keys) \
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[])";
+pub(super) const UPDATE_GUESTS: &str = "UPDATE guests g SET doc = u.doc, version = u.version, updated_at = u.updated_at, \
+     identity_keys = u.identity_keys, search_keys = u.search_keys \
+     FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::timestamptz[], $5::text[], $6::text[]) \
+     AS u(id, doc, version, updated_at, identity_keys, search_keys) WHERE g.id = u.id";
+/// The lists of the keys profiles hold (see `guests::ProfileKeys`), written with the keys.
+pub(super) const SET_KEY_LISTS: &str = "UPDATE guests g SET identity_keys = u.identity_keys, search_keys = u.search_keys \
+     FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, identity_keys, search_keys) WHERE g.id = u.id";
+/// The identity and search keys profiles `$1` hold, as their rows list them (migration 11),
+/// each found by its primary key. Run before the rows' lists are rewritten.
+pub(super) const DELETE_IDENTITIES: &str = "DELETE FROM guest_identities k \
+     USING guests g, json_array_elements_text(g.identity_keys::json) AS held(key) \
+     WHERE g.id = ANY($1) AND k.key = held.key AND k.guest_id = g.id";
+pub(super) const DELETE_SEARCH_KEYS: &str = "DELETE FROM guest_search k \
+     USING guests g, json_array_elements_text(g.search_keys::json) AS held(key) \
+     WHERE g.id = ANY($1) AND k.key = held.key AND k.guest_id = g.id";
 /// Keys of new profiles and of profiles whose keys the same pipeline deleted first, each
 /// pair once (see `write::keys_of`), so none can clash: no `ON CONFLICT`, whose
 /// speculative insertion cost 70% more per key (measured: 200,000 search keys in 2.27 s
@@ -67,7 +78,8 @@ pub(super) const INSERT_NOTES: &str = "INSERT INTO notes (guest_id, stay_id, hot
 
 /// The bulk loads of an import batch (see `copy`), column for column like the inserts
 /// above. A new profile's `changed_at` takes its default, the database's clock.
-pub(super) const COPY_GUESTS: &str = "COPY guests (id, doc, version, created_at, updated_at) FROM STDIN (FORMAT binary)";
+pub(super) const COPY_GUESTS: &str =
+    "COPY guests (id, doc, version, created_at, updated_at, identity_keys, search_keys) FROM STDIN (FORMAT binary)";
 pub(super) const COPY_IDENTITIES: &str = "COPY guest_identities (key, guest_id) FROM STDIN (FORMAT binary)";
 pub(super) const COPY_SEARCH_KEYS: &str = "COPY guest_search (key, guest_id) FROM STDIN (FORMAT binary)";
 pub(super) const COPY_STAYS: &str = "COPY stays (id, guest_id, hotel_id, external_ref, arrival, departure, room_type, rate_minor, \

@@ -24,7 +24,7 @@ use tokio_postgres::Statement;
 
 use super::reads::conflict;
 use super::sql;
-use crate::Result;
+use crate::{KeyLists, ProfileKeys, Result};
 
 /// A note to insert, as the import plans it.
 pub(super) struct NoteRow<'a> {
@@ -86,51 +86,86 @@ pub(super) fn refused(e: tokio_postgres::Error) -> crate::StoreError {
     conflict(e, "a stay with this reservation reference")
 }
 
-/// Column arrays of the guests and their keys.
+/// Column arrays of the guests, with the lists of their keys.
 #[derive(Default)]
-struct GuestColumns {
+struct GuestColumns<'a> {
     ids: Vec<i64>,
     docs: Vec<String>,
     versions: Vec<i64>,
     created: Vec<DateTime<Utc>>,
     updated: Vec<DateTime<Utc>>,
+    identity_lists: Vec<&'a str>,
+    search_lists: Vec<&'a str>,
 }
 
-impl GuestColumns {
-    fn of(guests: &[Guest]) -> Self {
+impl<'a> GuestColumns<'a> {
+    fn of(guests: &[Guest], lists: &'a [KeyLists]) -> Self {
         Self {
             ids: guests.iter().map(|g| g.id).collect(),
             docs: guests.iter().map(crate::guest_json).collect(),
             versions: guests.iter().map(|g| g.version).collect(),
             created: guests.iter().map(|g| g.created_at).collect(),
             updated: guests.iter().map(|g| g.updated_at).collect(),
+            identity_lists: lists.iter().map(|l| l.identity.as_str()).collect(),
+            search_lists: lists.iter().map(|l| l.search.as_str()).collect(),
         }
     }
 }
 
-/// Identity or search keys of the given guests: `(keys, owners)`, each pair once (the
-/// inserts have no `ON CONFLICT`), in key order, so the server walks each index from one
-/// end to the other instead of jumping between pages.
-fn keys_of(guests: &[&[Guest]], keys: impl Fn(&Guest) -> Vec<String>) -> (Vec<String>, Vec<i64>) {
+/// Each guest's keys, and the lists of them its row keeps.
+fn keys_and_lists(guests: &[Guest]) -> (Vec<ProfileKeys>, Vec<KeyLists>) {
+    let keys: Vec<ProfileKeys> = guests.iter().map(|g| ProfileKeys::of(&g.profile)).collect();
+    let lists = keys.iter().map(ProfileKeys::lists).collect();
+    (keys, lists)
+}
+
+/// Identity or search keys (`pick`) of the given guests: `(keys, owners)`, each pair once
+/// (the inserts have no `ON CONFLICT`), in key order, so the server walks each index from
+/// one end to the other instead of jumping between pages.
+fn key_pairs(guests: &[(&[Guest], &[ProfileKeys])], pick: fn(&ProfileKeys) -> &[String]) -> (Vec<String>, Vec<i64>) {
     let mut pairs: Vec<(String, i64)> = guests
         .iter()
-        .flat_map(|gs| gs.iter())
-        .flat_map(|g| keys(g).into_iter().map(|k| (k, g.id)))
+        .flat_map(|(gs, keys)| gs.iter().zip(keys.iter()))
+        .flat_map(|(g, k)| pick(k).iter().map(|key| (key.clone(), g.id)))
         .collect();
     pairs.sort_unstable();
     pairs.dedup();
     pairs.into_iter().unzip()
 }
 
+fn identity(k: &ProfileKeys) -> &[String] {
+    &k.identity
+}
+
+fn search(k: &ProfileKeys) -> &[String] {
+    &k.search
+}
+
 /// Replaces the identity and search keys of `guests` with those their documents give now.
 pub(super) async fn rewrite_keys(tx: &Transaction<'_>, guests: &[Guest]) -> Result<()> {
     let ids: Vec<i64> = guests.iter().map(|g| g.id).collect();
-    let (id_keys, id_owners) = keys_of(&[guests], |g| rapport_domain::identity::identity_keys(&g.profile));
-    let (search_keys, search_owners) = keys_of(&[guests], |g| rapport_domain::search::search_keys(&g.profile));
-    tx.execute(sql::DELETE_IDENTITIES, &[&ids]).await?;
-    tx.execute(sql::DELETE_SEARCH_KEYS, &[&ids]).await?;
+    let (keys, lists) = keys_and_lists(guests);
+    let (id_keys, id_owners) = key_pairs(&[(guests, &keys)], identity);
+    let (search_keys, search_owners) = key_pairs(&[(guests, &keys)], search);
+    let identity_lists: Vec<&str> = lists.iter().map(|l| l.identity.as_str()).collect();
+    let search_lists: Vec<&str> = lists.iter().map(|l| l.search.as_str()).collect();
+    drop_and_list(tx, &ids, &identity_lists, &search_lists).await?;
     tx.execute(sql::INSERT_IDENTITIES, &[&id_keys, &id_owners]).await?;
     tx.execute(sql::INSERT_SEARCH_KEYS, &[&search_keys, &search_owners]).await?;
+    Ok(())
+}
+
+/// Deletes the identity and search keys profiles `ids` hold and empties their lists.
+pub(super) async fn drop_keys(tx: &Transaction<'_>, ids: &[GuestId]) -> Result<()> {
+    let none = vec!["[]"; ids.len()];
+    drop_and_list(tx, ids, &none, &none).await
+}
+
+/// Deletes the keys the profiles hold, then writes the lists of those they will hold.
+async fn drop_and_list(tx: &Transaction<'_>, ids: &[GuestId], identity_lists: &[&str], search_lists: &[&str]) -> Result<()> {
+    tx.execute(sql::DELETE_IDENTITIES, &[&ids]).await?;
+    tx.execute(sql::DELETE_SEARCH_KEYS, &[&ids]).await?;
+    tx.execute(sql::SET_KEY_LISTS, &[&ids, &identity_lists, &search_lists]).await?;
     Ok(())
 }
 
@@ -138,7 +173,7 @@ pub(super) async fn rewrite_keys(tx: &Transaction<'_>, guests: &[Guest]) -> Resu
 /// of a bulk load (see [`super::copy`]).
 enum Load<'p> {
     Params(Params<'p>),
-    Guests(&'p [Guest]),
+    Guests(&'p [Guest], &'p [KeyLists]),
     Keys(&'p [String], &'p [i64]),
     Stays(&'p [StayRow<'p>]),
     SpendLines(&'p [StayRow<'p>]),
@@ -147,15 +182,17 @@ enum Load<'p> {
 
 pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
     let copy = w.copy;
+    let (new_keys, new_lists) = keys_and_lists(w.new_guests);
+    let (upd_keys, upd_lists) = keys_and_lists(w.updated_guests);
     let new = if copy {
         GuestColumns::default()
     } else {
-        GuestColumns::of(w.new_guests)
+        GuestColumns::of(w.new_guests, &new_lists)
     };
-    let upd = GuestColumns::of(w.updated_guests);
-    let both = [w.new_guests, w.updated_guests];
-    let (id_keys, id_owners) = keys_of(&both, |g| rapport_domain::identity::identity_keys(&g.profile));
-    let (search_keys, search_owners) = keys_of(&both, |g| rapport_domain::search::search_keys(&g.profile));
+    let upd = GuestColumns::of(w.updated_guests, &upd_lists);
+    let both = [(w.new_guests, new_keys.as_slice()), (w.updated_guests, upd_keys.as_slice())];
+    let (id_keys, id_owners) = key_pairs(&both, identity);
+    let (search_keys, search_owners) = key_pairs(&both, search);
 
     let c = &w.consents;
     let consent_guests: Vec<i64> = c.iter().map(|(g, _)| *g).collect();
@@ -182,20 +219,36 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
     // In foreign-key order; empty arrays are skipped.
     let mut steps: Vec<(&str, Load)> = Vec::new();
     if copy && !w.new_guests.is_empty() {
-        steps.push((sql::COPY_GUESTS, Load::Guests(w.new_guests)));
+        steps.push((sql::COPY_GUESTS, Load::Guests(w.new_guests, &new_lists)));
     } else if !new.ids.is_empty() {
         steps.push((
             sql::INSERT_GUESTS,
-            Load::Params(vec![&new.ids, &new.docs, &new.versions, &new.created, &new.updated]),
+            Load::Params(vec![
+                &new.ids,
+                &new.docs,
+                &new.versions,
+                &new.created,
+                &new.updated,
+                &new.identity_lists,
+                &new.search_lists,
+            ]),
         ));
     }
     if !upd.ids.is_empty() {
-        steps.push((
-            sql::UPDATE_GUESTS,
-            Load::Params(vec![&upd.ids, &upd.docs, &upd.versions, &upd.updated]),
-        ));
+        // The keys the stored rows list go first, before the rows list the new ones.
         steps.push((sql::DELETE_IDENTITIES, Load::Params(vec![&upd.ids])));
         steps.push((sql::DELETE_SEARCH_KEYS, Load::Params(vec![&upd.ids])));
+        steps.push((
+            sql::UPDATE_GUESTS,
+            Load::Params(vec![
+                &upd.ids,
+                &upd.docs,
+                &upd.versions,
+                &upd.updated,
+                &upd.identity_lists,
+                &upd.search_lists,
+            ]),
+        ));
     }
     if !id_keys.is_empty() {
         steps.push(match copy {
@@ -256,7 +309,7 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
         .zip(&steps)
         .map(|(stmt, (_, send))| match send {
             Load::Params(params) => Box::pin(tx.execute_raw(stmt, params.iter().copied()).map_err(refused)) as Step<'_>,
-            Load::Guests(guests) => super::copy::guests(tx, stmt, guests),
+            Load::Guests(guests, lists) => super::copy::guests(tx, stmt, guests, lists),
             Load::Keys(keys, owners) => super::copy::keys(tx, stmt, keys, owners),
             Load::Stays(rows) => super::copy::stays(tx, stmt, rows, now),
             Load::SpendLines(rows) => super::copy::spend_lines(tx, stmt, rows),

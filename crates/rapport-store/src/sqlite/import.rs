@@ -17,7 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{guest_doc, insert_consent, insert_rows, next_guest_id, text, write_guest_doc, GuestKeys, RowsInsert};
 use crate::sql::{self, for_sqlite};
-use crate::{BatchOutcome, Result};
+use crate::{BatchOutcome, KeyLists, Result};
 
 pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOutcome> {
     let mut known = KnownState::default();
@@ -73,8 +73,8 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOu
         let encoding = scope.spawn(|| encode_guests(new_guests, updated_guests, first_id, now));
         insert_stays(tx, &new_stays, resolve, now)?;
         let encoded = encoding.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        for (guest, doc, consents) in &encoded.new {
-            write_guest_doc(tx, guest, doc, true)?;
+        for (guest, doc, lists, consents) in &encoded.new {
+            write_guest_doc(tx, guest, doc, lists, true)?;
             for c in consents {
                 insert_consent(tx, guest.id, c)?;
             }
@@ -82,8 +82,8 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOu
         for (id, c) in &plan.new_consents {
             insert_consent(tx, *id, c)?;
         }
-        for (guest, doc) in &encoded.updated {
-            write_guest_doc(tx, guest, doc, false)?;
+        for (guest, doc, lists) in &encoded.updated {
+            write_guest_doc(tx, guest, doc, lists, false)?;
         }
         let mut keys = encoded.keys;
         keys.insert(tx)?;
@@ -106,11 +106,12 @@ fn free_elsewhere<T: Send + 'static>(spent: T) {
         .spawn(move || drop(spent));
 }
 
-/// A batch's new and changed profiles as stored: each with its JSON document (a new one
-/// with its consent records), and their identity and search keys in index order.
+/// A batch's new and changed profiles as stored: each with its JSON document and the lists
+/// of its keys (a new one with its consent records), and their identity and search keys in
+/// index order.
 struct EncodedGuests {
-    new: Vec<(Guest, String, Vec<ConsentRecord>)>,
-    updated: Vec<(Guest, String)>,
+    new: Vec<(Guest, String, KeyLists, Vec<ConsentRecord>)>,
+    updated: Vec<(Guest, String, KeyLists)>,
     keys: GuestKeys,
 }
 
@@ -125,9 +126,9 @@ fn encode_guests(
         .zip(new)
         .map(|(id, (profile, consents))| {
             let guest = crate::new_guest(id, profile, &consents, now);
-            keys.add(&guest);
+            let lists = keys.add(&guest);
             let doc = crate::guest_json(&guest);
-            (guest, doc, consents)
+            (guest, doc, lists, consents)
         })
         .collect();
     let updated = updated
@@ -135,9 +136,9 @@ fn encode_guests(
         .map(|mut guest| {
             guest.version += 1;
             guest.updated_at = now;
-            keys.add(&guest);
+            let lists = keys.add(&guest);
             let doc = crate::guest_json(&guest);
-            (guest, doc)
+            (guest, doc, lists)
         })
         .collect();
     keys.sort();

@@ -1,14 +1,14 @@
 //! The merge primitives on SQLite: statements on the writer's transaction (or a reader's
 //! connection), rows copied out so the shared steps can hold them.
 
-use rapport_domain::guest::Guest;
+use rapport_domain::guest::{Guest, GuestId};
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{params_from_iter, Connection, ToSql};
 
 use crate::merges::{MergeSql, Val};
 use crate::rows::{Cols, Column};
 use crate::sql::for_sqlite;
-use crate::{Result, StoreError};
+use crate::{KeyLists, Result, StoreError};
 
 pub(super) struct SqliteSql<'c>(pub &'c Connection);
 
@@ -57,5 +57,14 @@ impl MergeSql for SqliteSql<'_> {
 
     async fn put_guest(&mut self, guest: &Guest) -> Result<()> {
         super::put_guest(self.0, guest, false)
+    }
+
+    async fn drop_keys(&mut self, id: GuestId) -> Result<()> {
+        super::delete_keys(self.0, id)?;
+        let none = KeyLists::none();
+        self.0
+            .prepare_cached(&for_sqlite(crate::sql::SET_KEY_LISTS))?
+            .execute(rusqlite::params![id, none.identity, none.search])?;
+        Ok(())
     }
 }

@@ -24,7 +24,9 @@ use crate::auth::{NewToken, NewUser, StaffUser, TokenInfo};
 use crate::merges::ready;
 use crate::rows::{self, scope_to_text};
 use crate::sql::{self, for_sqlite};
-use crate::{BatchOutcome, Counts, GroupFigures, GuestDoc, NewSession, Page, Result, Session, Store, StoreError, TouchMark};
+use crate::{
+    BatchOutcome, Counts, GroupFigures, GuestDoc, KeyLists, NewSession, Page, ProfileKeys, Result, Session, Store, StoreError, TouchMark,
+};
 use crate::{CandidateOutcome, MergeRecord, MergeRequest, NeverMergeMark, PairDecision, ReviewPair};
 use merges::SqliteSql;
 use rapport_domain::duplicates::{MatchThresholds, ScoredPair};
@@ -97,9 +99,9 @@ fn next_guest_id(tx: &Connection) -> Result<GuestId> {
 
 /// Writes a guest document and rewrites its identity and search keys.
 fn put_guest(tx: &Connection, guest: &Guest, insert: bool) -> Result<()> {
-    put_guest_doc(tx, guest, insert)?;
     let mut keys = GuestKeys::default();
-    keys.add(guest);
+    let lists = keys.add(guest);
+    write_guest_doc(tx, guest, &crate::guest_json(guest), &lists, insert)?;
     keys.insert(tx)
 }
 
@@ -134,12 +136,14 @@ struct GuestKeys {
 }
 
 impl GuestKeys {
-    fn add(&mut self, guest: &Guest) {
+    /// Adds a profile's keys; returns them as its row lists them.
+    fn add(&mut self, guest: &Guest) -> KeyLists {
         let id = guest.id;
-        self.identity
-            .extend(rapport_domain::identity::identity_keys(&guest.profile).into_iter().map(|k| (k, id)));
-        self.search
-            .extend(rapport_domain::search::search_keys(&guest.profile).into_iter().map(|k| (k, id)));
+        let keys = ProfileKeys::of(&guest.profile);
+        let lists = keys.lists();
+        self.identity.extend(keys.identity.into_iter().map(|k| (k, id)));
+        self.search.extend(keys.search.into_iter().map(|k| (k, id)));
+        lists
     }
 
     /// Puts the keys in index order (done by [`GuestKeys::insert`] too; sorted input
@@ -162,8 +166,8 @@ impl GuestKeys {
 /// 10, in the format the update trigger writes). PostgreSQL's column default
 /// does this there; SQLite's added column cannot have one, and a trigger updating every new
 /// row cost the import 11 % of its rows per second.
-const INSERT_GUEST: &str = "INSERT INTO guests (id, doc, version, created_at, updated_at, changed_at) \
-     VALUES ($1, $2, $3, $4, $5, strftime('%Y-%m-%d %H:%M:%f+00:00', 'now'))";
+const INSERT_GUEST: &str = "INSERT INTO guests (id, doc, version, created_at, updated_at, identity_keys, search_keys, changed_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, strftime('%Y-%m-%d %H:%M:%f+00:00', 'now'))";
 
 /// A stay row. Its id is the connection's last rowid: SQLite runs `RETURNING` as a trigger,
 /// so a statement with it opened a statement journal and built a temporary table for
@@ -172,23 +176,44 @@ const INSERT_STAY: &str = "INSERT INTO stays (guest_id, hotel_id, external_ref, 
      rate_minor, rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, \
      created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
 
-/// Writes a guest document; an update also deletes the keys it had (the caller inserts
-/// the new ones).
-fn put_guest_doc(tx: &Connection, guest: &Guest, insert: bool) -> Result<()> {
-    write_guest_doc(tx, guest, &crate::guest_json(guest), insert)
+/// Writes a guest document (`doc` is `guest` as JSON) with the lists of its keys; an update
+/// first deletes the keys the profile held (the caller inserts the new ones).
+fn write_guest_doc(tx: &Connection, guest: &Guest, doc: &str, lists: &KeyLists, insert: bool) -> Result<()> {
+    if insert {
+        tx.prepare_cached(&for_sqlite(INSERT_GUEST))?.execute(params![
+            guest.id,
+            doc,
+            guest.version,
+            guest.created_at,
+            guest.updated_at,
+            lists.identity,
+            lists.search
+        ])?;
+    } else {
+        delete_keys(tx, guest.id)?;
+        tx.prepare_cached(&for_sqlite(sql::UPDATE_GUEST))?.execute(params![
+            guest.id,
+            doc,
+            guest.version,
+            guest.updated_at,
+            lists.identity,
+            lists.search
+        ])?;
+    }
+    Ok(())
 }
 
-/// [`put_guest_doc`] with the document already encoded (`doc` is `guest` as JSON).
-fn write_guest_doc(tx: &Connection, guest: &Guest, doc: &str, insert: bool) -> Result<()> {
-    if insert {
-        tx.prepare_cached(&for_sqlite(INSERT_GUEST))?
-            .execute(params![guest.id, doc, guest.version, guest.created_at, guest.updated_at])?;
-    } else {
-        tx.prepare_cached(&for_sqlite(sql::UPDATE_GUEST))?
-            .execute(params![guest.id, doc, guest.version, guest.updated_at])?;
-        tx.prepare_cached(&for_sqlite(sql::DELETE_IDENTITIES))?.execute([guest.id])?;
-        tx.prepare_cached(&for_sqlite(sql::DELETE_SEARCH_KEYS))?.execute([guest.id])?;
-    }
+/// The identity and search keys profile `?1` holds, as its row lists them: each deleted by
+/// its primary key (the `IN` list walks it), where a profile with no list deletes nothing.
+const DELETE_HELD_IDENTITIES: &str = "DELETE FROM guest_identities WHERE guest_id = ?1 \
+     AND key IN (SELECT value FROM json_each((SELECT identity_keys FROM guests WHERE id = ?1)))";
+const DELETE_HELD_SEARCH_KEYS: &str = "DELETE FROM guest_search WHERE guest_id = ?1 \
+     AND key IN (SELECT value FROM json_each((SELECT search_keys FROM guests WHERE id = ?1)))";
+
+/// Deletes the keys profile `id` holds; its lists are left for the caller to rewrite.
+fn delete_keys(tx: &Connection, id: GuestId) -> Result<()> {
+    tx.prepare_cached(DELETE_HELD_IDENTITIES)?.execute([id])?;
+    tx.prepare_cached(DELETE_HELD_SEARCH_KEYS)?.execute([id])?;
     Ok(())
 }
 
@@ -519,9 +544,10 @@ impl Store for SqliteStore {
                 let mut last = None;
                 for doc in docs {
                     let guest = GuestDoc(doc).decode()?;
-                    tx.prepare_cached(&for_sqlite(sql::DELETE_IDENTITIES))?.execute([guest.id])?;
-                    tx.prepare_cached(&for_sqlite(sql::DELETE_SEARCH_KEYS))?.execute([guest.id])?;
-                    keys.add(&guest);
+                    delete_keys(tx, guest.id)?;
+                    let lists = keys.add(&guest);
+                    tx.prepare_cached(&for_sqlite(sql::SET_KEY_LISTS))?
+                        .execute(params![guest.id, lists.identity, lists.search])?;
                     last = Some(guest.id);
                 }
                 keys.insert(tx)?;
