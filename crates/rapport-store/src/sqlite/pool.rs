@@ -96,7 +96,7 @@ impl Writer {
 }
 
 /// The page size of a database Rapport creates. Larger than SQLite's 4 KiB default: a bulk
-/// import keeps fourteen b-trees growing at once (six tables and their indexes), and with
+/// import keeps twelve b-trees growing at once (six tables and their indexes), and with
 /// 16 KiB pages each splits a quarter as often and commits a quarter as many WAL frames.
 /// Copying an imported million rows into fresh tables took 9.6–10.2 s with 16 KiB pages
 /// against 12.9–13.0 s with 4 KiB (`bench/import_floor.sh`); 32 KiB gained nothing more
