@@ -6,6 +6,8 @@
 //! trigger that keeps `stay_spend` (migration 7) is switched off for those inserts and the
 //! totals written once per stay instead, which saves a view lookup and an upsert per line.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 use rapport_domain::hotel::HotelId;
@@ -15,45 +17,50 @@ use rusqlite::config::DbConfig;
 use rusqlite::types::ToSql;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{guest_doc, insert_consent, insert_rows, next_guest_id, text, write_guest_doc, GuestKeys, RowsInsert};
+use super::{guest_doc, insert_consent, insert_rows, next_guest_id, text, write_guest_doc, GuestKeys, RowsInsert, CLOCK};
 use crate::sql::{self, for_sqlite};
-use crate::{BatchOutcome, KeyLists, Result};
+use crate::{BatchOutcome, GuestDoc, KeyLists, Result};
 
 pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOutcome> {
     let mut known = KnownState::default();
-    {
-        // Each distinct key and reference once, in index order: a returning guest's rows
-        // share keys, and sorted probes walk the index instead of jumping around it.
-        let mut keys: Vec<&String> = batch.keys().iter().flatten().collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let mut owner = tx.prepare_cached(&for_sqlite(sql::IDENTITY_OWNER))?;
-        for key in keys {
-            let id: Option<i64> = owner.query_row([key], |r| r.get(0))?;
-            if let Some(id) = id {
-                if let std::collections::hash_map::Entry::Vacant(slot) = known.guests.entry(id) {
-                    slot.insert(guest_doc(tx, id)?.decode()?);
-                }
-                known.identities.insert(key.clone(), id);
+    // Each distinct key and reference once, in index order: a returning guest's rows
+    // share keys, and sorted probes walk the index instead of jumping around it.
+    let mut keys: Vec<&String> = batch.keys().iter().flatten().collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let (mut stored, mut seen): (Vec<(GuestId, GuestDoc)>, HashSet<GuestId>) = Default::default();
+    let mut owner = tx.prepare_cached(&for_sqlite(sql::IDENTITY_OWNER))?;
+    for key in keys {
+        let id: Option<i64> = owner.query_row([key], |r| r.get(0))?;
+        if let Some(id) = id {
+            if seen.insert(id) {
+                stored.push((id, guest_doc(tx, id)?));
             }
+            known.identities.insert(key.clone(), id);
         }
-        let mut refs: Vec<(HotelId, &str)> = batch
-            .rows()
-            .iter()
-            .filter_map(|r| {
-                let stay = r.stay.as_ref()?;
-                Some((stay.hotel_id, stay.external_ref.as_deref()?))
-            })
-            .collect();
-        refs.sort_unstable();
-        refs.dedup();
+    }
+    let mut refs: Vec<(HotelId, &str)> = batch
+        .rows()
+        .iter()
+        .filter_map(|r| {
+            let stay = r.stay.as_ref()?;
+            Some((stay.hotel_id, stay.external_ref.as_deref()?))
+        })
+        .collect();
+    refs.sort_unstable();
+    refs.dedup();
+    known.guests = std::thread::scope(|scope| {
+        // The stored profiles' documents are decoded on a second thread while this one
+        // looks the reservation references up: decoding was about half of the look-ups.
+        let decoding = scope.spawn(|| stored.into_iter().map(|(id, doc)| Ok((id, doc.decode()?))).collect::<Result<_>>());
         let mut stay_exists = tx.prepare_cached(&for_sqlite(sql::STAY_REF_EXISTS))?;
         for (hotel, reference) in refs {
             if stay_exists.query_row(params![hotel, reference], |_| Ok(())).optional()?.is_some() {
                 known.stay_refs.insert((hotel, reference.to_string()));
             }
         }
-    }
+        decoding.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })?;
 
     let plan = plan_ingest_keyed(batch, known);
     let now = Utc::now();
@@ -73,8 +80,8 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOu
         let encoding = scope.spawn(|| encode_guests(new_guests, updated_guests, first_id, now));
         insert_stays(tx, &new_stays, resolve, now)?;
         let encoded = encoding.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        for (guest, doc, lists, consents) in &encoded.new {
-            write_guest_doc(tx, guest, doc, lists, true)?;
+        insert_new_guests(tx, &encoded.new, now)?;
+        for (guest, _, _, consents) in &encoded.new {
             for c in consents {
                 insert_consent(tx, guest.id, c)?;
             }
@@ -170,6 +177,55 @@ const STAY_SPEND_ROWS: RowsInsert = (
      laundry = stay_spend.laundry + excluded.laundry, minibar = stay_spend.minibar + excluded.minibar, \
      other = stay_spend.other + excluded.other",
 );
+
+/// New profiles as `INSERT_GUEST` writes one (`super`), many to a statement.
+const GUEST_ROWS: RowsInsert = (
+    "INSERT OR FAIL INTO guests (id, doc, version, created_at, updated_at, identity_keys, search_keys, changed_at) VALUES ",
+    8,
+    "",
+);
+
+/// A new profile as its insert binds it.
+struct GuestValues<'a> {
+    guest: &'a Guest,
+    doc: &'a str,
+    lists: &'a KeyLists,
+    made: &'a str,
+    changed: &'a str,
+}
+
+/// The batch's new profiles, with the lists of their keys. Every one was made at `now`, so
+/// their times are written as text once for the batch, and `changed_at` is read once from
+/// the database's clock, as `INSERT_GUEST` reads it for each row it writes.
+fn insert_new_guests(tx: &Connection, new: &[(Guest, String, KeyLists, Vec<ConsentRecord>)], now: DateTime<Utc>) -> Result<()> {
+    let made = text::timestamp(now);
+    let changed: String = tx.query_row(CLOCK, [], |r| r.get(0))?;
+    let rows: Vec<GuestValues> = new
+        .iter()
+        .map(|(guest, doc, lists, _)| {
+            debug_assert!(guest.created_at == now && guest.updated_at == now);
+            GuestValues {
+                guest,
+                doc,
+                lists,
+                made: &made,
+                changed: &changed,
+            }
+        })
+        .collect();
+    insert_rows(tx, GUEST_ROWS, &rows, |v, values| {
+        values.extend([
+            &v.guest.id as &dyn ToSql,
+            &v.doc,
+            &v.guest.version,
+            &v.made,
+            &v.made,
+            &v.lists.identity,
+            &v.lists.search,
+            &v.changed,
+        ])
+    })
+}
 
 /// A new stay as its insert binds it: the values that are not fields of the stay itself.
 struct StayValues<'a> {

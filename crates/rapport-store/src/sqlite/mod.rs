@@ -35,7 +35,7 @@ use pool::Pool;
 
 /// The clock that stamps `guests.changed_at` (migration 10): the host's, as text in
 /// [`CHANGE_STAMP`]'s format.
-const CLOCK: &str = "SELECT strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')";
+pub(super) const CLOCK: &str = "SELECT strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')";
 /// `changed_at` as the trigger writes it, so text order is time order.
 const CHANGE_STAMP: &str = "%Y-%m-%d %H:%M:%S%.3f+00:00";
 
@@ -165,7 +165,8 @@ impl GuestKeys {
 /// A new profile, stamped by the database's clock as it is written (`changed_at`, migration
 /// 10, in the format the update trigger writes). PostgreSQL's column default
 /// does this there; SQLite's added column cannot have one, and a trigger updating every new
-/// row cost the import 11 % of its rows per second.
+/// row cost the import 11 % of its rows per second. An import batch writes its new
+/// profiles many to a statement, with the same clock read once ([`CLOCK`]; `import.rs`).
 const INSERT_GUEST: &str = "INSERT INTO guests (id, doc, version, created_at, updated_at, identity_keys, search_keys, changed_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, strftime('%Y-%m-%d %H:%M:%f+00:00', 'now'))";
 
