@@ -50,8 +50,8 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOu
     refs.sort_unstable();
     refs.dedup();
     known.guests = std::thread::scope(|scope| {
-        // The stored profiles' documents are decoded on a second thread while this one
-        // looks the reservation references up: decoding was about half of the look-ups.
+        // The stored profiles' documents (one for every returning guest of the batch) are
+        // decoded on a second thread while this one looks the reservation references up.
         let decoding = scope.spawn(|| stored.into_iter().map(|(id, doc)| Ok((id, doc.decode()?))).collect::<Result<_>>());
         let mut stay_exists = tx.prepare_cached(&for_sqlite(sql::STAY_REF_EXISTS))?;
         for (hotel, reference) in refs {
