@@ -151,11 +151,7 @@ impl TestDb {
 
     /// `sqlite` or `postgres`.
     pub async fn for_backend(backend: &str) -> TestDb {
-        match backend {
-            "sqlite" => Self::sqlite().await,
-            "postgres" => Self::postgres().await,
-            other => panic!("unknown backend {other}"),
-        }
+        EmptyDb::for_backend(backend).await.open().await
     }
 }
 
