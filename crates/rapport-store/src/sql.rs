@@ -44,8 +44,6 @@ pub(crate) const HOTEL_BY_CODE: &str = "SELECT id, code, name, country, timezone
 pub(crate) const GUEST_DOC: &str = "SELECT doc, merged_into FROM guests WHERE id = $1";
 pub(crate) const UPDATE_GUEST: &str =
     "UPDATE guests SET doc = $2, version = $3, updated_at = $4, identity_keys = $5, search_keys = $6 WHERE id = $1";
-/// The lists of the keys a profile holds (see `guests::ProfileKeys`), written with the keys.
-pub(crate) const SET_KEY_LISTS: &str = "UPDATE guests SET identity_keys = $2, search_keys = $3 WHERE id = $1";
 /// Lists leave merged-away profiles (tombstones) out.
 pub(crate) const GUEST_PAGE: &str = "SELECT doc FROM guests WHERE merged_into IS NULL ORDER BY id LIMIT $1 OFFSET $2";
 pub(crate) const GUEST_COUNT: &str = "SELECT count(*) FROM guests WHERE merged_into IS NULL";

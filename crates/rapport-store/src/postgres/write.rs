@@ -106,10 +106,15 @@ impl<'a> GuestColumns<'a> {
             versions: guests.iter().map(|g| g.version).collect(),
             created: guests.iter().map(|g| g.created_at).collect(),
             updated: guests.iter().map(|g| g.updated_at).collect(),
-            identity_lists: lists.iter().map(|l| l.identity.as_str()).collect(),
-            search_lists: lists.iter().map(|l| l.search.as_str()).collect(),
+            identity_lists: list_column(lists, |l| &l.identity),
+            search_lists: list_column(lists, |l| &l.search),
         }
     }
+}
+
+/// One of the two list columns (`pick`) of the guests' rows, as a text array parameter.
+fn list_column(lists: &[KeyLists], pick: fn(&KeyLists) -> &String) -> Vec<&str> {
+    lists.iter().map(|l| pick(l).as_str()).collect()
 }
 
 /// Each guest's keys, and the lists of them its row keeps.
@@ -147,9 +152,7 @@ pub(super) async fn rewrite_keys(tx: &Transaction<'_>, guests: &[Guest]) -> Resu
     let (keys, lists) = keys_and_lists(guests);
     let (id_keys, id_owners) = key_pairs(&[(guests, &keys)], identity);
     let (search_keys, search_owners) = key_pairs(&[(guests, &keys)], search);
-    let identity_lists: Vec<&str> = lists.iter().map(|l| l.identity.as_str()).collect();
-    let search_lists: Vec<&str> = lists.iter().map(|l| l.search.as_str()).collect();
-    drop_and_list(tx, &ids, &identity_lists, &search_lists).await?;
+    drop_and_list(tx, &ids, &list_column(&lists, |l| &l.identity), &list_column(&lists, |l| &l.search)).await?;
     tx.execute(sql::INSERT_IDENTITIES, &[&id_keys, &id_owners]).await?;
     tx.execute(sql::INSERT_SEARCH_KEYS, &[&search_keys, &search_owners]).await?;
     Ok(())

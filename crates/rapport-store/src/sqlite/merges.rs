@@ -60,11 +60,6 @@ impl MergeSql for SqliteSql<'_> {
     }
 
     async fn drop_keys(&mut self, id: GuestId) -> Result<()> {
-        super::delete_keys(self.0, id)?;
-        let none = KeyLists::none();
-        self.0
-            .prepare_cached(&for_sqlite(crate::sql::SET_KEY_LISTS))?
-            .execute(rusqlite::params![id, none.identity, none.search])?;
-        Ok(())
+        super::relist_keys(self.0, id, &KeyLists::none())
     }
 }

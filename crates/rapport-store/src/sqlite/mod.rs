@@ -218,6 +218,18 @@ fn delete_keys(tx: &Connection, id: GuestId) -> Result<()> {
     Ok(())
 }
 
+/// The lists of the keys a profile holds (see `guests::ProfileKeys`), written with the keys.
+const SET_KEY_LISTS: &str = "UPDATE guests SET identity_keys = ?2, search_keys = ?3 WHERE id = ?1";
+
+/// Deletes the keys profile `id` holds and lists `lists` on its row in their place (the
+/// caller inserts the keys listed).
+fn relist_keys(tx: &Connection, id: GuestId, lists: &KeyLists) -> Result<()> {
+    delete_keys(tx, id)?;
+    tx.prepare_cached(SET_KEY_LISTS)?
+        .execute(params![id, lists.identity, lists.search])?;
+    Ok(())
+}
+
 /// A search on one read connection: the best `limit` profiles and, when `counted`, how many
 /// match (see [`Store::search_guests_counted`]).
 fn search(c: &Connection, prefixes: &[String], limit: i64, counted: bool) -> Result<(Vec<Guest>, Option<crate::SearchTotal>)> {
@@ -545,10 +557,7 @@ impl Store for SqliteStore {
                 let mut last = None;
                 for doc in docs {
                     let guest = GuestDoc(doc).decode()?;
-                    delete_keys(tx, guest.id)?;
-                    let lists = keys.add(&guest);
-                    tx.prepare_cached(&for_sqlite(sql::SET_KEY_LISTS))?
-                        .execute(params![guest.id, lists.identity, lists.search])?;
+                    relist_keys(tx, guest.id, &keys.add(&guest))?;
                     last = Some(guest.id);
                 }
                 keys.insert(tx)?;
