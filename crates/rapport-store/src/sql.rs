@@ -13,6 +13,7 @@ pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/sqlite/0009_import_spend_totals.sql")),
     (10, include_str!("../migrations/sqlite/0010_guest_changes.sql")),
     (11, include_str!("../migrations/sqlite/0011_guest_key_lists.sql")),
+    (12, include_str!("../migrations/sqlite/0012_spend_lines_through_stays.sql")),
 ];
 pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -25,6 +26,7 @@ pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/postgres/0009_import_spend_totals.sql")),
     (10, include_str!("../migrations/postgres/0010_guest_changes.sql")),
     (11, include_str!("../migrations/postgres/0011_guest_key_lists.sql")),
+    (12, include_str!("../migrations/postgres/0012_spend_lines_through_stays.sql")),
 ];
 
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
@@ -209,8 +211,12 @@ pub(crate) fn guest_stays() -> String {
     format!("SELECT {STAY_COLUMNS} FROM stays WHERE guest_id = $1 ORDER BY arrival DESC, id DESC")
 }
 
+/// A profile's (`$1`) spend lines are found through its stays: spend lines have no index by
+/// profile (migration 12), and a line's profile is always its stay's.
+pub(crate) const SPEND_OF_GUEST: &str = "stay_id IN (SELECT id FROM stays WHERE guest_id = $1) AND guest_id = $1";
+
 pub(crate) fn guest_spend() -> String {
-    format!("SELECT {SPEND_COLUMNS} FROM spend_lines WHERE guest_id = $1 ORDER BY posted_on DESC, id DESC")
+    format!("SELECT {SPEND_COLUMNS} FROM spend_lines WHERE {SPEND_OF_GUEST} ORDER BY posted_on DESC, id DESC")
 }
 
 pub(crate) fn guest_notes() -> String {
@@ -284,20 +290,27 @@ pub(crate) fn guest_merges() -> String {
 }
 pub(crate) const MARK_MERGE_UNDONE: &str = "UPDATE merges SET undone_at = $2, undone_by = $3 WHERE id = $1";
 
-/// Rows a merge moves, by kind and table; each has a `guest_id`.
-pub(crate) const MOVED_ROWS: &[(&str, &str)] = &[
-    ("stay", "stays"),
-    ("spend", "spend_lines"),
-    ("note", "notes"),
-    ("consent", "consent_records"),
+/// Rows a merge moves, by kind and table, each table's with which of its rows are the
+/// absorbed profile's (`$2`). Spend lines go first, while that profile's stays still lead
+/// to them ([`SPEND_OF_GUEST`]).
+pub(crate) const MOVED_ROWS: &[(&str, &str, &str)] = &[
+    (
+        "spend",
+        "spend_lines",
+        "stay_id IN (SELECT id FROM stays WHERE guest_id = $2) AND guest_id = $2",
+    ),
+    ("stay", "stays", "guest_id = $2"),
+    ("note", "notes", "guest_id = $2"),
+    ("consent", "consent_records", "guest_id = $2"),
 ];
-/// Remembers the absorbed profile's (`$2`) rows of a table under merge `$1`.
-pub(crate) fn record_moves(kind: &str, table: &str) -> String {
-    format!("INSERT INTO merge_moves (merge_id, kind, row_id) SELECT CAST($1 AS BIGINT), '{kind}', id FROM {table} WHERE guest_id = $2")
+/// Remembers the absorbed profile's rows of a table (`whose`, from [`MOVED_ROWS`]) under
+/// merge `$1`.
+pub(crate) fn record_moves(kind: &str, table: &str, whose: &str) -> String {
+    format!("INSERT INTO merge_moves (merge_id, kind, row_id) SELECT CAST($1 AS BIGINT), '{kind}', id FROM {table} WHERE {whose}")
 }
-/// Gives every row of `$2` to `$1`.
-pub(crate) fn move_rows(table: &str) -> String {
-    format!("UPDATE {table} SET guest_id = $1 WHERE guest_id = $2")
+/// Gives the absorbed profile's rows of a table (`whose`) to `$1`.
+pub(crate) fn move_rows(table: &str, whose: &str) -> String {
+    format!("UPDATE {table} SET guest_id = $1 WHERE {whose}")
 }
 /// Sends the rows merge `$3` moved back from `$2` to `$1`.
 pub(crate) fn move_back(kind: &str, table: &str) -> String {

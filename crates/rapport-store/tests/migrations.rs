@@ -3,7 +3,7 @@
 
 use futures_util::future::join_all;
 
-const MIGRATIONS: &[i64] = &[1, 2, 4, 5, 6, 7, 8, 9, 10, 11];
+const MIGRATIONS: &[i64] = &[1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn servers_starting_together_on_a_fresh_postgres_database_migrate_it_once() {

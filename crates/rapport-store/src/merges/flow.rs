@@ -61,9 +61,9 @@ pub(crate) async fn merge_guests<S: MergeSql>(
         .await?;
     let record = merge_record(row.first().ok_or_else(|| StoreError::Task("no merge row returned".into()))?)?;
 
-    for (kind, table) in sql::MOVED_ROWS {
-        db.run(&sql::record_moves(kind, table), vals![record.id, absorbed]).await?;
-        db.run(&sql::move_rows(table), vals![survivor, absorbed]).await?;
+    for (kind, table, whose) in sql::MOVED_ROWS {
+        db.run(&sql::record_moves(kind, table, whose), vals![record.id, absorbed]).await?;
+        db.run(&sql::move_rows(table, whose), vals![survivor, absorbed]).await?;
     }
     db.put_guest(&merged).await?;
     // The tombstone keeps its document (the undo snapshot) but no keys: imports and search
@@ -105,7 +105,7 @@ pub(crate) async fn undo_merge<S: MergeSql>(db: &mut S, id: i64, who: &str, now:
 
     // Rows the merge moved go back; so do stays that arrived since through an identity key
     // only the absorbed profile had, with their spend and notes.
-    for (kind, table) in sql::MOVED_ROWS {
+    for (kind, table, _) in sql::MOVED_ROWS {
         db.run(&sql::move_back(kind, table), vals![absorbed, survivor, id]).await?;
     }
     for key in absorbed_only_keys(&kept_before, &gone_before) {

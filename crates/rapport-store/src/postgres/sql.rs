@@ -1,7 +1,7 @@
 //! SQL only PostgreSQL runs: advisory locks, sequences, row locks and array-parameter
 //! bulk writes (`unnest` of one array per column: one statement per table and batch).
 
-use crate::sql::{NOTE_COLUMNS, SPEND_COLUMNS, STAY_COLUMNS};
+use crate::sql::{NOTE_COLUMNS, SPEND_COLUMNS, SPEND_OF_GUEST, STAY_COLUMNS};
 
 /// Advisory-lock keys (transaction scoped, per database): "RAPPORT" then a purpose byte.
 pub(super) const MIGRATION_LOCK: i64 = 0x5241_5050_4f52_5401;
@@ -97,7 +97,7 @@ pub(super) fn guest_stays_in() -> String {
 }
 
 pub(super) fn guest_spend_in() -> String {
-    format!("SELECT {SPEND_COLUMNS} FROM spend_lines WHERE guest_id = $1 AND hotel_id = ANY($2) ORDER BY posted_on DESC, id DESC")
+    format!("SELECT {SPEND_COLUMNS} FROM spend_lines WHERE {SPEND_OF_GUEST} AND hotel_id = ANY($2) ORDER BY posted_on DESC, id DESC")
 }
 
 pub(super) fn guest_notes_in() -> String {
