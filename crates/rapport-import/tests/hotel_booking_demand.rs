@@ -126,6 +126,7 @@ backend_tests! {
         assert!(nationalities.iter().all(|n| n.len() == 2), "{nationalities:?}");
         assert_eq!(s.fields_flagged, 0, "every country of the file is an ISO code");
         assert_eq!(db.keys_off_their_lists().await, 0, "each profile's row lists exactly its keys");
+        assert_eq!(db.spend_off_their_stays().await, 0, "every spend line belongs to its stay's profile");
     }
 
     fn importing_the_same_file_twice_changes_nothing(db) {

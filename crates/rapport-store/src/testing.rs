@@ -149,6 +149,17 @@ impl TestDb {
         count(&self.url, &format!("SELECT {}", parts.join(" + "))).await
     }
 
+    /// Spend lines whose profile is not their stay's. Zero when every write kept them
+    /// together, as reads and merges that reach a profile's lines through its stays
+    /// (migration 12) need.
+    pub async fn spend_off_their_stays(&self) -> i64 {
+        count(
+            &self.url,
+            "SELECT count(*) FROM spend_lines s JOIN stays t ON t.id = s.stay_id WHERE s.guest_id <> t.guest_id",
+        )
+        .await
+    }
+
     /// `sqlite` or `postgres`.
     pub async fn for_backend(backend: &str) -> TestDb {
         EmptyDb::for_backend(backend).await.open().await

@@ -270,6 +270,7 @@ backend_tests! {
         store.update_guest(desk.id, edited, None).await.unwrap();
         store.record_consent(desk.id, consent(ConsentChannel::Post, true, 500)).await.unwrap();
         assert_eq!(db.keys_off_their_lists().await, 0, "the tombstone holds and lists no keys");
+        assert_eq!(db.spend_off_their_stays().await, 0, "every spend line belongs to its stay's profile");
         let mut via_pms = person("W", "Chang", "");
         via_pms.emails.clear();
         via_pms.external_ids.push(ExternalId {
@@ -315,6 +316,7 @@ backend_tests! {
         assert_eq!(search_ids(store, "wei.chang@corp").await, vec![ota.id], "keys follow the profile back");
         assert_eq!(search_ids(store, "zw@example").await, vec![desk.id]);
         assert_eq!(db.keys_off_their_lists().await, 0, "each profile's row lists exactly its keys");
+        assert_eq!(db.spend_off_their_stays().await, 0, "every spend line belongs to its stay's profile");
 
         assert!(matches!(store.undo_merge(record.id, "ben").await, Err(StoreError::Conflict(_))), "undoing twice");
         let history = store.guest_merges(desk.id).await.unwrap();

@@ -364,6 +364,7 @@ backend_tests! {
         assert_eq!(search_ids(store, "669-792-0000").await, vec![existing.id], "the added phone is searchable");
         assert_eq!(search_ids(store, "p-77").await, vec![guest_of(4)]);
         assert_eq!(db.keys_off_their_lists().await, 0, "new and joined profiles list exactly their keys");
+        assert_eq!(db.spend_off_their_stays().await, 0, "every spend line belongs to its stay's profile");
         let stays = store.guest_stays(guest_of(0), &Scope::Group).await.unwrap();
         assert_eq!(stays.iter().map(|s| s.external_ref.as_deref().unwrap()).collect::<Vec<_>>(), vec!["B4", "B1"]);
         let spend = store.guest_spend(guest_of(0), &Scope::Group).await.unwrap();
