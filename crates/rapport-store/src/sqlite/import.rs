@@ -71,7 +71,7 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOu
         GuestRef::Existing(id) => id,
         GuestRef::New(i) => new_ids[i],
     };
-    let (new_guests, updated_guests, new_stays) = (plan.new_guests, plan.updated_guests, plan.new_stays);
+    let (new_guests, updated_guests, new_stays, spent) = (plan.new_guests, plan.updated_guests, plan.new_stays, plan.spent);
     std::thread::scope(|scope| {
         // The profiles' documents and keys are worked out on a second thread while this one
         // writes the stays and spend lines, which need only the profiles' ids: the reader
@@ -94,7 +94,7 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOu
         }
         let mut keys = encoded.keys;
         keys.insert(tx)?;
-        free_elsewhere((new_stays, encoded.new, encoded.updated, keys));
+        free_elsewhere((new_stays, encoded.new, encoded.updated, keys, spent));
         Ok::<_, crate::StoreError>(())
     })?;
     Ok(BatchOutcome {
@@ -105,7 +105,8 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOu
 
 /// Frees what a written batch leaves behind on a thread of its own: a batch's stays,
 /// profiles and keys are a few hundred thousand allocations, made on the reader thread,
-/// and freeing them was about a fifteenth of the writer's time. Should no thread start,
+/// and freeing them was about a fifteenth of the writer's time (what planning read, see
+/// `Spent`, a further fortieth). Should no thread start,
 /// the value is freed here as the spawn gives it back.
 fn free_elsewhere<T: Send + 'static>(spent: T) {
     let _ = std::thread::Builder::new()
