@@ -211,9 +211,15 @@ pub(crate) fn guest_stays() -> String {
     format!("SELECT {STAY_COLUMNS} FROM stays WHERE guest_id = $1 ORDER BY arrival DESC, id DESC")
 }
 
-/// A profile's (`$1`) spend lines are found through its stays: spend lines have no index by
-/// profile (migration 12), and a line's profile is always its stay's.
-pub(crate) const SPEND_OF_GUEST: &str = "stay_id IN (SELECT id FROM stays WHERE guest_id = $1) AND guest_id = $1";
+/// The spend lines of the profile in parameter `$p`, found through its stays: spend lines
+/// have no index by profile (migration 12), and a line's profile is always its stay's.
+macro_rules! spend_of {
+    ($p:literal) => {
+        concat!("stay_id IN (SELECT id FROM stays WHERE guest_id = ", $p, ") AND guest_id = ", $p)
+    };
+}
+/// A profile's (`$1`) spend lines.
+pub(crate) const SPEND_OF_GUEST: &str = spend_of!("$1");
 
 pub(crate) fn guest_spend() -> String {
     format!("SELECT {SPEND_COLUMNS} FROM spend_lines WHERE {SPEND_OF_GUEST} ORDER BY posted_on DESC, id DESC")
@@ -294,11 +300,7 @@ pub(crate) const MARK_MERGE_UNDONE: &str = "UPDATE merges SET undone_at = $2, un
 /// absorbed profile's (`$2`). Spend lines go first, while that profile's stays still lead
 /// to them ([`SPEND_OF_GUEST`]).
 pub(crate) const MOVED_ROWS: &[(&str, &str, &str)] = &[
-    (
-        "spend",
-        "spend_lines",
-        "stay_id IN (SELECT id FROM stays WHERE guest_id = $2) AND guest_id = $2",
-    ),
+    ("spend", "spend_lines", spend_of!("$2")),
     ("stay", "stays", "guest_id = $2"),
     ("note", "notes", "guest_id = $2"),
     ("consent", "consent_records", "guest_id = $2"),
