@@ -1,5 +1,6 @@
 //! The embedded backend: SQLite through rusqlite.
 
+mod checkpoint;
 mod console;
 mod import;
 mod merges;

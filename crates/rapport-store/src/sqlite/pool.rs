@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+use super::checkpoint::Checkpointer;
 use crate::{Result, StoreError};
 
 /// Readers kept open; more are opened on demand under load and dropped afterwards.
@@ -38,6 +39,9 @@ struct Writer {
     /// run on another writer's behalf failed, or a batch panicked), kept for the
     /// importer's next call.
     lost: Option<String>,
+    /// Copies committed import batches from the WAL into the database file beside the
+    /// writer (declared after `conn`, so it is dropped, and finishes, last).
+    checkpoints: Checkpointer,
 }
 
 /// Staged batches were reported written to their importer: a store dropped before the
@@ -67,6 +71,9 @@ impl Writer {
         if committed.is_err() && !self.conn.is_autocommit() {
             // A failed commit may leave the transaction open (SQLITE_BUSY does).
             let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        if committed.is_ok() {
+            self.checkpoints.ask();
         }
         self.foreign_keys_on();
         committed.map_err(|e| StoreError::ImportNotCommitted(format!("{} rows: {e}", staged.rows)))
@@ -105,7 +112,7 @@ const PAGE_SIZE: i64 = 16 * 1024;
 
 /// Settings every connection gets. The page size first: it only takes effect while the
 /// file is still empty, and switching to WAL writes the file's first page.
-fn configure(conn: &Connection) -> Result<()> {
+pub(super) fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     conn.execute_batch(
@@ -127,9 +134,11 @@ fn configure_reader(conn: &Connection) -> Result<()> {
 
 /// The writer keeps a large private page cache instead: a bulk import dirties index pages
 /// all over the file, and a page changed many times within a transaction is then written
-/// to the WAL once at commit instead of spilling on every change. A larger checkpoint
-/// interval likewise copies each hot page back once per interval, not once per batch: at
-/// a million imported rows a 20,000-row batch commits up to ~130 MB of index pages, so a 64 MB
+/// to the WAL once at commit instead of spilling on every change. Import commits are
+/// checkpointed beside the writer (see [`Checkpointer`]); the writer's own automatic
+/// checkpoint is the bound for other writes and should that thread fall behind. A larger
+/// interval copies each hot page back once per interval, not once per commit: at a million
+/// imported rows a 20,000-row batch commits up to ~130 MB of index pages, so a 64 MB
 /// interval checkpointed (and synced) after every batch; 512 MB lets each checkpoint
 /// cover several. The journal size limit gives the disk back once a checkpoint has reset
 /// the WAL. Both are bounded, so memory does not grow with the size of an import.
@@ -166,6 +175,7 @@ impl Pool {
                 conn,
                 staged: None,
                 lost: None,
+                checkpoints: Checkpointer::start(path)?,
             }),
             readers: Mutex::new(Vec::new()),
         }))
@@ -296,23 +306,23 @@ impl Pool {
     /// commit another write set off, were not stored.
     pub(crate) async fn commit_staged(self: &Arc<Self>) -> Result<()> {
         let pool = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut w = pool.lock_writer();
-            if let Some(why) = w.lost.take() {
-                return Err(StoreError::ImportNotCommitted(why));
-            }
-            w.settle()?;
-            // What the import left in the WAL goes into the database file now, as part of
-            // the import (and of its measured time), not onto the next process that opens
-            // it. Passive: a reader in the way only leaves the rest for the next checkpoint.
-            // The rows are committed either way, so a failure here is only logged.
-            if let Err(e) = w.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                tracing::warn!(error = %e, "checkpoint after an import failed; the next one copies the WAL");
-            }
-            Ok(())
-        })
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
+        tokio::task::spawn_blocking(move || pool.commit_staged_now())
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    fn commit_staged_now(&self) -> Result<()> {
+        let mut w = self.lock_writer();
+        if let Some(why) = w.lost.take() {
+            return Err(StoreError::ImportNotCommitted(why));
+        }
+        w.settle()?;
+        // What the import left in the WAL goes into the database file now, as part of
+        // the import (and of its measured time), not onto the next process that opens
+        // it. Passive: a reader in the way only leaves the rest for the next checkpoint.
+        // The rows are committed either way, so a failure there is only logged.
+        w.checkpoints.checkpoint();
+        Ok(())
     }
 
     /// Like [`Pool::write_now`], without foreign-key checks, for bulk loads whose rows
@@ -413,5 +423,38 @@ mod tests {
         drop(w);
         pool.write_now(|tx| insert(tx, 6)).unwrap();
         assert_eq!(count(&pool), 4);
+    }
+
+    /// Rows in the database file itself, WAL aside: `immutable` reads the file as it is.
+    fn in_file(path: &Path) -> i64 {
+        let uri = format!("file:{}?immutable=1", path.display());
+        let c = Connection::open_with_flags(&uri, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI).unwrap();
+        c.query_row("SELECT count(*) FROM t", [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn an_import_is_in_the_database_file_once_committed_not_only_in_the_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let pool = Pool::open(&path).unwrap();
+        pool.write_now(|tx| Ok(tx.execute_batch("CREATE TABLE t (v INTEGER)")?)).unwrap();
+        pool.commit_staged_now().unwrap();
+        for v in 0..1000 {
+            pool.stage_now(1, |c| insert(c, v)).unwrap();
+        }
+        // Staged rows are neither visible nor in the file before the commit.
+        assert_eq!((count(&pool), in_file(&path)), (0, 0));
+        pool.commit_staged_now().unwrap();
+        assert_eq!((count(&pool), in_file(&path)), (1000, 1000));
+
+        // A commit the staging makes on its own (the batches reached their bound) is
+        // copied into the file too, by the checkpoint thread, without waiting for the end.
+        pool.stage_now(STAGED_ROWS, |c| insert(c, 1000)).unwrap();
+        assert_eq!(count(&pool), 1001);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while in_file(&path) < 1001 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(in_file(&path), 1001);
     }
 }
