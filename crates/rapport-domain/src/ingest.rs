@@ -143,6 +143,11 @@ impl KeyedBatch {
         &self.keys
     }
 
+    /// The rows and, in the same order, their identity keys.
+    pub fn into_parts(self) -> (Vec<IncomingBooking>, Vec<Vec<String>>) {
+        (self.rows, self.keys)
+    }
+
     /// The rows' consent records, to adjust as storage keeps them (they are not keys).
     pub fn consents_mut(&mut self) -> impl Iterator<Item = &mut Vec<ConsentRecord>> {
         self.rows.iter_mut().map(|r| &mut r.consents)
@@ -188,19 +193,77 @@ pub fn plan_ingest(rows: Vec<IncomingBooking>, known: KnownState) -> IngestPlan 
 
 /// [`plan_ingest`] for a batch whose identity keys are already worked out (storage needs
 /// them to look the batch up anyway).
-pub fn plan_ingest_keyed(batch: KeyedBatch, mut known: KnownState) -> IngestPlan {
-    let KeyedBatch { rows, keys: row_keys } = batch;
-    let mut plan = IngestPlan {
-        new_stays: Vec::with_capacity(rows.len()),
-        outcomes: Vec::with_capacity(rows.len()),
-        ..IngestPlan::default()
-    };
-    let mut batch_keys: FxHashMap<String, GuestRef> = FxHashMap::default();
-    let mut seen_refs: FxHashSet<(HotelId, String)> = FxHashSet::default();
-    let mut touched: FxHashSet<GuestId> = FxHashSet::default();
-    let mut registered: FxHashSet<GuestRef> = FxHashSet::default();
+pub fn plan_ingest_keyed(batch: KeyedBatch, known: KnownState) -> IngestPlan {
+    let KeyedBatch { rows, keys } = batch;
+    let mut planner = IngestPlanner::new(rows.len());
+    planner.learn(known);
+    planner.plan(rows, &keys);
+    planner.finish(keys)
+}
 
-    for (row, keys) in rows.into_iter().zip(&row_keys) {
+/// Plans a batch a part at a time, in file order, as storage's look-ups for each part come
+/// in: the SQLite writer looks the next part up while another thread plans this one.
+/// Planning part by part decides exactly as planning the whole batch at once, provided
+/// what storage knows about each part's keys, their profiles and its references has been
+/// learnt before the part is planned.
+#[derive(Debug, Default)]
+pub struct IngestPlanner {
+    plan: IngestPlan,
+    known: KnownState,
+    /// Identity key → the profile the batch has joined it to so far.
+    batch_keys: FxHashMap<String, GuestRef>,
+    seen_refs: FxHashSet<(HotelId, String)>,
+    /// Stored profiles the batch has added to.
+    touched: FxHashSet<GuestId>,
+    /// Profiles whose own keys are already in `batch_keys`.
+    registered: FxHashSet<GuestRef>,
+}
+
+impl IngestPlanner {
+    /// A planner for a batch of about `rows` rows.
+    pub fn new(rows: usize) -> Self {
+        Self {
+            plan: IngestPlan {
+                new_stays: Vec::with_capacity(rows),
+                outcomes: Vec::with_capacity(rows),
+                ..IngestPlan::default()
+            },
+            ..Self::default()
+        }
+    }
+
+    /// Adds what storage knows. A profile learnt before keeps what the batch has added
+    /// to it.
+    pub fn learn(&mut self, known: KnownState) {
+        let KnownState {
+            identities,
+            guests,
+            stay_refs,
+        } = known;
+        self.known.identities.extend(identities);
+        for (id, guest) in guests {
+            self.known.guests.entry(id).or_insert(guest);
+        }
+        self.known.stay_refs.extend(stay_refs);
+    }
+
+    /// Plans `rows`, the batch's next rows, with their identity keys (`keys`, in the same
+    /// order).
+    pub fn plan(&mut self, rows: impl IntoIterator<Item = IncomingBooking>, keys: &[Vec<String>]) {
+        for (row, keys) in rows.into_iter().zip(keys) {
+            self.plan_row(row, keys);
+        }
+    }
+
+    fn plan_row(&mut self, row: IncomingBooking, keys: &[String]) {
+        let Self {
+            plan,
+            known,
+            batch_keys,
+            seen_refs,
+            touched,
+            registered,
+        } = self;
         let found = keys.iter().find_map(|k| {
             batch_keys
                 .get(k)
@@ -304,13 +367,32 @@ pub fn plan_ingest_keyed(batch: KeyedBatch, mut known: KnownState) -> IngestPlan
         });
     }
 
-    plan.updated_guests = touched.into_iter().filter_map(|id| known.guests.remove(&id)).collect();
-    plan.updated_guests.sort_by_key(|g| g.id);
-    plan.spent.row_keys = row_keys;
-    plan.spent.batch_keys = batch_keys;
-    plan.spent.seen_refs = seen_refs;
-    plan.spent.known = known;
-    plan
+    /// Takes the new stays planned so far, for storage to write while the rest of the
+    /// batch is planned: a stay is final once its row is planned (later rows may add to
+    /// its profile, never to the stay). [`IngestPlan::new_stays`] then holds the rest.
+    pub fn take_stays(&mut self) -> Vec<PlannedStay> {
+        std::mem::take(&mut self.plan.new_stays)
+    }
+
+    /// The plan of the rows planned so far; `row_keys`, the batch's keys, go back with it
+    /// (see [`Spent`]).
+    pub fn finish(self, row_keys: Vec<Vec<String>>) -> IngestPlan {
+        let Self {
+            mut plan,
+            mut known,
+            batch_keys,
+            seen_refs,
+            touched,
+            registered: _,
+        } = self;
+        plan.updated_guests = touched.into_iter().filter_map(|id| known.guests.remove(&id)).collect();
+        plan.updated_guests.sort_by_key(|g| g.id);
+        plan.spent.row_keys = row_keys;
+        plan.spent.batch_keys = batch_keys;
+        plan.spent.seen_refs = seen_refs;
+        plan.spent.known = known;
+        plan
+    }
 }
 
 /// Adds what `incoming` knows and `stored` does not. Never overwrites: a value typed by
@@ -514,5 +596,72 @@ mod tests {
                 (GuestRef::New(0), None),
             ]
         );
+    }
+    /// Planning a batch part by part, learning what storage knows of each part just
+    /// before it, decides as planning it whole: rows of a later part join profiles an
+    /// earlier part created or added to, and a stored profile seen again keeps what the
+    /// batch added to it.
+    #[test]
+    fn planning_in_parts_decides_as_planning_whole() {
+        let mut ann = booking(1, "Ann Lee", "ann@example.com", "669-792-1661", "1");
+        let stored_ann = ann.clone();
+        ann.profile
+            .phones
+            .push(ContactPoint::phone_lenient("669-792-1670", Region::default()));
+        let rows = vec![
+            ann,
+            booking(2, "Bo Ma", "bo@example.com", "669-792-1662", "2"),
+            booking(3, "Cy Po", "cy@example.com", "669-792-1663", "3"),
+            // Second part: Bo again by email, Ann again by her stored email, the first
+            // row's reservation again, and Cy by phone and name.
+            booking(4, "Bo Ma", "BO@example.com", "669-792-1699", "4"),
+            booking(5, "Ann Lee", "ann@example.com", "669-792-1671", "5"),
+            booking(6, "Ann Lee", "ann@example.com", "669-792-1661", "1"),
+            booking(7, "Cy Po", "cy2@example.com", "669-792-1663", "7"),
+        ];
+        let known = known_by_email(7, "ann@example.com", &stored_ann);
+        let stored = || KnownState {
+            identities: known.identities.clone(),
+            guests: known.guests.clone(),
+            stay_refs: known.stay_refs.clone(),
+        };
+        let whole = plan_ingest_keyed(KeyedBatch::from(rows.clone()), stored());
+
+        let (rows, keys) = KeyedBatch::from(rows).into_parts();
+        let mut planner = IngestPlanner::new(rows.len());
+        let mut rows = rows.into_iter();
+        planner.learn(stored());
+        planner.plan(rows.by_ref().take(3), &keys[..3]);
+        let mut stays = planner.take_stays();
+        // Storage answers for the second part's keys too, with the profile as stored
+        // before the batch: the batch's additions to it stand.
+        planner.learn(stored());
+        planner.plan(rows, &keys[3..]);
+        let mut parts = planner.finish(keys);
+        stays.append(&mut parts.new_stays);
+        parts.new_stays = stays;
+
+        let summary = |p: &IngestPlan| {
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                p.outcomes,
+                p.new_guests,
+                p.updated_guests,
+                p.new_consents,
+                p.new_stays
+                    .iter()
+                    .map(|s| (s.guest, s.stay.external_ref.clone(), s.joined_by.clone()))
+                    .collect::<Vec<_>>()
+            )
+        };
+        assert_eq!(summary(&parts), summary(&whole));
+        assert_eq!(whole.new_guests.len(), 2, "Bo and Cy");
+        assert_eq!(whole.updated_guests.len(), 1);
+        assert_eq!(
+            whole.updated_guests[0].profile.phones.len(),
+            3,
+            "Ann's stored phone and two new ones"
+        );
+        assert_eq!(whole.new_stays.len(), 6, "the first reservation once");
     }
 }

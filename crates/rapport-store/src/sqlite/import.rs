@@ -7,11 +7,12 @@
 //! totals written once per stay instead, which saves a view lookup and an upsert per line.
 
 use std::collections::HashSet;
+use std::sync::mpsc;
 
 use chrono::{DateTime, Utc};
 use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 use rapport_domain::hotel::HotelId;
-use rapport_domain::ingest::{plan_ingest_keyed, GuestRef, KeyedBatch, KnownState, PlannedStay};
+use rapport_domain::ingest::{GuestRef, IncomingBooking, IngestPlanner, KeyedBatch, KnownState, PlannedStay, RowOutcome, Spent};
 use rapport_domain::stay::{NewStay, StayId};
 use rusqlite::config::DbConfig;
 use rusqlite::types::ToSql;
@@ -19,74 +20,56 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{guest_doc, insert_consent, insert_rows, next_guest_id, text, write_guest_doc, GuestKeys, RowsInsert, CLOCK};
 use crate::sql::{self, for_sqlite};
-use crate::{BatchOutcome, GuestDoc, KeyLists, Result};
+use crate::{BatchOutcome, GuestDoc, KeyLists, Result, StoreError};
 
 pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOutcome> {
-    let mut known = KnownState::default();
-    // Each distinct key and reference once, in index order: a returning guest's rows
-    // share keys, and sorted probes walk the index instead of jumping around it.
-    let mut keys: Vec<&String> = batch.keys().iter().flatten().collect();
-    keys.sort_unstable();
-    keys.dedup();
-    let (mut stored, mut seen): (Vec<(GuestId, GuestDoc)>, HashSet<GuestId>) = Default::default();
-    let mut owner = tx.prepare_cached(&for_sqlite(sql::IDENTITY_OWNER))?;
-    for key in keys {
-        let id: Option<i64> = owner.query_row([key], |r| r.get(0))?;
-        if let Some(id) = id {
-            if seen.insert(id) {
-                stored.push((id, guest_doc(tx, id)?));
-            }
-            known.identities.insert(key.clone(), id);
-        }
-    }
-    let mut refs: Vec<(HotelId, &str)> = batch
-        .rows()
-        .iter()
-        .filter_map(|r| {
-            let stay = r.stay.as_ref()?;
-            Some((stay.hotel_id, stay.external_ref.as_deref()?))
-        })
-        .collect();
+    let now = Utc::now();
+    let first_id = next_guest_id(tx)?;
+    let guest_id = |g: GuestRef| match g {
+        GuestRef::Existing(id) => id,
+        GuestRef::New(i) => first_id + i as GuestId,
+    };
+    let (rows, row_keys) = batch.into_parts();
+    // Each reference once, in index order. Owned: the planner takes the rows.
+    let mut refs: Vec<(HotelId, String)> = rows.iter().filter_map(IncomingBooking::stay_ref).collect();
     refs.sort_unstable();
     refs.dedup();
-    known.guests = std::thread::scope(|scope| {
-        // The stored profiles' documents (one for every returning guest of the batch) are
-        // decoded on a second thread while this one looks the reservation references up.
-        let decoding = scope.spawn(|| stored.into_iter().map(|(id, doc)| Ok((id, doc.decode()?))).collect::<Result<_>>());
-        let mut stay_exists = tx.prepare_cached(&for_sqlite(sql::STAY_REF_EXISTS))?;
-        for (hotel, reference) in refs {
-            if stay_exists.query_row(params![hotel, reference], |_| Ok(())).optional()?.is_some() {
-                known.stay_refs.insert((hotel, reference.to_string()));
+    let outcome = std::thread::scope(|scope| {
+        // This thread owns the connection: it looks the batch up, then writes. A second
+        // one decodes the stored profiles, plans the rows and hands over their stays as it
+        // goes, so the stays are written while the rest is planned; then it encodes the
+        // profiles. Planning was a tenth of this thread's time.
+        let (owners, owners_looked_up) = mpsc::channel();
+        let (stored_refs, refs_looked_up) = mpsc::channel();
+        let (stays_planned, planned_stays) = mpsc::channel();
+        let row_keys = &row_keys;
+        let planning = scope.spawn(move || plan_batch(rows, row_keys, (owners_looked_up, refs_looked_up), stays_planned, first_id, now));
+        let mut written = Vec::new();
+        let wrote = look_up(tx, row_keys, refs, owners, stored_refs).and_then(|()| {
+            for stays in &planned_stays {
+                insert_stays(tx, &stays, guest_id, now)?;
+                written.push(stays);
             }
-        }
-        decoding.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })?;
-
-    let plan = plan_ingest_keyed(batch, known);
-    let now = Utc::now();
-
-    let first_id = next_guest_id(tx)?;
-    let new_ids: Vec<GuestId> = (first_id..).take(plan.new_guests.len()).collect();
-    let resolve = |g: GuestRef| match g {
-        GuestRef::Existing(id) => id,
-        GuestRef::New(i) => new_ids[i],
-    };
-    let (new_guests, updated_guests, new_stays, spent) = (plan.new_guests, plan.updated_guests, plan.new_stays, plan.spent);
-    std::thread::scope(|scope| {
-        // The profiles' documents and keys are worked out on a second thread while this one
-        // writes the stays and spend lines, which need only the profiles' ids: the reader
-        // thread leaves the other core mostly idle, and JSON and key building were a
-        // twentieth of the writer's time.
-        let encoding = scope.spawn(|| encode_guests(new_guests, updated_guests, first_id, now));
-        insert_stays(tx, &new_stays, resolve, now)?;
-        let encoded = encoding.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok(())
+        });
+        // The planner never waits on this thread once the look-ups are sent: a failed write
+        // leaves it to finish on its own.
+        drop(planned_stays);
+        let planned = planning.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        wrote?;
+        let Planned {
+            outcomes,
+            new_consents,
+            encoded,
+            spent,
+        } = planned?;
         insert_new_guests(tx, &encoded.new, now)?;
         for (guest, _, _, consents) in &encoded.new {
             for c in consents {
                 insert_consent(tx, guest.id, c)?;
             }
         }
-        for (id, c) in &plan.new_consents {
+        for (id, c) in &new_consents {
             insert_consent(tx, *id, c)?;
         }
         for (guest, doc, lists) in &encoded.updated {
@@ -94,12 +77,108 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOu
         }
         let mut keys = encoded.keys;
         keys.insert(tx)?;
-        free_elsewhere((new_stays, encoded.new, encoded.updated, keys, spent));
-        Ok::<_, crate::StoreError>(())
-    })?;
-    Ok(BatchOutcome {
-        rows: plan.outcomes,
-        new_guest_ids: new_ids,
+        let new_guest_ids = (first_id..).take(encoded.new.len()).collect();
+        free_elsewhere((written, encoded.new, encoded.updated, keys, spent, new_consents));
+        Ok(BatchOutcome {
+            rows: outcomes,
+            new_guest_ids,
+        })
+    });
+    free_elsewhere(row_keys);
+    outcome
+}
+
+/// Rows planned between two hand-overs of their stays to the writer.
+const PART_ROWS: usize = 2_500;
+
+/// Sends the planner what the batch's keys and references point at: first the keys'
+/// owners with the documents of those profiles, which the planner decodes while this
+/// thread probes the references. Each is probed once, in index order: a returning guest's
+/// rows share keys, and sorted probes walk the index instead of jumping around it.
+fn look_up(
+    tx: &Connection,
+    row_keys: &[Vec<String>],
+    refs: Vec<(HotelId, String)>,
+    owners: mpsc::Sender<Owners>,
+    stored_refs: mpsc::Sender<Vec<(HotelId, String)>>,
+) -> Result<()> {
+    let mut keys: Vec<&String> = row_keys.iter().flatten().collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut found = Owners::default();
+    let mut loaded = HashSet::new();
+    let mut owner = tx.prepare_cached(&for_sqlite(sql::IDENTITY_OWNER))?;
+    for key in keys {
+        let id: Option<i64> = owner.query_row([key], |r| r.get(0))?;
+        if let Some(id) = id {
+            if loaded.insert(id) {
+                found.docs.push((id, guest_doc(tx, id)?));
+            }
+            found.identities.push((key.clone(), id));
+        }
+    }
+    // A planner that has stopped says why; there is nothing to add here.
+    let _ = owners.send(found);
+    let mut stay_exists = tx.prepare_cached(&for_sqlite(sql::STAY_REF_EXISTS))?;
+    let mut stored = Vec::new();
+    for (hotel, reference) in refs {
+        if stay_exists.query_row(params![hotel, &reference], |_| Ok(())).optional()?.is_some() {
+            stored.push((hotel, reference));
+        }
+    }
+    let _ = stored_refs.send(stored);
+    Ok(())
+}
+
+/// The profiles a batch's keys point at: each key's owner, and each owner's document.
+#[derive(Default)]
+struct Owners {
+    identities: Vec<(String, GuestId)>,
+    docs: Vec<(GuestId, GuestDoc)>,
+}
+
+/// A planned batch, but for the stays already handed to the writer.
+struct Planned {
+    outcomes: Vec<RowOutcome>,
+    new_consents: Vec<(GuestId, ConsentRecord)>,
+    encoded: EncodedGuests,
+    spent: Spent,
+}
+
+/// The planner's thread: what storage holds (`looked_up`), then the rows planned a part at
+/// a time, each part's new stays sent to the writer (`stays`), then the profiles encoded.
+/// Ends early, with nothing to report, if the look-ups stop (the writer reports why).
+fn plan_batch(
+    rows: Vec<IncomingBooking>,
+    row_keys: &[Vec<String>],
+    looked_up: (mpsc::Receiver<Owners>, mpsc::Receiver<Vec<(HotelId, String)>>),
+    stays: mpsc::Sender<Vec<PlannedStay>>,
+    first_id: GuestId,
+    now: DateTime<Utc>,
+) -> Result<Planned> {
+    let stopped = || StoreError::Task("the import batch's look-ups stopped".into());
+    let Owners { identities, docs } = looked_up.0.recv().map_err(|_| stopped())?;
+    let mut known = KnownState::default();
+    known.identities.extend(identities);
+    for (id, doc) in docs {
+        known.guests.insert(id, doc.decode()?);
+    }
+    known.stay_refs.extend(looked_up.1.recv().map_err(|_| stopped())?);
+    let mut planner = IngestPlanner::new(rows.len());
+    planner.learn(known);
+    let mut rows = rows.into_iter();
+    for keys in row_keys.chunks(PART_ROWS) {
+        planner.plan(rows.by_ref().take(keys.len()), keys);
+        // A writer that has stopped says why.
+        let _ = stays.send(planner.take_stays());
+    }
+    drop(stays);
+    let plan = planner.finish(Vec::new());
+    Ok(Planned {
+        outcomes: plan.outcomes,
+        new_consents: plan.new_consents,
+        encoded: encode_guests(plan.new_guests, plan.updated_guests, first_id, now),
+        spent: plan.spent,
     })
 }
 
