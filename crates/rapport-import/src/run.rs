@@ -12,7 +12,7 @@ use std::time::Instant;
 use csv::ByteRecord;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rapport_domain::ingest::KeyedBatch;
-use rapport_store::Store;
+use rapport_store::{ImportBatch, Store};
 use tokio::sync::mpsc;
 
 use crate::card::is_card_header;
@@ -79,13 +79,17 @@ pub async fn import_file(
     std::thread::Builder::new()
         .name("rapport-import-reader".into())
         .spawn(move || {
+            rapport_store::priority::lower_this_thread(rapport_store::priority::Helper::Feeding);
             let _ = done_tx.send(parse_rows(reader, rows, rejects, batch_size, tx));
         })
         .map_err(|e| ImportError::Reader(format!("cannot start the reader thread: {e}")))?;
 
     let mut stored: Result<(), ImportError> = Ok(());
+    // Each batch is looked up ahead while the one before it is staged (see
+    // `Store::look_ahead`).
+    let mut next = look_ahead(store.as_ref(), &mut rx).await;
     loop {
-        let batch = match rapport_store::staging::next_batch(store.as_ref(), &mut rx).await {
+        let batch = match next {
             Ok(Some(batch)) => batch,
             Ok(None) => break,
             Err(e) => {
@@ -93,7 +97,9 @@ pub async fn import_file(
                 break;
             }
         };
-        match store.stage_import_batch(batch).await {
+        let (staged, ahead) = tokio::join!(store.stage_ahead(batch), look_ahead(store.as_ref(), &mut rx));
+        next = ahead;
+        match staged {
             Ok(outcome) => {
                 for o in &outcome.rows {
                     if o.unchanged {
@@ -163,6 +169,14 @@ pub async fn import_file(
         "import finished"
     );
     Ok(summary)
+}
+
+/// The importer's next batch, looked up ahead (`None` once the reader is done).
+async fn look_ahead(store: &dyn Store, rx: &mut mpsc::Receiver<KeyedBatch>) -> rapport_store::Result<Option<ImportBatch>> {
+    match rapport_store::staging::next_batch(store, rx).await? {
+        Some(batch) => store.look_ahead(batch).await.map(Some),
+        None => Ok(None),
+    }
 }
 
 fn read_headers<R: Read>(reader: &mut csv::Reader<R>, path: &Path) -> Result<Vec<String>, ImportError> {

@@ -13,6 +13,7 @@ mod guests;
 mod merges;
 mod open;
 pub mod postgres;
+pub mod priority;
 mod rows;
 pub mod segments;
 mod sql;
@@ -72,6 +73,29 @@ pub struct BatchOutcome {
     pub rows: Vec<RowOutcome>,
     /// Ids given to the batch's new profiles, indexed like `GuestRef::New`.
     pub new_guest_ids: Vec<GuestId>,
+}
+
+/// An import batch, looked up ahead of its turn where the backend can (see
+/// [`Store::look_ahead`]).
+pub struct ImportBatch {
+    batch: KeyedBatch,
+    ahead: Option<sqlite::LookedAhead>,
+}
+
+impl ImportBatch {
+    pub fn len(&self) -> usize {
+        self.batch.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.batch.is_empty()
+    }
+}
+
+impl From<KeyedBatch> for ImportBatch {
+    fn from(batch: KeyedBatch) -> Self {
+        Self { batch, ahead: None }
+    }
 }
 
 /// A guest document as stored: the JSON of [`Guest`], served as is on reads.
@@ -213,6 +237,17 @@ pub trait Store: Send + Sync + 'static {
     /// failed batch rolls back every staged batch, and only its own importer is told.
     async fn stage_import_batch(&self, batch: KeyedBatch) -> Result<BatchOutcome> {
         self.import_batch(batch).await
+    }
+    /// Looks `batch` up ahead of its turn, while the importer's previous batch is staged,
+    /// for [`Store::stage_ahead`]. SQLite reads on a reader's connection beside the writer,
+    /// and the writer then looks up again only what its own latest batches wrote, or all of
+    /// it if anything else wrote meanwhile. Other backends look a batch up as it is staged.
+    async fn look_ahead(&self, batch: KeyedBatch) -> Result<ImportBatch> {
+        Ok(batch.into())
+    }
+    /// [`Store::stage_import_batch`] for a batch from [`Store::look_ahead`].
+    async fn stage_ahead(&self, batch: ImportBatch) -> Result<BatchOutcome> {
+        self.stage_import_batch(batch.batch).await
     }
     /// Commits the batches [`Store::stage_import_batch`] left open. An error
     /// ([`StoreError::ImportNotCommitted`]) means staged batches were lost.

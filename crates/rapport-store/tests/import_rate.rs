@@ -234,6 +234,76 @@ backend_tests! {
         assert_eq!(committed(&db).await, (people(0..rows), rows as i64, 2 * rows as i64));
     }
 
+    fn batches_looked_up_ahead_see_what_the_batches_before_them_wrote(db) {
+        let hotels = three_hotels(db.store.as_ref()).await;
+        let all: Vec<IncomingBooking> = (0..2 * BATCH).map(|i| booking(i, &hotels)).collect();
+        // A third batch: bookings of the first batch's guests again, one of them with a
+        // new email, and one reservation of the first batch sent again.
+        let mut again: Vec<IncomingBooking> = (0..4).map(|i| booking(2 * BATCH + i, &hotels)).collect();
+        for (n, row) in again.iter_mut().enumerate() {
+            let first = booking(n, &hotels);
+            row.profile = first.profile;
+        }
+        again[0].profile.emails.push(ContactPoint::email_lenient("second.address@example.com"));
+        again[1].stay = booking(1, &hotels).stay;
+        let (first, second) = all.split_at(BATCH);
+
+        // Every batch is looked up before the ones before it are written: what they wrote
+        // is not in the look-ups' view of the database.
+        let first = db.store.look_ahead(first.to_vec().into()).await.unwrap();
+        let second = db.store.look_ahead(second.to_vec().into()).await.unwrap();
+        let third = db.store.look_ahead(again.into()).await.unwrap();
+        db.store.stage_ahead(first).await.unwrap();
+        let second = db.store.stage_ahead(second).await.unwrap();
+        let third = db.store.stage_ahead(third).await.unwrap();
+        db.store.commit_import().await.unwrap();
+
+        // The second batch's returning guests joined the profiles the first created.
+        let rows = 2 * BATCH;
+        let people = (0..rows).map(person_of).collect::<std::collections::HashSet<_>>().len();
+        let seen: std::collections::HashSet<usize> = (0..BATCH).map(person_of).collect();
+        let returning = (BATCH..rows).filter(|i| seen.contains(&person_of(*i))).count();
+        assert!(returning > 0);
+        assert_eq!(second.rows.iter().filter(|r| !r.guest_created).count(), returning);
+        // The third joined too, kept the new email, and did not store the same
+        // reservation twice.
+        assert!(third.rows.iter().all(|r| !r.guest_created));
+        assert_eq!(third.rows.iter().filter(|r| r.stay_created).count(), 3);
+        assert_eq!(committed(&db).await, (people as i64, rows as i64 + 3, 2 * (rows as i64 + 3)));
+        let found = db.store.search_guests(&["second.address@example.com".into()], 5).await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].profile.emails.len(), 2);
+    }
+
+    fn a_write_after_a_look_ahead_is_not_missed(db) {
+        let hotels = three_hotels(db.store.as_ref()).await;
+        let newcomer = |i: usize, email: &str| {
+            let mut row = booking(i, &hotels);
+            row.profile.emails = vec![ContactPoint::email_lenient(email)];
+            row.profile.phones = vec![];
+            row
+        };
+        db.store.stage_import_batch(vec![booking(0, &hotels)].into()).await.unwrap();
+
+        // A guest created at the desk, in this process, after the batch was looked up.
+        let looked = db.store.look_ahead(vec![newcomer(1, "desk@example.com")].into()).await.unwrap();
+        let desk = db.store.create_guest(newcomer(1, "desk@example.com").profile, vec![]).await.unwrap();
+        let outcome = db.store.stage_ahead(looked).await.unwrap();
+        assert_eq!(outcome.rows[0].guest, rapport_domain::ingest::GuestRef::Existing(desk.id));
+
+        // And one created by another process (a second server on the same database),
+        // which writes once the import has committed what it staged.
+        db.store.commit_import().await.unwrap();
+        let looked = db.store.look_ahead(vec![newcomer(2, "other@example.com")].into()).await.unwrap();
+        let other = rapport_store::open(&db.url).await.unwrap();
+        let elsewhere = other.create_guest(newcomer(2, "other@example.com").profile, vec![]).await.unwrap();
+        drop(other);
+        let outcome = db.store.stage_ahead(looked).await.unwrap();
+        assert_eq!(outcome.rows[0].guest, rapport_domain::ingest::GuestRef::Existing(elsewhere.id));
+        db.store.commit_import().await.unwrap();
+        assert_eq!(committed(&db).await.0, 3);
+    }
+
     fn an_importer_waiting_for_its_next_batch_commits_what_it_staged(db) {
         let hotels = three_hotels(db.store.as_ref()).await;
         let batch: Vec<IncomingBooking> = (0..BATCH).map(|i| booking(i, &hotels)).collect();

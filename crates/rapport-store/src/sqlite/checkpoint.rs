@@ -14,6 +14,7 @@ use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OpenFlags};
 
+use crate::priority::Helper;
 use crate::Result;
 
 /// The checkpointing thread, asked to run after each commit of import batches. Dropping it
@@ -99,6 +100,7 @@ impl Drop for Checkpointer {
 /// one ran. A failed checkpoint is only logged: the pages stay in the WAL, where readers
 /// find them, and the next checkpoint copies them.
 fn run(conn: &Connection, shared: &Shared) {
+    crate::priority::lower_this_thread(Helper::Background);
     loop {
         let ticket = {
             let mut state = shared.state();

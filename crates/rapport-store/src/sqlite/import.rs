@@ -18,11 +18,35 @@ use rusqlite::config::DbConfig;
 use rusqlite::types::ToSql;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::ahead::{Since, Written, WrittenKeys};
+use super::pool::Pool;
 use super::{guest_doc, insert_consent, insert_rows, next_guest_id, text, write_guest_doc, GuestKeys, RowsInsert, CLOCK};
+use crate::priority::{lower_this_thread, Helper};
 use crate::sql::{self, for_sqlite};
 use crate::{BatchOutcome, GuestDoc, KeyLists, Result, StoreError};
 
-pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOutcome> {
+/// What a batch's keys and references pointed at on a reader's snapshot, looked up while
+/// the writer wrote the batch before it, with the writer's marks from before the snapshot
+/// (see `ahead`).
+pub(crate) struct LookedAhead {
+    marks: (u64, u64),
+    owners: Owners,
+    stored_refs: Vec<(HotelId, String)>,
+}
+
+pub(super) fn look_ahead(pool: &Pool, batch: &KeyedBatch) -> Result<LookedAhead> {
+    let refs = batch_refs(batch.rows());
+    let ((owners, stored_refs), marks) = pool.read_ahead_now(|c| Ok((find_owners(c, batch.keys())?, find_refs(c, refs)?)))?;
+    Ok(LookedAhead {
+        marks,
+        owners,
+        stored_refs,
+    })
+}
+
+/// Writes one batch in the writer's transaction (`tx`): looked up here, or ahead if
+/// `ahead` still holds, then planned and written. What it wrote is added to `written`.
+pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch, ahead: Option<LookedAhead>, written: &mut Written) -> Result<BatchOutcome> {
     let now = Utc::now();
     let first_id = next_guest_id(tx)?;
     let guest_id = |g: GuestRef| match g {
@@ -30,10 +54,13 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOu
         GuestRef::New(i) => first_id + i as GuestId,
     };
     let (rows, row_keys) = batch.into_parts();
-    // Each reference once, in index order. Owned: the planner takes the rows.
-    let mut refs: Vec<(HotelId, String)> = rows.iter().filter_map(IncomingBooking::stay_ref).collect();
-    refs.sort_unstable();
-    refs.dedup();
+    // The look-ahead brought up to date, or the batch looked up here. Either way, before
+    // the planner takes the rows.
+    let looked_up = match ahead.and_then(|a| Some((written.since(a.marks)?, a))) {
+        Some((since, ahead)) => catch_up(tx, ahead, &since, &rows, &row_keys).map(Ok),
+        None => Ok(Err(batch_refs(&rows))),
+    };
+    let looked_up = looked_up?;
     let outcome = std::thread::scope(|scope| {
         // This thread owns the connection: it looks the batch up, then writes. A second
         // one decodes the stored profiles, plans the rows and hands over their stays as it
@@ -43,12 +70,24 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOu
         let (stored_refs, refs_looked_up) = mpsc::channel();
         let (stays_planned, planned_stays) = mpsc::channel();
         let row_keys = &row_keys;
-        let planning = scope.spawn(move || plan_batch(rows, row_keys, (owners_looked_up, refs_looked_up), stays_planned, first_id, now));
-        let mut written = Vec::new();
-        let wrote = look_up(tx, row_keys, refs, owners, stored_refs).and_then(|()| {
+        let planning = scope.spawn(move || {
+            lower_this_thread(Helper::Feeding);
+            plan_batch(rows, row_keys, (owners_looked_up, refs_looked_up), stays_planned, first_id, now)
+        });
+        let sent = match looked_up {
+            Ok((found, refs)) => {
+                // A planner that has stopped says why.
+                let _ = owners.send(found);
+                let _ = stored_refs.send(refs);
+                Ok(())
+            }
+            Err(refs) => look_up(tx, row_keys, refs, owners, stored_refs),
+        };
+        let mut stays_written = Vec::new();
+        let wrote = sent.and_then(|()| {
             for stays in &planned_stays {
                 insert_stays(tx, &stays, guest_id, now)?;
-                written.push(stays);
+                stays_written.push(stays);
             }
             Ok(())
         });
@@ -62,6 +101,7 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOu
             new_consents,
             encoded,
             spent,
+            wrote: keys_written,
         } = planned?;
         insert_new_guests(tx, &encoded.new, now)?;
         for (guest, _, _, consents) in &encoded.new {
@@ -77,8 +117,9 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOu
         }
         let mut keys = encoded.keys;
         keys.insert(tx)?;
+        written.add(keys_written);
         let new_guest_ids = (first_id..).take(encoded.new.len()).collect();
-        free_elsewhere((written, encoded.new, encoded.updated, keys, spent, new_consents));
+        free_elsewhere((stays_written, encoded.new, encoded.updated, keys, spent, new_consents));
         Ok(BatchOutcome {
             rows: outcomes,
             new_guest_ids,
@@ -91,10 +132,17 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch) -> Result<BatchOu
 /// Rows planned between two hand-overs of their stays to the writer.
 const PART_ROWS: usize = 2_500;
 
+/// Each reference of `rows` once, in index order, owned: the planner takes the rows.
+fn batch_refs(rows: &[IncomingBooking]) -> Vec<(HotelId, String)> {
+    let mut refs: Vec<(HotelId, String)> = rows.iter().filter_map(IncomingBooking::stay_ref).collect();
+    refs.sort_unstable();
+    refs.dedup();
+    refs
+}
+
 /// Sends the planner what the batch's keys and references point at: first the keys'
-/// owners with the documents of those profiles, which the planner decodes while this
-/// thread probes the references. Each is probed once, in index order: a returning guest's
-/// rows share keys, and sorted probes walk the index instead of jumping around it.
+/// owners with their documents, which the planner decodes while this thread probes the
+/// references.
 fn look_up(
     tx: &Connection,
     row_keys: &[Vec<String>],
@@ -102,32 +150,101 @@ fn look_up(
     owners: mpsc::Sender<Owners>,
     stored_refs: mpsc::Sender<Vec<(HotelId, String)>>,
 ) -> Result<()> {
+    // A planner that has stopped says why; there is nothing to add here.
+    let _ = owners.send(find_owners(tx, row_keys)?);
+    let _ = stored_refs.send(find_refs(tx, refs)?);
+    Ok(())
+}
+
+/// The owners of the rows' keys, with their documents. Each key is probed once, in index
+/// order: a returning guest's rows share keys, and sorted probes walk the index instead of
+/// jumping around it.
+fn find_owners(conn: &Connection, row_keys: &[Vec<String>]) -> Result<Owners> {
     let mut keys: Vec<&String> = row_keys.iter().flatten().collect();
     keys.sort_unstable();
     keys.dedup();
     let mut found = Owners::default();
     let mut loaded = HashSet::new();
-    let mut owner = tx.prepare_cached(&for_sqlite(sql::IDENTITY_OWNER))?;
+    let mut owner = conn.prepare_cached(&for_sqlite(sql::IDENTITY_OWNER))?;
     for key in keys {
         let id: Option<i64> = owner.query_row([key], |r| r.get(0))?;
         if let Some(id) = id {
             if loaded.insert(id) {
-                found.docs.push((id, guest_doc(tx, id)?));
+                found.docs.push((id, guest_doc(conn, id)?));
             }
             found.identities.push((key.clone(), id));
         }
     }
-    // A planner that has stopped says why; there is nothing to add here.
-    let _ = owners.send(found);
-    let mut stay_exists = tx.prepare_cached(&for_sqlite(sql::STAY_REF_EXISTS))?;
+    Ok(found)
+}
+
+/// Which of `refs` are stored.
+fn find_refs<R: std::borrow::Borrow<str>>(
+    conn: &Connection,
+    refs: impl IntoIterator<Item = (HotelId, R)>,
+) -> Result<Vec<(HotelId, String)>> {
+    let mut stay_exists = conn.prepare_cached(&for_sqlite(sql::STAY_REF_EXISTS))?;
     let mut stored = Vec::new();
     for (hotel, reference) in refs {
-        if stay_exists.query_row(params![hotel, &reference], |_| Ok(())).optional()?.is_some() {
-            stored.push((hotel, reference));
+        let reference = reference.borrow();
+        if stay_exists.query_row(params![hotel, reference], |_| Ok(())).optional()?.is_some() {
+            stored.push((hotel, reference.to_string()));
         }
     }
-    let _ = stored_refs.send(stored);
-    Ok(())
+    Ok(stored)
+}
+
+/// Brings a look-ahead up to the writer's transaction: what the writer's own batches wrote
+/// since it began (`since`) is looked up again, here. Everything else is as it was: no
+/// other write has come in the meantime, or the look-ahead would have been dropped.
+fn catch_up(
+    tx: &Connection,
+    ahead: LookedAhead,
+    since: &Since,
+    rows: &[IncomingBooking],
+    row_keys: &[Vec<String>],
+) -> Result<(Owners, Vec<(HotelId, String)>)> {
+    let LookedAhead {
+        owners: Owners { mut identities, mut docs },
+        mut stored_refs,
+        ..
+    } = ahead;
+    let mut again: Vec<&String> = row_keys.iter().flatten().filter(|k| since.key(k)).collect();
+    if !again.is_empty() {
+        again.sort_unstable();
+        again.dedup();
+        let stale: HashSet<&str> = again.iter().map(|k| k.as_str()).collect();
+        identities.retain(|(k, _)| !stale.contains(k.as_str()));
+        let mut owner = tx.prepare_cached(&for_sqlite(sql::IDENTITY_OWNER))?;
+        for key in again {
+            if let Some(id) = owner.query_row([key], |r| r.get::<_, Option<GuestId>>(0))? {
+                identities.push((key.clone(), id));
+            }
+        }
+    }
+    // Profiles rewritten since, and owners only the probes above found, are read here.
+    docs.retain(|(id, _)| !since.guest(*id));
+    let mut loaded: HashSet<GuestId> = docs.iter().map(|(id, _)| *id).collect();
+    for (_, id) in &identities {
+        if loaded.insert(*id) {
+            docs.push((*id, guest_doc(tx, *id)?));
+        }
+    }
+    let mut again: Vec<(HotelId, &str)> = rows
+        .iter()
+        .filter_map(|r| {
+            let stay = r.stay.as_ref()?;
+            Some((stay.hotel_id, stay.external_ref.as_deref()?))
+        })
+        .filter(|(hotel, reference)| since.stay_ref(*hotel, reference))
+        .collect();
+    if !again.is_empty() {
+        again.sort_unstable();
+        again.dedup();
+        stored_refs.retain(|(hotel, reference)| !since.stay_ref(*hotel, reference));
+        stored_refs.extend(find_refs(tx, again)?);
+    }
+    Ok((Owners { identities, docs }, stored_refs))
 }
 
 /// The profiles a batch's keys point at: each key's owner, and each owner's document.
@@ -143,6 +260,8 @@ struct Planned {
     new_consents: Vec<(GuestId, ConsentRecord)>,
     encoded: EncodedGuests,
     spent: Spent,
+    /// What the batch writes, for later batches looked up ahead.
+    wrote: WrittenKeys,
 }
 
 /// The planner's thread: what storage holds (`looked_up`), then the rows planned a part at
@@ -167,18 +286,36 @@ fn plan_batch(
     let mut planner = IngestPlanner::new(rows.len());
     planner.learn(known);
     let mut rows = rows.into_iter();
+    let mut wrote = WrittenKeys::default();
     for keys in row_keys.chunks(PART_ROWS) {
         planner.plan(rows.by_ref().take(keys.len()), keys);
+        let part = planner.take_stays();
+        for s in &part {
+            if let Some(reference) = &s.stay.external_ref {
+                wrote.stay_ref(s.stay.hotel_id, reference);
+            }
+        }
         // A writer that has stopped says why.
-        let _ = stays.send(planner.take_stays());
+        let _ = stays.send(part);
     }
     drop(stays);
     let plan = planner.finish(Vec::new());
+    let encoded = encode_guests(plan.new_guests, plan.updated_guests, first_id, now);
+    for (key, _) in &encoded.keys.identity {
+        wrote.key(key);
+    }
+    for (guest, ..) in &encoded.new {
+        wrote.guest(guest.id);
+    }
+    for (guest, ..) in &encoded.updated {
+        wrote.guest(guest.id);
+    }
     Ok(Planned {
         outcomes: plan.outcomes,
         new_consents: plan.new_consents,
-        encoded: encode_guests(plan.new_guests, plan.updated_guests, first_id, now),
+        encoded,
         spent: plan.spent,
+        wrote,
     })
 }
 
@@ -188,9 +325,10 @@ fn plan_batch(
 /// `Spent`, a further fortieth). Should no thread start,
 /// the value is freed here as the spawn gives it back.
 fn free_elsewhere<T: Send + 'static>(spent: T) {
-    let _ = std::thread::Builder::new()
-        .name("rapport-import-free".into())
-        .spawn(move || drop(spent));
+    let _ = std::thread::Builder::new().name("rapport-import-free".into()).spawn(move || {
+        lower_this_thread(Helper::Background);
+        drop(spent)
+    });
 }
 
 /// A batch's new and changed profiles as stored: each with its JSON document and the lists

@@ -1,8 +1,11 @@
 //! The embedded backend: SQLite through rusqlite.
 
+mod ahead;
 mod checkpoint;
 mod console;
 mod import;
+pub(crate) use import::LookedAhead;
+
 mod merges;
 mod pool;
 mod text;
@@ -878,11 +881,40 @@ impl Store for SqliteStore {
     }
 
     async fn import_batch(&self, batch: KeyedBatch) -> Result<BatchOutcome> {
-        self.pool.write_bulk(move |tx| import::import_batch(tx, batch)).await
+        // Not staged: the write starts a new generation, and no look-ahead relies on it.
+        self.pool
+            .write_bulk(move |tx| import::import_batch(tx, batch, None, &mut ahead::Written::default()))
+            .await
     }
 
     async fn stage_import_batch(&self, batch: KeyedBatch) -> Result<BatchOutcome> {
-        self.pool.stage(batch.len(), move |c| import::import_batch(c, batch)).await
+        self.stage_ahead(batch.into()).await
+    }
+
+    async fn look_ahead(&self, batch: KeyedBatch) -> Result<crate::ImportBatch> {
+        let pool = self.pool.clone();
+        let (done, looked) = tokio::sync::oneshot::channel();
+        // A thread of its own rather than the blocking pool: it lowers its priority (see
+        // `priority`), which a pooled thread could not take back for the writer.
+        std::thread::Builder::new()
+            .name("rapport-look-ahead".into())
+            .spawn(move || {
+                crate::priority::lower_this_thread(crate::priority::Helper::Feeding);
+                // Only time is lost if the look-ahead fails: the writer looks the batch up.
+                let ahead = import::look_ahead(&pool, &batch)
+                    .inspect_err(|e| tracing::warn!(error = %e, "an import batch could not be looked up ahead"))
+                    .ok();
+                let _ = done.send(crate::ImportBatch { batch, ahead });
+            })
+            .map_err(|e| StoreError::Task(format!("cannot start a look-ahead thread: {e}")))?;
+        looked.await.map_err(|_| StoreError::Task("a look-ahead thread panicked".into()))
+    }
+
+    async fn stage_ahead(&self, batch: crate::ImportBatch) -> Result<BatchOutcome> {
+        let crate::ImportBatch { batch, ahead } = batch;
+        self.pool
+            .stage(batch.len(), move |c, written| import::import_batch(c, batch, ahead, written))
+            .await
     }
 
     async fn commit_import(&self) -> Result<()> {

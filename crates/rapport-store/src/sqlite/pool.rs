@@ -4,12 +4,14 @@
 //! under a mutex (and `BEGIN IMMEDIATE`) means concurrent writers queue instead of failing
 //! with SQLITE_BUSY.
 
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+use super::ahead::{Marks, Written};
 use super::checkpoint::Checkpointer;
 use crate::{Result, StoreError};
 
@@ -31,6 +33,8 @@ pub(crate) struct Pool {
     path: PathBuf,
     writer: Mutex<Writer>,
     readers: Mutex<Vec<Connection>>,
+    /// The writer's marks, for look-aheads (see [`Pool::read_ahead_now`]).
+    marks: Arc<Marks>,
 }
 
 /// The one writing connection, and the import transaction it may hold open between batches.
@@ -44,6 +48,11 @@ struct Writer {
     /// Copies committed import batches from the WAL into the database file beside the
     /// writer (declared after `conn`, so it is dropped, and finishes, last).
     checkpoints: Checkpointer,
+    /// What staged import batches wrote lately, for batches looked up ahead.
+    written: Written,
+    /// The database's data version as this connection last saw it: it changes when
+    /// another connection, in any process, commits.
+    data_version: i64,
 }
 
 /// Staged batches were reported written to their importer: a store dropped before the
@@ -75,7 +84,10 @@ impl Writer {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
         if committed.is_ok() {
+            self.written.committed();
             self.checkpoints.ask();
+        } else {
+            self.written.new_generation();
         }
         self.foreign_keys_on();
         committed.map_err(|e| StoreError::ImportNotCommitted(format!("{} rows: {e}", staged.rows)))
@@ -156,6 +168,36 @@ fn configure_writer(conn: &Connection) -> Result<()> {
 /// How much WAL the writer lets build up before checkpointing (see [`configure_writer`]).
 const CHECKPOINT_BYTES: i64 = 512 * 1024 * 1024;
 
+/// See [`Writer::data_version`].
+fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}
+
+/// The writer held for a write other than an import batch's. What that write changes is
+/// unknown to batches looked up ahead, so releasing it starts a new generation (after the
+/// write has committed: a look-ahead that began before then is then refused).
+struct OtherWrite<'p>(MutexGuard<'p, Writer>);
+
+impl Deref for OtherWrite<'_> {
+    type Target = Writer;
+
+    fn deref(&self) -> &Writer {
+        &self.0
+    }
+}
+
+impl DerefMut for OtherWrite<'_> {
+    fn deref_mut(&mut self) -> &mut Writer {
+        &mut self.0
+    }
+}
+
+impl Drop for OtherWrite<'_> {
+    fn drop(&mut self) {
+        self.0.written.new_generation();
+    }
+}
+
 /// Runs `f` in an immediate transaction; commits if it succeeds, rolls back otherwise.
 fn in_transaction<T>(conn: &mut Connection, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -171,13 +213,18 @@ impl Pool {
         }
         let conn = Connection::open(path)?;
         configure_writer(&conn)?;
+        let data_version = data_version(&conn)?;
+        let written = Written::default();
         Ok(Arc::new(Self {
             path: path.to_path_buf(),
+            marks: written.marks(),
             writer: Mutex::new(Writer {
                 conn,
                 staged: None,
                 lost: None,
                 checkpoints: Checkpointer::start(path)?,
+                written,
+                data_version,
             }),
             readers: Mutex::new(Vec::new()),
         }))
@@ -205,6 +252,21 @@ impl Pool {
         out
     }
 
+    /// Runs `f` in one read transaction, with the writer's marks as they stood before it
+    /// began: what an import batch looked up ahead needs (see `ahead`).
+    pub(crate) fn read_ahead_now<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<(T, (u64, u64))> {
+        self.read_now(|c| {
+            let marks = self.marks.now();
+            c.execute_batch("BEGIN")?;
+            let out = f(c);
+            // Ends the snapshot; a read-only transaction has nothing to lose.
+            let ended = c.execute_batch("COMMIT");
+            let out = out?;
+            ended?;
+            Ok((out, marks))
+        })
+    }
+
     /// Runs a read on tokio's blocking pool.
     pub(crate) async fn read<T: Send + 'static>(self: &Arc<Self>, f: impl FnOnce(&Connection) -> Result<T> + Send + 'static) -> Result<T> {
         let pool = self.clone();
@@ -219,6 +281,7 @@ impl Pool {
     fn lock_writer(&self) -> MutexGuard<'_, Writer> {
         self.writer.lock().unwrap_or_else(|poisoned| {
             let mut w = poisoned.into_inner();
+            w.written.new_generation();
             w.staged = None;
             if !w.conn.is_autocommit() {
                 let _ = w.conn.execute_batch("ROLLBACK");
@@ -232,10 +295,10 @@ impl Pool {
 
     /// The writer, with any staged import batches committed: every write but the staging
     /// itself runs in a transaction of its own.
-    fn writer(&self) -> Result<MutexGuard<'_, Writer>> {
+    fn writer(&self) -> Result<OtherWrite<'_>> {
         let mut w = self.lock_writer();
         w.settle_for_other()?;
-        Ok(w)
+        Ok(OtherWrite(w))
     }
 
     /// Runs `f` in an immediate transaction on the single writer; commits if it succeeds.
@@ -252,7 +315,7 @@ impl Pool {
     /// too: the error says so. A savepoint per batch would keep them, but SQLite then
     /// truncates the in-memory sub-journal, walking its chunk list, at the end of every
     /// statement, and a few batches in, each insert took longer than the batch had.
-    pub(crate) fn stage_now<T>(&self, rows: usize, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    pub(crate) fn stage_now<T>(&self, rows: usize, f: impl FnOnce(&Connection, &mut Written) -> Result<T>) -> Result<T> {
         let mut w = self.lock_writer();
         if let Some(why) = w.lost.take() {
             return Err(StoreError::ImportNotCommitted(why));
@@ -265,13 +328,28 @@ impl Pool {
                     w.foreign_keys_on();
                     return Err(e.into());
                 }
+                // Another process may have written since this connection last held the
+                // lock; nothing can now until the transaction ends.
+                let seen = match data_version(&w.conn) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        let _ = w.conn.execute_batch("ROLLBACK");
+                        w.foreign_keys_on();
+                        return Err(e);
+                    }
+                };
+                if seen != w.data_version {
+                    w.data_version = seen;
+                    w.written.new_generation();
+                }
                 Staged {
                     begun: Instant::now(),
                     rows: 0,
                 }
             }
         };
-        match f(&w.conn) {
+        let w = &mut *w;
+        match f(&w.conn, &mut w.written) {
             Ok(out) => {
                 let rows = staged.rows + rows;
                 let full = rows >= STAGED_ROWS || staged.begun.elapsed() >= STAGED_FOR;
@@ -283,6 +361,7 @@ impl Pool {
             }
             Err(e) => {
                 let _ = w.conn.execute_batch("ROLLBACK");
+                w.written.new_generation();
                 w.foreign_keys_on();
                 Err(if staged.rows == 0 {
                     e
@@ -296,7 +375,7 @@ impl Pool {
     pub(crate) async fn stage<T: Send + 'static>(
         self: &Arc<Self>,
         rows: usize,
-        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+        f: impl FnOnce(&Connection, &mut Written) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let pool = self.clone();
         tokio::task::spawn_blocking(move || pool.stage_now(rows, f))
@@ -399,10 +478,10 @@ mod tests {
         let pool = Pool::open(&dir.path().join("t.db")).unwrap();
         pool.write_now(|tx| Ok(tx.execute_batch("CREATE TABLE t (v INTEGER)")?)).unwrap();
         pool.write_now(|tx| insert(tx, 1)).unwrap();
-        pool.stage_now(1, |c| insert(c, 2)).unwrap();
+        pool.stage_now(1, |c, _| insert(c, 2)).unwrap();
 
         let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            pool.stage_now(1, |c| -> Result<()> {
+            pool.stage_now(1, |c, _| -> Result<()> {
                 insert(c, 3).unwrap();
                 panic!("a bug in the middle of a batch")
             })
@@ -414,12 +493,12 @@ mod tests {
         pool.write_now(|tx| insert(tx, 4)).unwrap();
         assert_eq!(count(&pool), 2);
         // The importer hears of it once, then stages and commits normally again.
-        let err = pool.stage_now(1, |c| insert(c, 5)).unwrap_err();
+        let err = pool.stage_now(1, |c, _| insert(c, 5)).unwrap_err();
         assert!(
             matches!(err, StoreError::ImportNotCommitted(ref why) if why.contains("panicked")),
             "{err}"
         );
-        pool.stage_now(1, |c| insert(c, 5)).unwrap();
+        pool.stage_now(1, |c, _| insert(c, 5)).unwrap();
         let w = pool.lock_writer();
         assert!(w.staged.is_some());
         drop(w);
@@ -442,7 +521,7 @@ mod tests {
         pool.write_now(|tx| Ok(tx.execute_batch("CREATE TABLE t (v INTEGER)")?)).unwrap();
         pool.commit_staged_now().unwrap();
         for v in 0..1000 {
-            pool.stage_now(1, |c| insert(c, v)).unwrap();
+            pool.stage_now(1, |c, _| insert(c, v)).unwrap();
         }
         // Staged rows are neither visible nor in the file before the commit.
         assert_eq!((count(&pool), in_file(&path)), (0, 0));
@@ -451,7 +530,7 @@ mod tests {
 
         // A commit the staging makes on its own (the batches reached their bound) is
         // copied into the file too, by the checkpoint thread, without waiting for the end.
-        pool.stage_now(STAGED_ROWS, |c| insert(c, 1000)).unwrap();
+        pool.stage_now(STAGED_ROWS, |c, _| insert(c, 1000)).unwrap();
         assert_eq!(count(&pool), 1001);
         let deadline = Instant::now() + Duration::from_secs(10);
         while in_file(&path) < 1001 && Instant::now() < deadline {

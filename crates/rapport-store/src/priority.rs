@@ -1,0 +1,37 @@
+//! Scheduling priority for the threads that serve an import's one writer.
+//!
+//! SQLite takes one writer at a time, so an import goes as fast as its writer thread. The
+//! threads around it (the file reader, the planner, the look-ahead, the checkpointer and
+//! the threads that free written batches) together need about as much CPU as the writer,
+//! and on a two-core machine they took turns with it on its core. At a lower priority
+//! they run whenever the writer leaves a core to them, and do not preempt it: a million
+//! rows took 10.3–10.9 s with them lowered against 10.6–11.9 s without, in three rounds
+//! (`docs/benchmarks.md`).
+
+/// How far a thread steps back.
+#[derive(Debug, Clone, Copy)]
+pub enum Helper {
+    /// Feeds the writer (reads, plans, looks up ahead): it must keep up, so only a step.
+    Feeding,
+    /// Work nothing waits for (freeing memory, checkpoints).
+    Background,
+}
+
+/// Lowers the calling thread's priority for the rest of its life. Only for threads of
+/// their own: an unprivileged thread cannot take its priority back, so a pooled thread
+/// must never call this. Does nothing where the priority is per process rather than per
+/// thread (everywhere but Linux), or where the system refuses.
+pub fn lower_this_thread(helper: Helper) {
+    #[cfg(target_os = "linux")]
+    {
+        let nice = match helper {
+            Helper::Feeding => 5,
+            Helper::Background => 10,
+        };
+        // SAFETY: setpriority takes no pointers. On Linux the nice value belongs to the
+        // thread (`who` 0 is the caller), not to the whole process.
+        let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, nice) };
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = helper;
+}
