@@ -82,16 +82,6 @@ pub struct ImportBatch {
     ahead: Option<sqlite::LookedAhead>,
 }
 
-impl ImportBatch {
-    pub fn len(&self) -> usize {
-        self.batch.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.batch.is_empty()
-    }
-}
-
 impl From<KeyedBatch> for ImportBatch {
     fn from(batch: KeyedBatch) -> Self {
         Self { batch, ahead: None }

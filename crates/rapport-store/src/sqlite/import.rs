@@ -54,13 +54,13 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch, ahead: Option<Loo
         GuestRef::New(i) => first_id + i as GuestId,
     };
     let (rows, row_keys) = batch.into_parts();
-    // The look-ahead brought up to date, or the batch looked up here. Either way, before
-    // the planner takes the rows.
-    let looked_up = match ahead.and_then(|a| Some((written.since(a.marks)?, a))) {
-        Some((since, ahead)) => catch_up(tx, ahead, &since, &rows, &row_keys).map(Ok),
-        None => Ok(Err(batch_refs(&rows))),
+    // The look-ahead brought up to date, or else the references this thread will look up
+    // itself. Either way, before the planner takes the rows.
+    let caught_up = match ahead.and_then(|a| Some((written.since(a.marks)?, a))) {
+        Some((since, ahead)) => Some(catch_up(tx, ahead, &since, &rows, &row_keys)?),
+        None => None,
     };
-    let looked_up = looked_up?;
+    let refs = if caught_up.is_none() { batch_refs(&rows) } else { Vec::new() };
     let outcome = std::thread::scope(|scope| {
         // This thread owns the connection: it looks the batch up, then writes. A second
         // one decodes the stored profiles, plans the rows and hands over their stays as it
@@ -74,14 +74,14 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch, ahead: Option<Loo
             lower_this_thread(Helper::Feeding);
             plan_batch(rows, row_keys, (owners_looked_up, refs_looked_up), stays_planned, first_id, now)
         });
-        let sent = match looked_up {
-            Ok((found, refs)) => {
+        let sent = match caught_up {
+            Some((found, stored)) => {
                 // A planner that has stopped says why.
                 let _ = owners.send(found);
-                let _ = stored_refs.send(refs);
+                let _ = stored_refs.send(stored);
                 Ok(())
             }
-            Err(refs) => look_up(tx, row_keys, refs, owners, stored_refs),
+            None => look_up(tx, row_keys, refs, owners, stored_refs),
         };
         let mut stays_written = Vec::new();
         let wrote = sent.and_then(|()| {
@@ -163,16 +163,21 @@ fn find_owners(conn: &Connection, row_keys: &[Vec<String>]) -> Result<Owners> {
     let mut keys: Vec<&String> = row_keys.iter().flatten().collect();
     keys.sort_unstable();
     keys.dedup();
-    let mut found = Owners::default();
-    let mut loaded = HashSet::new();
+    let mut found = Owners {
+        identities: owners_of(conn, keys)?,
+        docs: Vec::new(),
+    };
+    found.read_docs(conn)?;
+    Ok(found)
+}
+
+/// The oldest profile holding each of `keys`, for the keys some profile holds.
+fn owners_of<'k>(conn: &Connection, keys: impl IntoIterator<Item = &'k String>) -> Result<Vec<(String, GuestId)>> {
     let mut owner = conn.prepare_cached(&for_sqlite(sql::IDENTITY_OWNER))?;
+    let mut found = Vec::new();
     for key in keys {
-        let id: Option<i64> = owner.query_row([key], |r| r.get(0))?;
-        if let Some(id) = id {
-            if loaded.insert(id) {
-                found.docs.push((id, guest_doc(conn, id)?));
-            }
-            found.identities.push((key.clone(), id));
+        if let Some(id) = owner.query_row([key], |r| r.get::<_, Option<GuestId>>(0))? {
+            found.push((key.clone(), id));
         }
     }
     Ok(found)
@@ -215,21 +220,12 @@ fn catch_up(
         again.dedup();
         let stale: HashSet<&str> = again.iter().map(|k| k.as_str()).collect();
         identities.retain(|(k, _)| !stale.contains(k.as_str()));
-        let mut owner = tx.prepare_cached(&for_sqlite(sql::IDENTITY_OWNER))?;
-        for key in again {
-            if let Some(id) = owner.query_row([key], |r| r.get::<_, Option<GuestId>>(0))? {
-                identities.push((key.clone(), id));
-            }
-        }
+        identities.extend(owners_of(tx, again)?);
     }
     // Profiles rewritten since, and owners only the probes above found, are read here.
     docs.retain(|(id, _)| !since.guest(*id));
-    let mut loaded: HashSet<GuestId> = docs.iter().map(|(id, _)| *id).collect();
-    for (_, id) in &identities {
-        if loaded.insert(*id) {
-            docs.push((*id, guest_doc(tx, *id)?));
-        }
-    }
+    let mut owners = Owners { identities, docs };
+    owners.read_docs(tx)?;
     let mut again: Vec<(HotelId, &str)> = rows
         .iter()
         .filter_map(|r| {
@@ -244,14 +240,26 @@ fn catch_up(
         stored_refs.retain(|(hotel, reference)| !since.stay_ref(*hotel, reference));
         stored_refs.extend(find_refs(tx, again)?);
     }
-    Ok((Owners { identities, docs }, stored_refs))
+    Ok((owners, stored_refs))
 }
 
 /// The profiles a batch's keys point at: each key's owner, and each owner's document.
-#[derive(Default)]
 struct Owners {
     identities: Vec<(String, GuestId)>,
     docs: Vec<(GuestId, GuestDoc)>,
+}
+
+impl Owners {
+    /// Reads the document of each owner whose document is not here yet.
+    fn read_docs(&mut self, conn: &Connection) -> Result<()> {
+        let mut loaded: HashSet<GuestId> = self.docs.iter().map(|(id, _)| *id).collect();
+        for (_, id) in &self.identities {
+            if loaded.insert(*id) {
+                self.docs.push((*id, guest_doc(conn, *id)?));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A planned batch, but for the stays already handed to the writer.
