@@ -10,6 +10,7 @@ mod dedupe_bench;
 mod dedupe_cmd;
 mod demo_cmd;
 mod import_cmd;
+mod memory;
 mod reindex_cmd;
 
 use std::path::PathBuf;
@@ -257,6 +258,7 @@ async fn main() -> anyhow::Result<()> {
             json,
             no_duplicate_check,
         } => {
+            memory::keep_freed_memory();
             let duplicates = (!no_duplicate_check).then(|| config.dedupe.settings());
             let clean = import_cmd::run(store, &file, &mapping, rejects, json, duplicates).await?;
             if !clean {
@@ -344,6 +346,7 @@ async fn serve(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<()> {
 async fn run_bench(store: Arc<dyn Store>, command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Import { rows, csv, seed, json } => {
+            memory::keep_freed_memory();
             let report = bench::import::run(store, csv, rows, seed).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
