@@ -258,7 +258,7 @@ async fn main() -> anyhow::Result<()> {
             json,
             no_duplicate_check,
         } => {
-            memory::keep_freed_memory();
+            memory::tune_for_batches();
             let duplicates = (!no_duplicate_check).then(|| config.dedupe.settings());
             let clean = import_cmd::run(store, &file, &mapping, rejects, json, duplicates).await?;
             if !clean {
@@ -346,7 +346,7 @@ async fn serve(store: Arc<dyn Store>, config: &Config) -> anyhow::Result<()> {
 async fn run_bench(store: Arc<dyn Store>, command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Import { rows, csv, seed, json } => {
-            memory::keep_freed_memory();
+            memory::tune_for_batches();
             let report = bench::import::run(store, csv, rows, seed).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
