@@ -225,6 +225,13 @@ pub trait Store: Send + Sync + 'static {
     /// next batch (an open import transaction holds SQLite's write lock, which another
     /// process's writer waits for only so long). One importer at a time per store: a
     /// failed batch rolls back every staged batch, and only its own importer is told.
+    ///
+    /// PostgreSQL commits each batch's profiles before this returns and its stays in the
+    /// background, on a connection of their own, while the next batch is planned (see
+    /// `postgres::staged`); a failure of those stays is reported by the next call or by
+    /// [`Store::commit_import`]: the rows' profiles are stored, their stays are not, and
+    /// importing the file again adds them. There, one importer at a time per database:
+    /// another waits until this one's [`Store::commit_import`].
     async fn stage_import_batch(&self, batch: KeyedBatch) -> Result<BatchOutcome> {
         self.import_batch(batch).await
     }

@@ -184,7 +184,16 @@ backend_tests! {
         let spa = NewHotel { code: "SPA".into(), name: "Spa".into(), country: "PT".into(), timezone: "Europe/Lisbon".into(), currency: Currency::parse("EUR").unwrap() };
         db.store.create_hotel(spa).await.unwrap();
         let two = 2 * BATCH;
-        assert_eq!(committed(&db).await, (people(two), two as i64, 2 * two as i64));
+        let (guests, stays, lines) = committed(&db).await;
+        if db.store.backend() == "sqlite" {
+            assert_eq!((guests, stays, lines), (people(two), two as i64, 2 * two as i64));
+        } else {
+            // Both batches' profiles are committed as they are staged, the first batch's
+            // stays before the second's profiles; the second's stays may still be on their way.
+            assert_eq!(guests, people(two));
+            assert!(stays == BATCH as i64 || stays == two as i64, "{stays} stays");
+            assert_eq!(lines, 2 * stays);
+        }
 
         db.store.stage_import_batch(batches.next().unwrap().into()).await.unwrap();
         db.store.commit_import().await.unwrap();
@@ -210,20 +219,29 @@ backend_tests! {
         db.store.stage_import_batch(all[BATCH..2 * BATCH].to_vec().into()).await.unwrap();
         let mut failing = all[2 * BATCH..].to_vec();
         failing[7].stay.as_mut().unwrap().room_type = Some("FAIL".into());
-        let err = db.store.stage_import_batch(failing.into()).await.unwrap_err();
-        assert!(err.to_string().contains("refused by the test"), "{err}");
-        db.store.commit_import().await.unwrap();
+        let staged = db.store.stage_import_batch(failing.into()).await;
+        let committed_import = db.store.commit_import().await;
 
         let (guests, stays, lines) = committed(&db).await;
         if db.store.backend() == "sqlite" {
             // The batch staged before the failure shared its transaction: lost with it, and
             // the error says so (importing the file again stores it).
+            let err = staged.unwrap_err();
+            committed_import.unwrap();
+            assert!(err.to_string().contains("refused by the test"), "{err}");
             assert!(matches!(err, StoreError::ImportNotCommitted(_)), "{err:?}");
             assert!(err.to_string().contains(&format!("{BATCH} rows")), "{err}");
             assert_eq!((guests, stays, lines), (people(0..BATCH), BATCH as i64, 2 * BATCH as i64));
         } else {
-            // Each batch commits on its own here: only the failed one is missing.
-            assert_eq!((guests, stays, lines), (people(0..2 * BATCH), 2 * BATCH as i64, 4 * BATCH as i64));
+            // The failed batch's profiles were committed before its stays were refused, on
+            // their own connection: the importer hears of it when it commits, and only
+            // that batch's stays are missing.
+            staged.unwrap();
+            let err = committed_import.unwrap_err();
+            assert!(matches!(err, StoreError::ImportNotCommitted(_)), "{err:?}");
+            assert!(err.to_string().contains("refused by the test"), "{err}");
+            assert!(err.to_string().contains("importing the file again stores them"), "{err}");
+            assert_eq!((guests, stays, lines), (people(0..3 * BATCH), 2 * BATCH as i64, 4 * BATCH as i64));
         }
 
         // The first, committed batch is untouched; importing the rest again completes the file.
@@ -320,4 +338,110 @@ backend_tests! {
         tx.send(Vec::new()).await.unwrap();
         assert!(waiting.await.unwrap().unwrap().is_some_and(|b| b.is_empty()));
     }
+}
+
+/// SQL that makes PostgreSQL take two seconds over a stay booked in room type `SLOW`, so a
+/// test can act while a staged batch's stays are still being written.
+const SLOW_ROOM_TYPE: &str = "CREATE FUNCTION slow_stay() RETURNS trigger LANGUAGE plpgsql AS $$ \
+      BEGIN IF NEW.room_type = 'SLOW' THEN PERFORM pg_sleep(2); END IF; RETURN NEW; END $$; \
+    CREATE TRIGGER slow_stay BEFORE INSERT ON stays FOR EACH ROW EXECUTE FUNCTION slow_stay();";
+
+fn slow(mut row: IncomingBooking) -> IncomingBooking {
+    row.stay.as_mut().unwrap().room_type = Some("SLOW".into());
+    row
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_writes_a_batch_stays_while_the_next_batch_is_staged() {
+    let db = TestDb::postgres().await;
+    let hotels = three_hotels(db.store.as_ref()).await;
+    db.execute(SLOW_ROOM_TYPE).await;
+    let mut first: Vec<IncomingBooking> = (0..100).map(|i| booking(i, &hotels)).collect();
+    first[0] = slow(booking(0, &hotels));
+    let people = (0..100).map(person_of).collect::<std::collections::HashSet<_>>().len() as i64;
+
+    db.store.stage_import_batch(first.into()).await.unwrap();
+    // The profiles are committed; the stays are still on their way.
+    assert_eq!(committed(&db).await, (people, 0, 0));
+
+    // The next batch sends one of those reservations again, and brings a returning guest:
+    // planned while the first batch's stays are uncommitted, it stores neither twice.
+    let mut second: Vec<IncomingBooking> = (100..200).map(|i| booking(i, &hotels)).collect();
+    second[0] = booking(5, &hotels);
+    let outcome = db.store.stage_import_batch(second.into()).await.unwrap();
+    assert!(!outcome.rows[0].stay_created && !outcome.rows[0].guest_created);
+    db.store.commit_import().await.unwrap();
+    let people = (0..200)
+        .filter(|i| *i != 100)
+        .map(person_of)
+        .collect::<std::collections::HashSet<_>>()
+        .len() as i64;
+    assert_eq!(committed(&db).await, (people, 199, 2 * 199));
+    assert_eq!(db.keys_off_their_lists().await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_refuses_stays_of_a_profile_merged_while_they_were_written() {
+    let db = TestDb::postgres().await;
+    let hotels = three_hotels(db.store.as_ref()).await;
+    db.execute(SLOW_ROOM_TYPE).await;
+    let row = slow(booking(0, &hotels));
+    let desk = db.store.create_guest(booking(1, &hotels).profile, vec![]).await.unwrap();
+
+    let outcome = db.store.stage_import_batch(vec![row.clone()].into()).await.unwrap();
+    let imported = outcome.new_guest_ids[0];
+    // Staff merge the new profile into the one made at the desk while its stay is written.
+    let request = rapport_store::MergeRequest {
+        decided_by: "anna".into(),
+        reason: "same guest".into(),
+        probability: None,
+        evidence: vec![],
+    };
+    db.store.merge_guests(desk.id, imported, request).await.unwrap();
+    let err = db.store.commit_import().await.unwrap_err();
+    assert!(matches!(err, StoreError::ImportNotCommitted(_)), "{err:?}");
+    assert!(err.to_string().contains(&format!("guest {imported} was merged")), "{err}");
+    assert_eq!(committed(&db).await.1, 0);
+
+    // Imported again, the booking finds the surviving profile through the keys it took over.
+    let again = db.store.stage_import_batch(vec![row].into()).await.unwrap();
+    db.store.commit_import().await.unwrap();
+    assert_eq!(again.rows[0].guest, rapport_domain::ingest::GuestRef::Existing(desk.id));
+    let stays = db.store.guest_stays(desk.id, &rapport_domain::access::Scope::Group).await.unwrap();
+    assert_eq!(stays.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_imports_into_one_database_wait_for_each_other() {
+    let db = TestDb::postgres().await;
+    let hotels = three_hotels(db.store.as_ref()).await;
+    let all: Vec<IncomingBooking> = (0..2 * BATCH).map(|i| booking(i, &hotels)).collect();
+    db.store.stage_import_batch(all[..BATCH].to_vec().into()).await.unwrap();
+
+    // Another process imports the same bookings meanwhile: it waits for this import.
+    let other = rapport_store::open(&db.url).await.unwrap();
+    let rows = all.clone();
+    let waiting = tokio::spawn(async move {
+        let mut created = 0;
+        for batch in rows.chunks(BATCH) {
+            created += other
+                .stage_import_batch(batch.to_vec().into())
+                .await?
+                .rows
+                .iter()
+                .filter(|r| r.stay_created)
+                .count();
+        }
+        other.commit_import().await?;
+        Ok::<_, StoreError>(created)
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!waiting.is_finished());
+    db.store.stage_import_batch(all[BATCH..].to_vec().into()).await.unwrap();
+    db.store.commit_import().await.unwrap();
+
+    // Then it finds every booking stored.
+    assert_eq!(waiting.await.unwrap().unwrap(), 0);
+    let people = (0..2 * BATCH).map(person_of).collect::<std::collections::HashSet<_>>().len() as i64;
+    assert_eq!(committed(&db).await, (people, 2 * BATCH as i64, 4 * BATCH as i64));
 }

@@ -3,30 +3,126 @@
 //! one pipeline of writes: a binary `COPY` for each large table, array-parameter
 //! statements for the rest. Concurrent imports queue on an advisory lock
 //! so two batches cannot both create the same guest.
+//!
+//! A batch writes in two parts: its profiles (new and changed, their keys and consents),
+//! then its stays (with their spend lines, totals and notes). [`import_batch`] writes both
+//! in one transaction; a staged import ([`super::staged`]) commits them as two, on two
+//! connections, so that the server stores one batch's stays while it stores the next
+//! batch's profiles.
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
 use deadpool_postgres::Transaction;
 use rapport_domain::guest::GuestId;
-use rapport_domain::ingest::{plan_ingest_keyed, GuestRef, IncomingBooking, KeyedBatch, KnownState};
+use rapport_domain::hotel::HotelId;
+use rapport_domain::ingest::{plan_ingest_keyed, GuestRef, IncomingBooking, KeyedBatch, KnownState, PlannedStay};
+use rapport_domain::stay::StayId;
+use rustc_hash::FxHashSet;
 use tokio_postgres::types::ToSql;
 
 use super::sql;
 use super::write::{self, NoteRow, StayRow, Writes};
-use crate::{BatchOutcome, GuestDoc, Result};
+use crate::{BatchOutcome, GuestDoc, Result, StoreError};
 
-pub(super) async fn import_batch(tx: &Transaction<'_>, mut batch: KeyedBatch) -> Result<BatchOutcome> {
+/// A batch's planned stays with the ids of their rows and profiles, owned so that they can
+/// be written on another connection after the batch's profiles are committed.
+pub(super) struct NewStays {
+    stays: Vec<(StayId, GuestId, PlannedStay)>,
+}
+
+impl NewStays {
+    /// The `(hotel, reservation reference)` of each stay that has one.
+    pub(super) fn refs(&self) -> impl Iterator<Item = (HotelId, String)> + '_ {
+        self.stays
+            .iter()
+            .filter_map(|(_, _, p)| Some((p.stay.hotel_id, p.stay.external_ref.clone()?)))
+    }
+
+    /// Writes the stays, their spend lines and totals, and their notes.
+    pub(super) async fn write(&self, tx: &Transaction<'_>) -> Result<()> {
+        if self.stays.is_empty() {
+            return Ok(());
+        }
+        let mut writes = Writes {
+            spend_totals: true,
+            copy: true,
+            ..Writes::default()
+        };
+        for (id, guest, planned) in &self.stays {
+            writes.stays.push(StayRow {
+                id: *id,
+                guest: *guest,
+                stay: &planned.stay,
+                joined_by: planned.joined_by.as_deref(),
+            });
+            writes.notes.extend(planned.notes.iter().map(|n| NoteRow {
+                guest: *guest,
+                stay: Some(*id),
+                hotel: Some(planned.stay.hotel_id),
+                body: &n.body,
+                author: &n.author,
+                created_at: n.created_at,
+            }));
+        }
+        write::write(tx, &writes).await
+    }
+
+    /// Refuses the stays if one of their profiles has been merged into another since the
+    /// batch's profiles were committed: the merge moved that profile's stays without these.
+    /// Run after [`NewStays::write`], whose foreign-key checks hold each profile's row
+    /// against a merge (which locks it `FOR UPDATE`) until this transaction ends; a merge
+    /// that came before is seen here.
+    pub(super) async fn refuse_merged_profiles(&self, tx: &Transaction<'_>) -> Result<()> {
+        let guests: Vec<GuestId> = self.stays.iter().map(|(_, g, _)| *g).collect::<BTreeSet<_>>().into_iter().collect();
+        if guests.is_empty() {
+            return Ok(());
+        }
+        let stmt = tx.prepare_cached(sql::MERGED_AMONG).await?;
+        match tx.query_opt(&stmt, &[&guests]).await? {
+            None => Ok(()),
+            Some(row) => {
+                let id: GuestId = row.try_get(0)?;
+                Err(StoreError::Conflict(format!(
+                    "guest {id} was merged into another profile while the import was storing its stays"
+                )))
+            }
+        }
+    }
+}
+
+/// Plans `batch` and writes it whole in `tx`.
+pub(super) async fn import_batch(tx: &Transaction<'_>, batch: KeyedBatch) -> Result<BatchOutcome> {
+    let (outcome, stays) = write_profiles(tx, batch, &FxHashSet::default()).await?;
+    stays.write(tx).await?;
+    Ok(outcome)
+}
+
+/// Plans `batch` and writes its profiles in `tx`; its stays are left to the caller.
+/// `pending_refs` are reservation references of stays being written elsewhere, not yet
+/// committed, which the batch must not store again.
+pub(super) async fn write_profiles(
+    tx: &Transaction<'_>,
+    mut batch: KeyedBatch,
+    pending_refs: &FxHashSet<(HotelId, String)>,
+) -> Result<(BatchOutcome, NewStays)> {
     for consents in batch.consents_mut() {
         *consents = std::mem::take(consents).into_iter().map(super::reads::consent_time).collect();
     }
-    let known = known_state(tx, batch.rows(), batch.keys()).await?;
+    let mut known = known_state(tx, batch.rows(), batch.keys()).await?;
+    if !pending_refs.is_empty() {
+        let batch_refs = batch
+            .rows()
+            .iter()
+            .filter_map(|r| r.stay.as_ref())
+            .filter_map(|s| Some((s.hotel_id, s.external_ref.clone()?)));
+        known.stay_refs.extend(batch_refs.filter(|r| pending_refs.contains(r)));
+    }
     let plan = plan_ingest_keyed(batch, known);
     let now = Utc::now();
     let (ids, stay_ids) = write::next_ids(tx, plan.new_guests.len(), plan.new_stays.len()).await?;
 
     let mut writes = Writes {
-        spend_totals: true,
         copy: true,
         ..Writes::default()
     };
@@ -43,34 +139,27 @@ pub(super) async fn import_batch(tx: &Transaction<'_>, mut batch: KeyedBatch) ->
         g.updated_at = now;
     }
     writes.updated_guests = &updated;
+    write::write(tx, &writes).await?;
 
     let resolve = |g: GuestRef| match g {
         GuestRef::Existing(id) => id,
         GuestRef::New(i) => ids[i],
     };
-    for (planned, id) in plan.new_stays.iter().zip(&stay_ids) {
-        let guest = resolve(planned.guest);
-        writes.stays.push(StayRow {
-            id: *id,
-            guest,
-            stay: &planned.stay,
-            joined_by: planned.joined_by.as_deref(),
-        });
-        writes.notes.extend(planned.notes.iter().map(|n| NoteRow {
-            guest,
-            stay: Some(*id),
-            hotel: Some(planned.stay.hotel_id),
-            body: &n.body,
-            author: &n.author,
-            created_at: n.created_at,
-        }));
-    }
-    write::write(tx, &writes).await?;
-
-    Ok(BatchOutcome {
-        rows: plan.outcomes,
-        new_guest_ids: ids,
-    })
+    let stays = NewStays {
+        stays: plan
+            .new_stays
+            .into_iter()
+            .zip(stay_ids)
+            .map(|(planned, id)| (id, resolve(planned.guest), planned))
+            .collect(),
+    };
+    Ok((
+        BatchOutcome {
+            rows: plan.outcomes,
+            new_guest_ids: ids,
+        },
+        stays,
+    ))
 }
 
 /// What the batch's identity keys (`row_keys`, the rows' in order) and reservation
@@ -110,7 +199,7 @@ async fn known_state(tx: &Transaction<'_>, rows: &[IncomingBooking], row_keys: &
     }
     let owners: Vec<GuestId> = known.identities.values().copied().collect::<BTreeSet<_>>().into_iter().collect();
     if !owners.is_empty() {
-        let stmt = tx.prepare_cached(sql::GUEST_DOCS_FOR_UPDATE).await?;
+        let stmt = tx.prepare_cached(sql::GUEST_DOCS_FOR_IMPORT).await?;
         let docs: HashMap<GuestId, String> = tx
             .query(&stmt, &[&owners])
             .await?

@@ -12,6 +12,7 @@ mod merges;
 mod migrate;
 mod reads;
 mod sql;
+mod staged;
 mod value;
 mod write;
 
@@ -49,6 +50,8 @@ const POOL_WAIT: Duration = Duration::from_secs(30);
 
 pub struct PgStore {
     pool: Pool,
+    /// The import being staged through this store, if one is (see [`staged`]).
+    staging: tokio::sync::Mutex<Option<staged::Staging>>,
 }
 
 impl PgStore {
@@ -71,7 +74,10 @@ impl PgStore {
             .map_err(|e| StoreError::Pool(e.to_string()))?;
         let mut client = pool.get().await?;
         migrate::migrate(&mut client).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            staging: tokio::sync::Mutex::new(None),
+        })
     }
 
     async fn client(&self) -> Result<Client> {
@@ -493,6 +499,21 @@ impl Store for PgStore {
         let outcome = import::import_batch(&tx, batch).await?;
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    async fn stage_import_batch(&self, batch: KeyedBatch) -> Result<BatchOutcome> {
+        let mut staging = self.staging.lock().await;
+        if staging.is_none() {
+            *staging = Some(staged::Staging::start(&self.pool).await?);
+        }
+        staging.as_mut().expect("started above").stage(&self.pool, batch).await
+    }
+
+    async fn commit_import(&self) -> Result<()> {
+        match self.staging.lock().await.take() {
+            Some(staging) => staging.finish().await,
+            None => Ok(()),
+        }
     }
 
     async fn record_candidates(&self, pairs: Vec<ScoredPair>, thresholds: MatchThresholds) -> Result<CandidateOutcome> {

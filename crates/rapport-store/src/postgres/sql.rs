@@ -3,11 +3,14 @@
 
 use crate::sql::{NOTE_COLUMNS, SPEND_COLUMNS, SPEND_OF_GUEST, STAY_COLUMNS};
 
-/// Advisory-lock keys (transaction scoped, per database): "RAPPORT" then a purpose byte.
+/// Advisory-lock keys (per database): "RAPPORT" then a purpose byte.
 pub(super) const MIGRATION_LOCK: i64 = 0x5241_5050_4f52_5401;
 pub(super) const IMPORT_LOCK: i64 = 0x5241_5050_4f52_5402;
 
 pub(super) const ADVISORY_XACT_LOCK: &str = "SELECT pg_advisory_xact_lock($1)";
+/// The same lock held by a session until it lets go ([`ADVISORY_UNLOCK`]) or ends.
+pub(super) const ADVISORY_LOCK: &str = "SELECT pg_advisory_lock($1)";
+pub(super) const ADVISORY_UNLOCK: &str = "SELECT pg_advisory_unlock($1)";
 /// The same lock, on a text key (an identity key) rather than a number.
 pub(super) const KEY_XACT_LOCK: &str = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 
@@ -23,8 +26,14 @@ pub(super) const NEXT_IDS: &str = "WITH seq AS MATERIALIZED (SELECT pg_get_seria
 /// A guest document locked until the transaction ends, so two edits cannot both pass
 /// the version check.
 pub(super) const GUEST_DOC_FOR_UPDATE: &str = "SELECT doc, merged_into FROM guests WHERE id = $1 FOR UPDATE";
-pub(super) const GUEST_DOCS_FOR_UPDATE: &str = "SELECT id, doc FROM guests WHERE id = ANY($1) FOR UPDATE";
+/// The documents an import batch may change, locked as its update will lock them: against
+/// edits and merges (which lock `FOR UPDATE`), but not against a stay's foreign-key check
+/// (`FOR KEY SHARE`), so the previous batch's stays, written on another connection, can
+/// still name these profiles (see `staged`).
+pub(super) const GUEST_DOCS_FOR_IMPORT: &str = "SELECT id, doc FROM guests WHERE id = ANY($1) FOR NO KEY UPDATE";
 pub(super) const GUEST_DOCS: &str = "SELECT id, doc FROM guests WHERE id = ANY($1)";
+/// One of the profiles that has been merged into another, if any has.
+pub(super) const MERGED_AMONG: &str = "SELECT id FROM guests WHERE id = ANY($1) AND merged_into IS NOT NULL LIMIT 1";
 pub(super) const GUEST_EXISTS: &str = "SELECT merged_into FROM guests WHERE id = $1";
 
 /// The oldest profile holding each of the keys.

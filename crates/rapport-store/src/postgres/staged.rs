@@ -1,0 +1,111 @@
+//! A staged import on PostgreSQL: each batch commits in two transactions on two
+//! connections, its profiles first, then its stays, and the stays of one batch are stored
+//! while the profiles of the next are looked up, planned and stored.
+//!
+//! One backend serves one connection, on one core. Written as one transaction, a batch kept
+//! a single backend busy for the whole import while the machine's other core mostly
+//! waited; the two halves of a batch cost the server about the same.
+//!
+//! What holds it together:
+//! - The importer holds the import lock for the whole import on its profiles connection
+//!   (a session lock rather than one per batch), so another importer cannot slip a batch
+//!   between a batch's profiles and its stays. It lets go in [`Staging::finish`], or when
+//!   its connection closes.
+//! - A batch's profiles commit only once the previous batch's stays have: when those fail,
+//!   the batch is rolled back with them and the import stops. What was lost is the stays
+//!   of the failed batch, whose profiles are stored; importing the file again adds them,
+//!   since the rows find their profiles by the same keys and change nothing else.
+//! - The profiles of a batch are planned against the reservation references of the
+//!   stays still being written, so a booking seen twice is stored once.
+//! - A stay can only be written for a profile that exists (its foreign key), and not for
+//!   one a merge took away after its batch's profiles were committed
+//!   ([`NewStays::refuse_merged_profiles`]).
+
+use deadpool_postgres::{Client, Object, Pool};
+use rapport_domain::hotel::HotelId;
+use rapport_domain::ingest::KeyedBatch;
+use rustc_hash::FxHashSet;
+use tokio::task::JoinHandle;
+
+use super::import::{self, NewStays};
+use super::sql;
+use crate::{BatchOutcome, Result, StoreError};
+
+/// The import in progress on a store.
+pub(super) struct Staging {
+    /// Holds the import lock, and writes each batch's profiles.
+    profiles: Client,
+    /// The last batch's stays, being written on a connection of their own.
+    stays: Option<Pending>,
+}
+
+struct Pending {
+    /// Their reservation references.
+    refs: FxHashSet<(HotelId, String)>,
+    task: JoinHandle<Result<()>>,
+}
+
+impl Staging {
+    /// Takes a connection for the import's profiles and the import lock on it, waiting for
+    /// any other import to finish.
+    pub(super) async fn start(pool: &Pool) -> Result<Self> {
+        let profiles = pool.get().await?;
+        let stmt = profiles.prepare_cached(sql::ADVISORY_LOCK).await?;
+        profiles.execute(&stmt, &[&sql::IMPORT_LOCK]).await?;
+        Ok(Self { profiles, stays: None })
+    }
+
+    /// Commits `batch`'s profiles, once the previous batch's stays are stored, and starts
+    /// writing its stays. The outcome is the batch's, as if committed whole.
+    pub(super) async fn stage(&mut self, pool: &Pool, batch: KeyedBatch) -> Result<BatchOutcome> {
+        let tx = self.profiles.transaction().await?;
+        let empty = FxHashSet::default();
+        let pending_refs = self.stays.as_ref().map_or(&empty, |p| &p.refs);
+        let (outcome, stays) = import::write_profiles(&tx, batch, pending_refs).await?;
+        stored(&mut self.stays).await?;
+        tx.commit().await?;
+        let refs = stays.refs().collect();
+        let pool = pool.clone();
+        let task = tokio::spawn(async move { write_stays(&pool, stays).await });
+        self.stays = Some(Pending { refs, task });
+        Ok(outcome)
+    }
+
+    /// Waits for the last batch's stays, then lets go of the import lock.
+    pub(super) async fn finish(mut self) -> Result<()> {
+        let stored = stored(&mut self.stays).await;
+        let stmt = self.profiles.prepare_cached(sql::ADVISORY_UNLOCK).await;
+        let unlocked = match stmt {
+            Ok(stmt) => self.profiles.execute(&stmt, &[&sql::IMPORT_LOCK]).await.map(drop),
+            Err(e) => Err(e),
+        };
+        if unlocked.is_err() {
+            // A connection that may still hold the lock must not go back to the pool.
+            drop(Object::take(self.profiles));
+        }
+        stored
+    }
+}
+
+/// Waits until the last batch's stays are committed. Their failure is the import's: those
+/// rows were not stored.
+async fn stored(stays: &mut Option<Pending>) -> Result<()> {
+    let Some(pending) = stays.take() else {
+        return Ok(());
+    };
+    match pending.task.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(StoreError::ImportNotCommitted(e.to_string())),
+        Err(e) => Err(StoreError::ImportNotCommitted(format!("the stays' writer stopped: {e}"))),
+    }
+}
+
+/// Writes a batch's stays in a transaction of their own.
+async fn write_stays(pool: &Pool, stays: NewStays) -> Result<()> {
+    let mut c = pool.get().await?;
+    let tx = c.transaction().await?;
+    stays.write(&tx).await?;
+    stays.refuse_merged_profiles(&tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
