@@ -33,8 +33,8 @@ use crate::{BatchOutcome, Result, StoreError};
 
 /// The import in progress on a store.
 pub(super) struct Staging {
-    /// Holds the import lock, and writes each batch's profiles.
-    profiles: Client,
+    /// Holds the import lock, and writes each batch's profiles. Taken by [`Staging::finish`].
+    profiles: Option<Client>,
     /// The last batch's stays, being written on a connection of their own.
     stays: Option<Pending>,
 }
@@ -52,13 +52,17 @@ impl Staging {
         let profiles = pool.get().await?;
         let stmt = profiles.prepare_cached(sql::ADVISORY_LOCK).await?;
         profiles.execute(&stmt, &[&sql::IMPORT_LOCK]).await?;
-        Ok(Self { profiles, stays: None })
+        Ok(Self {
+            profiles: Some(profiles),
+            stays: None,
+        })
     }
 
     /// Commits `batch`'s profiles, once the previous batch's stays are stored, and starts
     /// writing its stays. The outcome is the batch's, as if committed whole.
     pub(super) async fn stage(&mut self, pool: &Pool, batch: KeyedBatch) -> Result<BatchOutcome> {
-        let tx = self.profiles.transaction().await?;
+        let profiles = self.profiles.as_mut().expect("taken only when finished");
+        let tx = profiles.transaction().await?;
         let empty = FxHashSet::default();
         let pending_refs = self.stays.as_ref().map_or(&empty, |p| &p.refs);
         let (outcome, stays) = import::write_profiles(&tx, batch, pending_refs).await?;
@@ -74,17 +78,32 @@ impl Staging {
     /// Waits for the last batch's stays, then lets go of the import lock.
     pub(super) async fn finish(mut self) -> Result<()> {
         let stored = stored(&mut self.stays).await;
-        let stmt = self.profiles.prepare_cached(sql::ADVISORY_UNLOCK).await;
-        let unlocked = match stmt {
-            Ok(stmt) => self.profiles.execute(&stmt, &[&sql::IMPORT_LOCK]).await.map(drop),
+        let profiles = self.profiles.take().expect("finished once");
+        let unlocked = match profiles.prepare_cached(sql::ADVISORY_UNLOCK).await {
+            Ok(stmt) => profiles.execute(&stmt, &[&sql::IMPORT_LOCK]).await.map(drop),
             Err(e) => Err(e),
         };
         if unlocked.is_err() {
-            // A connection that may still hold the lock must not go back to the pool.
-            drop(Object::take(self.profiles));
+            close(profiles);
         }
         stored
     }
+}
+
+impl Drop for Staging {
+    /// An import dropped before it finished (its importer cancelled) leaves its last stays
+    /// to commit on their own, and closes its connection rather than return it to the pool
+    /// still holding the import lock.
+    fn drop(&mut self) {
+        if let Some(profiles) = self.profiles.take() {
+            close(profiles);
+        }
+    }
+}
+
+/// Closes a connection that may hold the import lock instead of returning it to the pool.
+fn close(connection: Client) {
+    drop(Object::take(connection));
 }
 
 /// Waits until the last batch's stays are committed. Their failure is the import's: those
