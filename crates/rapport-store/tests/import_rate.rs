@@ -365,19 +365,43 @@ async fn postgres_writes_a_batch_stays_while_the_next_batch_is_staged() {
     assert_eq!(committed(&db).await, (people, 0, 0));
 
     // The next batch sends one of those reservations again, and brings a returning guest:
-    // planned while the first batch's stays are uncommitted, it stores neither twice.
+    // planned while the first batch's stays are uncommitted, it stores neither twice. It
+    // also gives the guest whose stay is held up a new email, changing that profile while
+    // its stay is still being written.
     let mut second: Vec<IncomingBooking> = (100..200).map(|i| booking(i, &hotels)).collect();
     second[0] = booking(5, &hotels);
-    let outcome = db.store.stage_import_batch(second.into()).await.unwrap();
+    second[1].profile = booking(0, &hotels).profile;
+    second[1]
+        .profile
+        .emails
+        .push(ContactPoint::email_lenient("later.address@example.com"));
+    // Bounded: the profile's row lock and the stay's foreign-key check must not wait for
+    // each other.
+    let staged = async {
+        let outcome = db.store.stage_import_batch(second.into()).await.unwrap();
+        db.store.commit_import().await.unwrap();
+        outcome
+    };
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(30), staged)
+        .await
+        .expect("the import deadlocked");
     assert!(!outcome.rows[0].stay_created && !outcome.rows[0].guest_created);
-    db.store.commit_import().await.unwrap();
+    assert!(outcome.rows[1].stay_created && !outcome.rows[1].guest_created);
     let people = (0..200)
-        .filter(|i| *i != 100)
+        .filter(|i| *i != 100 && *i != 101)
         .map(person_of)
         .collect::<std::collections::HashSet<_>>()
         .len() as i64;
     assert_eq!(committed(&db).await, (people, 199, 2 * 199));
     assert_eq!(db.keys_off_their_lists().await, 0);
+    let found = db.store.search_guests(&["later.address@example.com".into()], 5).await.unwrap();
+    assert_eq!(found.len(), 1);
+    let stays = db
+        .store
+        .guest_stays(found[0].id, &rapport_domain::access::Scope::Group)
+        .await
+        .unwrap();
+    assert_eq!(stays.len(), (0..100).filter(|i| person_of(*i) == 0).count() + 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -32,6 +32,8 @@ pub(super) const GUEST_DOC_FOR_UPDATE: &str = "SELECT doc, merged_into FROM gues
 /// still name these profiles (see `staged`).
 pub(super) const GUEST_DOCS_FOR_IMPORT: &str = "SELECT id, doc FROM guests WHERE id = ANY($1) FOR NO KEY UPDATE";
 pub(super) const GUEST_DOCS: &str = "SELECT id, doc FROM guests WHERE id = ANY($1)";
+/// How long a batch's stays wait for a row lock before they give up (see `staged`).
+pub(super) const STAYS_LOCK_TIMEOUT: &str = "SET LOCAL lock_timeout = '120s'";
 /// One of the profiles that has been merged into another, if any has.
 pub(super) const MERGED_AMONG: &str = "SELECT id FROM guests WHERE id = ANY($1) AND merged_into IS NOT NULL LIMIT 1";
 pub(super) const GUEST_EXISTS: &str = "SELECT merged_into FROM guests WHERE id = $1";

@@ -119,10 +119,16 @@ async fn stored(stays: &mut Option<Pending>) -> Result<()> {
     }
 }
 
-/// Writes a batch's stays in a transaction of their own.
+/// Writes a batch's stays in a transaction of their own. A wait for a lock the next
+/// batch's profiles hold would never end: that transaction waits for these stays in the
+/// importer, where PostgreSQL's deadlock detector cannot see it. Nothing the import does
+/// takes such a lock (its profiles are locked `FOR NO KEY UPDATE`, which the stays'
+/// foreign-key checks do not wait for), so the limit only turns a mistake into an error.
+/// Edits, merges and reindexing hold their row locks for well under it.
 async fn write_stays(pool: &Pool, stays: NewStays) -> Result<()> {
     let mut c = pool.get().await?;
     let tx = c.transaction().await?;
+    tx.batch_execute(sql::STAYS_LOCK_TIMEOUT).await?;
     stays.write(&tx).await?;
     stays.refuse_merged_profiles(&tx).await?;
     tx.commit().await?;
