@@ -1,6 +1,6 @@
 //! Import batches on PostgreSQL: three lookups for the whole batch (identity keys, the
 //! profiles they point at, reservation references), the plan from the domain core, then
-//! one pipeline of writes: a binary `COPY` for each large table, array-parameter
+//! the writes as pipelines: a binary `COPY` for each large table, array-parameter
 //! statements for the rest. Concurrent imports queue on an advisory lock
 //! so two batches cannot both create the same guest.
 //!
