@@ -34,8 +34,11 @@ pub(super) const GUEST_DOCS_FOR_IMPORT: &str = "SELECT id, doc FROM guests WHERE
 pub(super) const GUEST_DOCS: &str = "SELECT id, doc FROM guests WHERE id = ANY($1)";
 /// How long a batch's stays wait for a row lock before they give up (see `staged`).
 pub(super) const STAYS_LOCK_TIMEOUT: &str = "SET LOCAL lock_timeout = '120s'";
-/// One of the profiles that has been merged into another, if any has.
-pub(super) const MERGED_AMONG: &str = "SELECT id FROM guests WHERE id = ANY($1) AND merged_into IS NOT NULL LIMIT 1";
+/// Locks the profiles as a foreign key check does, against a merge or a delete until the
+/// transaction ends, and answers one of them that has been merged into another, if any has.
+/// Every row is locked unless a merged one is found, which fails the transaction.
+pub(super) const LOCK_UNMERGED: &str = "WITH locked AS (SELECT id, merged_into FROM guests WHERE id = ANY($1) FOR KEY SHARE) \
+     SELECT id FROM locked WHERE merged_into IS NOT NULL LIMIT 1";
 pub(super) const GUEST_EXISTS: &str = "SELECT merged_into FROM guests WHERE id = $1";
 
 /// The oldest profile holding each of the keys.

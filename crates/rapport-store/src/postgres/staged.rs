@@ -19,7 +19,8 @@
 //!   stays still being written, so a booking seen twice is stored once.
 //! - A stay can only be written for a profile that exists (its foreign key), and not for
 //!   one a merge took away after its batch's profiles were committed
-//!   ([`NewStays::refuse_merged_profiles`]).
+//!   ([`NewStays::refuse_merged_profiles`]). A merge that comes once the stays are on
+//!   their way waits for them and moves them with the rest.
 
 use deadpool_postgres::{Client, Object, Pool};
 use rapport_domain::hotel::HotelId;
@@ -129,8 +130,55 @@ async fn write_stays(pool: &Pool, stays: NewStays) -> Result<()> {
     let mut c = pool.get().await?;
     let tx = c.transaction().await?;
     tx.batch_execute(sql::STAYS_LOCK_TIMEOUT).await?;
-    stays.write(&tx).await?;
     stays.refuse_merged_profiles(&tx).await?;
+    stays.write(&tx).await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use rapport_domain::ingest::{GuestRef, PlannedStay};
+
+    use super::*;
+    use crate::testing::{checked_out_stay, hotel, profile, TestDb};
+    use crate::MergeRequest;
+
+    /// A profile merged away after its batch's profiles were committed and before its stays
+    /// lock it: a window no end-to-end test can hit on purpose, so the stays are written
+    /// here for a profile merged beforehand. They are refused, and none is stored.
+    #[tokio::test]
+    async fn stays_of_a_profile_merged_before_they_lock_it_are_refused() {
+        let db = TestDb::postgres().await;
+        let hotel = hotel(db.store.as_ref(), "SHA", "Asia/Shanghai", "CNY").await;
+        let guest = || profile("Wei", "Zhang", None, "zw@example.cn");
+        let survivor = db.store.create_guest(guest(), vec![]).await.unwrap();
+        let absorbed = db.store.create_guest(guest(), vec![]).await.unwrap();
+        let request = MergeRequest {
+            decided_by: "anna".into(),
+            reason: "same guest".into(),
+            probability: None,
+            evidence: vec![],
+        };
+        db.store.merge_guests(survivor.id, absorbed.id, request).await.unwrap();
+
+        let planned = PlannedStay {
+            guest: GuestRef::Existing(absorbed.id),
+            stay: checked_out_stay(hotel.id, "R1", NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()),
+            notes: vec![],
+            joined_by: None,
+        };
+        let pg = super::super::PgStore::connect(&db.url).await.unwrap();
+        let err = write_stays(
+            &pg.pool,
+            NewStays {
+                stays: vec![(1, absorbed.id, planned)],
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(err.to_string().contains(&format!("guest {} was merged", absorbed.id)), "{err}");
+        assert_eq!(db.count("SELECT count(*) FROM stays").await, 0);
+    }
 }

@@ -21,7 +21,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::ahead::{Since, Written, WrittenKeys};
 use super::pool::Pool;
 use super::{guest_doc, insert_consent, insert_rows, next_guest_id, text, write_guest_doc, GuestKeys, RowsInsert, CLOCK};
-use crate::priority::{lower_this_thread, Helper};
+use crate::priority::{free_elsewhere, lower_this_thread, Helper};
 use crate::sql::{self, for_sqlite};
 use crate::{BatchOutcome, GuestDoc, KeyLists, Result, StoreError};
 
@@ -325,18 +325,6 @@ fn plan_batch(
         spent: plan.spent,
         wrote,
     })
-}
-
-/// Frees what a written batch leaves behind on a thread of its own: a batch's stays,
-/// profiles and keys are a few hundred thousand allocations, made on the reader thread,
-/// and freeing them was about a fifteenth of the writer's time (what planning read, see
-/// `Spent`, a further fortieth). Should no thread start,
-/// the value is freed here as the spawn gives it back.
-fn free_elsewhere<T: Send + 'static>(spent: T) {
-    let _ = std::thread::Builder::new().name("rapport-import-free".into()).spawn(move || {
-        lower_this_thread(Helper::Background);
-        drop(spent)
-    });
 }
 
 /// A batch's new and changed profiles as stored: each with its JSON document and the lists
