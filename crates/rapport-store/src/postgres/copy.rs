@@ -138,7 +138,7 @@ pub(super) fn guests<'f>(tx: &'f Transaction<'_>, stmt: &'f Statement, guests: &
 }
 
 /// Identity or search keys, `(key, owner)` pairs in the order given.
-pub(super) fn keys<'f>(tx: &'f Transaction<'_>, stmt: &'f Statement, keys: &'f [String], owners: &'f [i64]) -> Step<'f> {
+pub(super) fn keys<'f>(tx: &'f Transaction<'_>, stmt: &'f Statement, keys: &'f [&'f str], owners: &'f [i64]) -> Step<'f> {
     Box::pin(async move {
         let mut w = Rows::start(tx, stmt, KEY_TYPES).await?;
         for (key, owner) in keys.iter().zip(owners) {

@@ -127,11 +127,11 @@ fn keys_and_lists(guests: &[Guest]) -> (Vec<ProfileKeys>, Vec<KeyLists>) {
 /// Identity or search keys (`pick`) of the given guests: `(keys, owners)`, each pair once
 /// (the inserts have no `ON CONFLICT`), in key order, so the server walks each index from
 /// one end to the other instead of jumping between pages.
-fn key_pairs(guests: &[(&[Guest], &[ProfileKeys])], pick: fn(&ProfileKeys) -> &[String]) -> (Vec<String>, Vec<i64>) {
-    let mut pairs: Vec<(String, i64)> = guests
+fn key_pairs<'k>(guests: &[(&[Guest], &'k [ProfileKeys])], pick: fn(&ProfileKeys) -> &[String]) -> (Vec<&'k str>, Vec<i64>) {
+    let mut pairs: Vec<(&str, i64)> = guests
         .iter()
         .flat_map(|(gs, keys)| gs.iter().zip(keys.iter()))
-        .flat_map(|(g, k)| pick(k).iter().map(|key| (key.clone(), g.id)))
+        .flat_map(|(g, k)| pick(k).iter().map(|key| (key.as_str(), g.id)))
         .collect();
     pairs.sort_unstable();
     pairs.dedup();
@@ -177,7 +177,7 @@ async fn drop_and_list(tx: &Transaction<'_>, ids: &[GuestId], identity_lists: &[
 enum Load<'p> {
     Params(Params<'p>),
     Guests(&'p [Guest], &'p [KeyLists]),
-    Keys(&'p [String], &'p [i64]),
+    Keys(&'p [&'p str], &'p [i64]),
     Stays(&'p [StayRow<'p>]),
     SpendLines(&'p [StayRow<'p>]),
     SpendTotals(&'p [StayRow<'p>]),
