@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use deadpool_postgres::Transaction;
 use futures_util::SinkExt;
 use rapport_domain::guest::Guest;
-use tokio_postgres::types::{IsNull, ToSql, Type};
+use tokio_postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 use tokio_postgres::{CopyInSink, Statement};
 
 use super::write::{refused, StayRow, Step};
@@ -129,12 +129,37 @@ pub(super) fn guests<'f>(tx: &'f Transaction<'_>, stmt: &'f Statement, guests: &
     Box::pin(async move {
         let mut w = Rows::start(tx, stmt, GUEST_TYPES).await?;
         for (g, keys) in guests.iter().zip(lists) {
-            let doc = crate::guest_json(g);
-            w.write(&[&g.id, &doc, &g.version, &g.created_at, &g.updated_at, &keys.identity, &keys.search])
-                .await?;
+            w.write(&[
+                &g.id,
+                &Document(g),
+                &g.version,
+                &g.created_at,
+                &g.updated_at,
+                &keys.identity,
+                &keys.search,
+            ])
+            .await?;
         }
         w.finish().await
     })
+}
+
+/// A profile's stored document (see [`crate::guest_json`]), serialised straight into the
+/// rows being sent rather than into a string of its own first.
+#[derive(Debug)]
+struct Document<'g>(&'g Guest);
+
+impl ToSql for Document<'_> {
+    fn to_sql(&self, _: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        serde_json::to_writer(out.writer(), self.0)?;
+        Ok(IsNull::No)
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::TEXT
+    }
+
+    to_sql_checked!();
 }
 
 /// Identity or search keys, `(key, owner)` pairs in the order given.
