@@ -415,8 +415,10 @@ async fn postgres_a_merge_while_a_batch_stays_are_written_waits_and_takes_them_a
     let outcome = db.store.stage_import_batch(vec![row].into()).await.unwrap();
     let imported = outcome.new_guest_ids[0];
     // The stay is being written (its insert sleeps), its profile locked against a merge.
+    // Other tests' databases on the server may be sleeping too.
+    let sleeping = "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()";
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while db.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'").await == 0 {
+    while db.count(sleeping).await == 0 {
         assert!(std::time::Instant::now() < deadline, "the stays never started");
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
