@@ -19,7 +19,7 @@
 //!   stays still being written, so a booking seen twice is stored once.
 //! - A stay can only be written for a profile that exists (its foreign key), and not for
 //!   one a merge took away after its batch's profiles were committed
-//!   ([`NewStays::refuse_merged_profiles`]). A merge that comes once the stays are on
+//!   ([`NewStays::lock_unmerged_profiles`]). A merge that comes once the stays are on
 //!   their way waits for them and moves them with the rest.
 
 use deadpool_postgres::{Client, Object, Pool};
@@ -130,7 +130,7 @@ async fn write_stays(pool: &Pool, stays: NewStays) -> Result<()> {
     let mut c = pool.get().await?;
     let tx = c.transaction().await?;
     tx.batch_execute(sql::STAYS_LOCK_TIMEOUT).await?;
-    stays.refuse_merged_profiles(&tx).await?;
+    stays.lock_unmerged_profiles(&tx).await?;
     stays.write(&tx).await?;
     tx.commit().await?;
     Ok(())

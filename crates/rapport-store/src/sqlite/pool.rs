@@ -155,11 +155,10 @@ fn configure_reader(conn: &Connection) -> Result<()> {
 /// pairs, faster in five) and a 2M-row one 26.4 s against 26.0 s, peaking at 750–900 MiB
 /// instead of 1,150–1,300 MiB. Import commits are checkpointed beside the writer (see
 /// [`Checkpointer`]); the writer's own automatic checkpoint is the bound for other writes
-/// and should that thread fall behind. A larger
-/// interval copies each hot page back once per interval, not once per commit: at a million
-/// imported rows a 20,000-row batch commits up to ~130 MB of index pages, so a 64 MB
-/// interval checkpointed (and synced) after every batch; 512 MB lets each checkpoint
-/// cover several. The journal size limit gives the disk back once a checkpoint has reset
+/// and should that thread fall behind. A larger interval copies each hot page back once
+/// per interval, not once per commit: at a million imported rows a 20,000-row batch
+/// commits up to ~130 MB of index pages, so a 64 MB interval checkpointed (and synced)
+/// after every batch; 512 MB lets each checkpoint cover several. The journal size limit gives the disk back once a checkpoint has reset
 /// the WAL. Both are bounded, so memory does not grow with the size of an import.
 fn configure_writer(conn: &Connection) -> Result<()> {
     configure(conn)?;
