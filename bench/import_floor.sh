@@ -23,7 +23,7 @@
 set -euo pipefail
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 
-TABLES="guests stays spend_lines stay_spend guest_identities guest_search"
+TABLES="guests stays spend_lines guest_identities guest_search"
 KEY_TABLES="guest_identities guest_search"
 BATCH_ROWS=20000
 

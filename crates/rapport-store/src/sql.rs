@@ -14,6 +14,8 @@ pub(crate) const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/sqlite/0010_guest_changes.sql")),
     (11, include_str!("../migrations/sqlite/0011_guest_key_lists.sql")),
     (12, include_str!("../migrations/sqlite/0012_spend_lines_through_stays.sql")),
+    (13, include_str!("../migrations/sqlite/0013_spend_totals_on_stays.sql")),
+    (14, include_str!("../migrations/sqlite/0014_spend_lines_keyed_by_stay.sql")),
 ];
 pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -27,6 +29,8 @@ pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/postgres/0010_guest_changes.sql")),
     (11, include_str!("../migrations/postgres/0011_guest_key_lists.sql")),
     (12, include_str!("../migrations/postgres/0012_spend_lines_through_stays.sql")),
+    (13, include_str!("../migrations/postgres/0013_spend_totals_on_stays.sql")),
+    (14, include_str!("../migrations/postgres/0014_spend_lines_keyed_by_stay.sql")),
 ];
 
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str =
@@ -141,14 +145,13 @@ pub(crate) fn monthly_revenue(month: &str) -> String {
     )
 }
 
-/// Value analysis: what each stay that happened brought, in two scans joined in memory
-/// (a join would probe the spend totals' key ten million times).
+/// Value analysis: what each stay that happened brought, its spend in the order of
+/// `SpendCategory::ALL` (the stay's totals, migration 13).
 pub(crate) const MAX_STAY_ID: &str = "SELECT coalesce(max(id), 0) FROM stays";
-/// Each stay's spend in the order of `SpendCategory::ALL` (kept by triggers, migration 7).
-pub(crate) const STAY_SPEND: &str = "SELECT stay_id, room, food_beverage, spa, laundry, minibar, other FROM stay_spend";
 /// Stays with ids in `($1, $2]`: the scan is split in id ranges read side by side.
-pub(crate) const REALISED_STAYS: &str = "SELECT id, guest_id, hotel_id, arrival, departure, booked_at, channel, market_segment, \
-     room_type, CAST(CASE WHEN coalesce(special_requests, '') <> '' THEN 1 ELSE 0 END AS BIGINT) \
+pub(crate) const REALISED_STAYS: &str = "SELECT guest_id, hotel_id, arrival, departure, booked_at, channel, market_segment, \
+     room_type, CAST(CASE WHEN coalesce(special_requests, '') <> '' THEN 1 ELSE 0 END AS BIGINT), \
+     spend_room, spend_food_beverage, spend_spa, spend_laundry, spend_minibar, spend_other \
      FROM stays WHERE status IN ('in_house', 'checked_out') AND id > $1 AND id <= $2 ORDER BY id";
 /// In key order, to be walked beside the new rows (see `value::TierChanges`).
 pub(crate) const CURRENT_TIERS: &str = "SELECT guest_id, scope_hotel, tier FROM guest_values ORDER BY guest_id, scope_hotel";

@@ -13,7 +13,6 @@ use crate::Result;
 /// One row of `sql::REALISED_STAYS`, as both backends decode it. The labels are borrowed
 /// from the row: ten million stays repeat a few dozen of them, interned without allocating.
 pub(crate) struct RealisedStay<'a> {
-    pub id: i64,
     pub guest: i64,
     pub hotel: i64,
     pub arrival: NaiveDate,
@@ -23,16 +22,15 @@ pub(crate) struct RealisedStay<'a> {
     pub market: Option<&'a str>,
     pub room_type: Option<&'a str>,
     pub special_requests: bool,
+    /// The stay's spend totals (see [`stay_spend_totals`]).
+    pub spend: [i64; SPEND_CATEGORIES],
 }
 
-/// A new stay's spend by category, in the columns of `stay_spend` (the order of
-/// `SpendCategory::ALL`), as the triggers of migration 7 would add it up; `None` for a stay
-/// without lines, which gets no totals row. The import writes these itself.
-pub(crate) fn stay_spend_totals(stay: &rapport_domain::stay::NewStay) -> Option<[i64; SPEND_CATEGORIES]> {
+/// A new stay's spend by category, in the order of `SpendCategory::ALL` and of the stay's
+/// `spend_*` columns (migration 13), as the triggers on its lines would add it up. The
+/// import writes these with the stay itself.
+pub(crate) fn stay_spend_totals(stay: &rapport_domain::stay::NewStay) -> [i64; SPEND_CATEGORIES] {
     use rapport_domain::stay::SpendCategory;
-    if stay.spend.is_empty() {
-        return None;
-    }
     let mut totals = [0; SPEND_CATEGORIES];
     for line in &stay.spend {
         let column = SpendCategory::ALL
@@ -41,31 +39,12 @@ pub(crate) fn stay_spend_totals(stay: &rapport_domain::stay::NewStay) -> Option<
             .expect("every category has a column");
         totals[column] += line.amount.minor;
     }
-    Some(totals)
+    totals
 }
 
-/// Spend per stay id and category, from a scan of the per-stay totals (`sql::STAY_SPEND`).
-pub(crate) struct SpendByStay(Vec<[i64; SPEND_CATEGORIES]>);
-
-impl SpendByStay {
-    pub fn new(max_stay_id: i64) -> Self {
-        Self(vec![[0; SPEND_CATEGORIES]; max_stay_id.max(0) as usize + 1])
-    }
-
-    pub fn set(&mut self, stay: i64, spend: [i64; SPEND_CATEGORIES]) {
-        if let Some(slot) = self.0.get_mut(stay.max(0) as usize) {
-            *slot = spend;
-        }
-    }
-}
-
-/// The stays that happened, from a scan of the stays, waiting for their spend. The two scans
-/// run side by side on two connections and are joined in memory by stay id. Ids are kept
-/// apart from the facts so the join fills the facts in place: a second copy of ten million
-/// facts would add most of a gigabyte to the peak.
+/// The stays that happened, with their spend, from a scan of the stays in id order.
 pub(crate) struct StayScan {
     interner: Interner,
-    ids: Vec<i64>,
     stays: Vec<StayFact>,
 }
 
@@ -75,7 +54,6 @@ impl StayScan {
     pub fn with_capacity(stays: usize) -> Self {
         Self {
             interner: Interner::new(),
-            ids: Vec::with_capacity(stays),
             stays: Vec::with_capacity(stays),
         }
     }
@@ -92,9 +70,8 @@ impl StayScan {
             market: self.interner.intern(s.market),
             room_type: self.interner.intern(s.room_type),
             special_requests: s.special_requests,
-            spend: [0; SPEND_CATEGORIES],
+            spend: s.spend,
         });
-        self.ids.push(s.id);
     }
 
     /// The stays of `later` (a scan of higher ids) after these, their labels renumbered
@@ -107,7 +84,6 @@ impl StayScan {
             f.room_type = renumber[f.room_type as usize];
             f
         }));
-        self.ids.extend(later.ids);
     }
 
     /// A scan of the ids up to `max` split in two ranges, `(from, to]` each, with the room
@@ -118,10 +94,7 @@ impl StayScan {
         [((0, mid), max as usize), ((mid, max), (max - mid) as usize)]
     }
 
-    pub fn join(mut self, spend: &SpendByStay) -> StayFacts {
-        for (id, fact) in self.ids.iter().zip(&mut self.stays) {
-            fact.spend = spend.0.get((*id).max(0) as usize).copied().unwrap_or_default();
-        }
+    pub fn finish(self) -> StayFacts {
         self.interner.finish(self.stays)
     }
 }

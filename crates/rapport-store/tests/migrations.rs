@@ -3,7 +3,7 @@
 
 use futures_util::future::join_all;
 
-const MIGRATIONS: &[i64] = &[1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const MIGRATIONS: &[i64] = &[1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn servers_starting_together_on_a_fresh_postgres_database_migrate_it_once() {
@@ -231,4 +231,84 @@ async fn a_sqlite_database_from_before_key_lists_gets_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_postgres_database_from_before_key_lists_gets_them() {
     a_database_from_before_key_lists_gets_them("postgres").await
+}
+
+/// A database an earlier release filled while stays' spend totals had a table of their own
+/// (migration 7): opening it moves each stay's totals onto the stay and drops the table,
+/// and lines written afterwards by hand still change them.
+async fn a_database_from_before_totals_on_stays_keeps_them(backend: &str) {
+    use rapport_domain::guest::Guest;
+    use rapport_store::testing::{profile, EmptyDb};
+
+    let guest = Guest {
+        id: 1,
+        profile: profile("Ana", "Silva", None, "ana@example.pt"),
+        consents: vec![],
+        version: 1,
+        created_at: chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").unwrap().into(),
+        updated_at: chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").unwrap().into(),
+    };
+    let doc = serde_json::to_string(&guest).unwrap().replace('\'', "''");
+    let at = "'2024-01-01 00:00:00+00:00'";
+    let line = |stay: i64, category: &str, amount: i64| {
+        format!(
+            "INSERT INTO spend_lines (stay_id, guest_id, hotel_id, category, amount_minor, currency, posted_on) \
+             VALUES ({stay}, 1, 1, '{category}', {amount}, 'EUR', '2024-03-04');\n"
+        )
+    };
+    let mut seed = format!(
+        "INSERT INTO hotels (id, code, name, country, timezone, currency) VALUES (1, 'LIS', 'Lisboa', 'PT', 'Europe/Lisbon', 'EUR');\n\
+         INSERT INTO guests (id, doc, version, created_at, updated_at) VALUES (1, '{doc}', 1, {at}, {at});\n"
+    );
+    for (stay, arrival) in [(1, "2024-03-01"), (2, "2024-05-01")] {
+        seed.push_str(&format!(
+            "INSERT INTO stays (id, guest_id, hotel_id, arrival, departure, adults, children, status, created_at) \
+             VALUES ({stay}, 1, 1, '{arrival}', '{arrival}', 1, 0, 'checked_out', {at});\n"
+        ));
+    }
+    // Migration 7's triggers fill the old table from these lines; the second stay has none.
+    seed.push_str(&line(1, "room", 30_000));
+    seed.push_str(&line(1, "food_beverage", 4_500));
+    seed.push_str(&line(1, "mystery", 700));
+    let empty = EmptyDb::for_backend(backend).await;
+    empty.migrate_before(13).await;
+    empty.execute(&seed).await;
+    assert_eq!(empty.count("SELECT count(*) FROM stay_spend").await, 1);
+
+    let db = empty.open().await;
+    let old_table = match backend {
+        "sqlite" => "SELECT count(*) FROM sqlite_master WHERE name = 'stay_spend'",
+        _ => "SELECT count(*) FROM pg_tables WHERE tablename = 'stay_spend'",
+    };
+    assert_eq!(db.count(old_table).await, 0, "the totals' own table is gone");
+    assert_eq!(
+        spend_by_arrival(db.store.as_ref()).await,
+        [[30_000, 4_500, 0, 0, 0, 700], [0; 6]],
+        "room, food and drink, …, other"
+    );
+
+    db.execute(&format!("{}{}", line(2, "spa", 2_500), line(2, "minibar", 1_200))).await;
+    db.execute("DELETE FROM spend_lines WHERE stay_id = 1 AND category = 'food_beverage'")
+        .await;
+    assert_eq!(
+        spend_by_arrival(db.store.as_ref()).await,
+        [[30_000, 0, 0, 0, 0, 700], [0, 0, 2_500, 0, 1_200, 0]]
+    );
+}
+
+/// Each stay's spend as the value analysis reads it, earliest stay first.
+async fn spend_by_arrival(store: &dyn rapport_store::Store) -> Vec<[i64; 6]> {
+    let mut facts = store.stay_facts().await.unwrap();
+    facts.stays.sort_by_key(|f| f.arrival);
+    facts.stays.iter().map(|f| f.spend).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_database_from_before_totals_on_stays_keeps_them() {
+    a_database_from_before_totals_on_stays_keeps_them("sqlite").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_database_from_before_totals_on_stays_keeps_them() {
+    a_database_from_before_totals_on_stays_keeps_them("postgres").await
 }

@@ -415,7 +415,7 @@ backend_tests! {
             assert_eq!(reopened.guest(guest.id).await.unwrap(), guest);
             assert_eq!(search_ids(reopened.as_ref(), "张伟").await, vec![guest.id]);
         }
-        assert_eq!(applied_migrations(&db.url).await, vec![1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        assert_eq!(applied_migrations(&db.url).await, vec![1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
         // Ids keep counting after a reopen.
         let next = db.store.create_guest(person("Ann", "Lee", "", ""), vec![]).await.unwrap();
         assert!(next.id > guest.id);

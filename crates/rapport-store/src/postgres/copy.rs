@@ -1,6 +1,6 @@
 //! Bulk loading for import batches: `COPY … FROM STDIN (FORMAT binary)` for the tables a
-//! batch fills with thousands of rows (new profiles, their keys, stays, spend lines and
-//! spend totals). Single edits keep [`super::write`]'s array-parameter statements.
+//! batch fills with thousands of rows (new profiles, their keys, stays with their spend
+//! totals, spend lines). Single edits keep [`super::write`]'s array-parameter statements.
 //!
 //! COPY buys two things over `INSERT … SELECT unnest(…)`. The server stores the rows
 //! several to a heap page (one WAL record per page, not per row) and has no arrays to take
@@ -55,6 +55,13 @@ const STAY_TYPES: &[Type] = &[
     Type::DATE,
     Type::TIMESTAMPTZ,
     Type::TEXT,
+    // The spend totals, in the order of `SpendCategory::ALL`.
+    Type::INT8,
+    Type::INT8,
+    Type::INT8,
+    Type::INT8,
+    Type::INT8,
+    Type::INT8,
 ];
 const SPEND_TYPES: &[Type] = &[
     Type::INT8,
@@ -66,7 +73,6 @@ const SPEND_TYPES: &[Type] = &[
     Type::DATE,
     Type::TEXT,
 ];
-const SPEND_TOTAL_TYPES: &[Type] = &[Type::INT8; 1 + rapport_value::facts::SPEND_CATEGORIES];
 
 /// How much encoded data goes to the connection at a time. `BinaryCopyInWriter` hands
 /// over every 4 KiB: for the ~750 MB a million-row import sends, that was ~190,000 hand-
@@ -180,6 +186,7 @@ pub(super) fn stays<'f>(tx: &'f Transaction<'_>, stmt: &'f Statement, rows: &'f 
             let s = r.stay;
             let rate = s.rate.map(|m| m.minor);
             let currency = s.rate.map(|m| m.currency.code());
+            let [room, food_beverage, spa, laundry, minibar, other] = crate::value::stay_spend_totals(s);
             w.write(&[
                 &r.id,
                 &r.guest,
@@ -199,6 +206,12 @@ pub(super) fn stays<'f>(tx: &'f Transaction<'_>, stmt: &'f Statement, rows: &'f 
                 &s.booked_at,
                 &now,
                 &r.joined_by,
+                &room,
+                &food_beverage,
+                &spa,
+                &laundry,
+                &minibar,
+                &other,
             ])
             .await?;
         }
@@ -223,20 +236,6 @@ pub(super) fn spend_lines<'f>(tx: &'f Transaction<'_>, stmt: &'f Statement, rows
                     &line.description,
                 ])
                 .await?;
-            }
-        }
-        w.finish().await
-    })
-}
-
-/// The stays' spend totals (see [`super::sql::MARK_SPEND_TOTALS_WRITTEN`]), for stays with lines.
-pub(super) fn spend_totals<'f>(tx: &'f Transaction<'_>, stmt: &'f Statement, rows: &'f [StayRow<'f>]) -> Step<'f> {
-    Box::pin(async move {
-        let mut w = Rows::start(tx, stmt, SPEND_TOTAL_TYPES).await?;
-        for r in rows {
-            if let Some(totals) = crate::value::stay_spend_totals(r.stay) {
-                let [a, b, c, d, e, f] = totals;
-                w.write(&[&r.id, &a, &b, &c, &d, &e, &f]).await?;
             }
         }
         w.finish().await

@@ -40,13 +40,12 @@ impl NewStays {
             .filter_map(|(_, _, p)| Some((p.stay.hotel_id, p.stay.external_ref.clone()?)))
     }
 
-    /// Writes the stays, their spend lines and totals, and their notes.
+    /// Writes the stays with their spend totals, their spend lines, and their notes.
     pub(super) async fn write(&self, tx: &Transaction<'_>) -> Result<()> {
         if self.stays.is_empty() {
             return Ok(());
         }
         let mut writes = Writes {
-            spend_totals: true,
             copy: true,
             ..Writes::default()
         };

@@ -428,17 +428,16 @@ impl Store for PgStore {
     }
 
     async fn stay_facts(&self) -> Result<rapport_value::facts::StayFacts> {
-        // The three scans on three connections at once (see the SQLite store).
-        let (a, b, c) = tokio::try_join!(self.client(), self.client(), self.client())?;
+        // The two halves on two connections at once (see the SQLite store).
+        let (a, b) = tokio::try_join!(self.client(), self.client())?;
         let max: i64 = a.query_one(crate::sql::MAX_STAY_ID, &[]).await?.try_get(0)?;
         let [first, second] = crate::value::StayScan::halves(max);
-        let (spend, mut stays, later) = tokio::try_join!(
-            value::spend_by_stay(&a, max),
-            value::realised_stays(&b, first.0, first.1),
-            value::realised_stays(&c, second.0, second.1)
+        let (mut stays, later) = tokio::try_join!(
+            value::realised_stays(&a, first.0, first.1),
+            value::realised_stays(&b, second.0, second.1)
         )?;
         stays.append(later);
-        Ok(stays.join(&spend))
+        Ok(stays.finish())
     }
 
     async fn save_analysis(&self, as_of: NaiveDate, analysis: rapport_value::analysis::Analysis) -> Result<()> {

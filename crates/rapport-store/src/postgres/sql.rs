@@ -73,20 +73,20 @@ pub(super) const INSERT_IDENTITIES: &str = "INSERT INTO guest_identities (key, g
 pub(super) const INSERT_SEARCH_KEYS: &str = "INSERT INTO guest_search (key, guest_id) SELECT * FROM unnest($1::text[], $2::bigint[])";
 pub(super) const INSERT_CONSENTS: &str = "INSERT INTO consent_records (guest_id, channel, granted, recorded_at, source, recorded_by) \
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::timestamptz[], $5::text[], $6::text[])";
+/// A new stay comes with its spend totals (migration 13; see [`MARK_SPEND_TOTALS_WRITTEN`]).
 pub(super) const INSERT_STAYS: &str = "INSERT INTO stays (id, guest_id, hotel_id, external_ref, arrival, departure, room_type, \
-     rate_minor, rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at, joined_by) \
+     rate_minor, rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at, joined_by, \
+     spend_room, spend_food_beverage, spend_spa, spend_laundry, spend_minibar, spend_other) \
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::date[], $6::date[], $7::text[], $8::bigint[], \
      $9::text[], $10::text[], $11::text[], $12::integer[], $13::integer[], $14::text[], $15::text[], $16::date[], $17::timestamptz[], \
-     $18::text[])";
+     $18::text[], $19::bigint[], $20::bigint[], $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[])";
 pub(super) const INSERT_SPEND_LINES: &str = "INSERT INTO spend_lines (stay_id, guest_id, hotel_id, category, amount_minor, currency, \
      posted_on, description) \
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::date[], $8::text[])";
-/// Marks an import's transaction: its spend lines' totals are written by
-/// [`INSERT_STAY_SPEND`], not by the insert trigger (migration 9).
+/// Marks a transaction that writes new stays with their spend totals: the lines it then
+/// writes for them are already counted, and the insert trigger leaves them alone
+/// (migration 9).
 pub(super) const MARK_SPEND_TOTALS_WRITTEN: &str = "SELECT set_config('rapport.spend_totals_written', 'on', true)";
-/// Totals of stays created in the same transaction: none can have a row yet.
-pub(super) const INSERT_STAY_SPEND: &str = "INSERT INTO stay_spend (stay_id, room, food_beverage, spa, laundry, minibar, other) \
-     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])";
 pub(super) const INSERT_NOTES: &str = "INSERT INTO notes (guest_id, stay_id, hotel_id, body, author, created_at) \
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])";
 
@@ -97,12 +97,10 @@ pub(super) const COPY_GUESTS: &str =
 pub(super) const COPY_IDENTITIES: &str = "COPY guest_identities (key, guest_id) FROM STDIN (FORMAT binary)";
 pub(super) const COPY_SEARCH_KEYS: &str = "COPY guest_search (key, guest_id) FROM STDIN (FORMAT binary)";
 pub(super) const COPY_STAYS: &str = "COPY stays (id, guest_id, hotel_id, external_ref, arrival, departure, room_type, rate_minor, \
-     rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at, joined_by) \
-     FROM STDIN (FORMAT binary)";
+     rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at, joined_by, \
+     spend_room, spend_food_beverage, spend_spa, spend_laundry, spend_minibar, spend_other) FROM STDIN (FORMAT binary)";
 pub(super) const COPY_SPEND_LINES: &str = "COPY spend_lines (stay_id, guest_id, hotel_id, category, amount_minor, currency, \
      posted_on, description) FROM STDIN (FORMAT binary)";
-pub(super) const COPY_STAY_SPEND: &str =
-    "COPY stay_spend (stay_id, room, food_beverage, spa, laundry, minibar, other) FROM STDIN (FORMAT binary)";
 
 /// Reads limited to the hotels of a scope (`$2`, an array of hotel ids). Notes without a
 /// hotel are about the guest, not a stay, and every scope sees them.

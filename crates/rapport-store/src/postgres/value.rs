@@ -12,24 +12,8 @@ use tokio_postgres::types::ToSql;
 
 use super::reads::{decode_all, query};
 use crate::sql as shared;
-use crate::value::{self, RealisedStay, SpendByStay, StayScan, StoredReport, StoredValue, TierChange, TierChanges};
+use crate::value::{self, RealisedStay, StayScan, StoredReport, StoredValue, TierChange, TierChanges};
 use crate::Result;
-
-pub(super) async fn spend_by_stay(c: &Client, max: i64) -> Result<SpendByStay> {
-    let mut spend = SpendByStay::new(max);
-    let none: [i64; 0] = [];
-    // Streamed: ten million rows must not sit in the client as row objects.
-    let rows = c.query_raw(shared::STAY_SPEND, none.iter()).await?;
-    pin_mut!(rows);
-    while let Some(r) = rows.try_next().await? {
-        let mut by_category = [0; SPEND_CATEGORIES];
-        for (i, amount) in by_category.iter_mut().enumerate() {
-            *amount = r.try_get(i + 1)?;
-        }
-        spend.set(r.try_get(0)?, by_category);
-    }
-    Ok(spend)
-}
 
 /// The stays with ids in `(from, to]`, with room for `room` of them.
 pub(super) async fn realised_stays(c: &Client, (from, to): (i64, i64), room: usize) -> Result<StayScan> {
@@ -37,17 +21,21 @@ pub(super) async fn realised_stays(c: &Client, (from, to): (i64, i64), room: usi
     let rows = c.query_raw(shared::REALISED_STAYS, [from, to].iter()).await?;
     pin_mut!(rows);
     while let Some(r) = rows.try_next().await? {
+        let mut spend = [0; SPEND_CATEGORIES];
+        for (i, amount) in spend.iter_mut().enumerate() {
+            *amount = r.try_get(9 + i)?;
+        }
         scan.push(RealisedStay {
-            id: r.try_get(0)?,
-            guest: r.try_get(1)?,
-            hotel: r.try_get(2)?,
-            arrival: r.try_get(3)?,
-            departure: r.try_get(4)?,
-            booked_at: r.try_get(5)?,
-            channel: r.try_get(6)?,
-            market: r.try_get(7)?,
-            room_type: r.try_get(8)?,
-            special_requests: r.try_get::<_, i64>(9)? != 0,
+            guest: r.try_get(0)?,
+            hotel: r.try_get(1)?,
+            arrival: r.try_get(2)?,
+            departure: r.try_get(3)?,
+            booked_at: r.try_get(4)?,
+            channel: r.try_get(5)?,
+            market: r.try_get(6)?,
+            room_type: r.try_get(7)?,
+            special_requests: r.try_get::<_, i64>(8)? != 0,
+            spend,
         });
     }
     Ok(scan)

@@ -55,9 +55,6 @@ pub(super) struct Writes<'a> {
     pub consents: Vec<(GuestId, &'a ConsentRecord)>,
     pub stays: Vec<StayRow<'a>>,
     pub notes: Vec<NoteRow<'a>>,
-    /// Write the new stays' spend totals here instead of leaving them to the insert
-    /// trigger (an import; see migration 9). Only for stays created by these writes.
-    pub spend_totals: bool,
     /// Load the new profiles, keys, stays and spend by COPY (an import batch; see
     /// [`super::copy`]) rather than by array parameters.
     pub copy: bool,
@@ -180,7 +177,6 @@ enum Load<'p> {
     Keys(&'p [&'p str], &'p [i64]),
     Stays(&'p [StayRow<'p>]),
     SpendLines(&'p [StayRow<'p>]),
-    SpendTotals(&'p [StayRow<'p>]),
 }
 
 pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
@@ -276,24 +272,16 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
     } else if !stays.ids.is_empty() {
         steps.push((sql::INSERT_STAYS, Load::Params(stays.params())));
     }
-    let totals = if w.spend_totals && !copy {
-        SpendTotals::of(&w.stays)
-    } else {
-        SpendTotals::default()
-    };
+    // New stays are written with their spend totals, so the lines below are already
+    // counted; all of them belong to these stays.
     let has_spend = w.stays.iter().any(|r| !r.stay.spend.is_empty());
-    if w.spend_totals && has_spend {
+    if has_spend {
         steps.push((sql::MARK_SPEND_TOTALS_WRITTEN, Load::Params(vec![])));
     }
     if copy && has_spend {
         steps.push((sql::COPY_SPEND_LINES, Load::SpendLines(&w.stays)));
     } else if !spend.stays.is_empty() {
         steps.push((sql::INSERT_SPEND_LINES, Load::Params(spend.params())));
-    }
-    if copy && w.spend_totals && has_spend {
-        steps.push((sql::COPY_STAY_SPEND, Load::SpendTotals(&w.stays)));
-    } else if !totals.stays.is_empty() {
-        steps.push((sql::INSERT_STAY_SPEND, Load::Params(totals.params())));
     }
     if !note_guests.is_empty() {
         steps.push((
@@ -316,30 +304,32 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &Writes<'_>) -> Result<()> {
             Load::Keys(keys, owners) => super::copy::keys(tx, stmt, keys, owners),
             Load::Stays(rows) => super::copy::stays(tx, stmt, rows, now),
             Load::SpendLines(rows) => super::copy::spend_lines(tx, stmt, rows),
-            Load::SpendTotals(rows) => super::copy::spend_totals(tx, stmt, rows),
         })
         .collect();
     in_order(pipeline).await
 }
 
 /// Polls the futures in the order given, every time, so each sends its statement in that
-/// order; resolves when all are done or at the first error.
+/// order; resolves when all are done or with the first step that failed, once every step
+/// before it is done. Once one statement fails, the server refuses the ones after it (the
+/// transaction is aborted), and those answers can reach their futures within the same
+/// pass: the first failure says what went wrong (a reservation already stored, say).
 async fn in_order<'f>(mut futures: Vec<Step<'f>>) -> Result<()> {
-    let mut done = vec![false; futures.len()];
+    let mut outcomes: Vec<Option<Result<()>>> = futures.iter().map(|_| None).collect();
     std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, done) in futures.iter_mut().zip(done.iter_mut()).filter(|(_, d)| !**d) {
-            match future.as_mut().poll(cx) {
-                Poll::Ready(Ok(_)) => *done = true,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending => pending = true,
+        for (future, outcome) in futures.iter_mut().zip(outcomes.iter_mut()).filter(|(_, o)| o.is_none()) {
+            if let Poll::Ready(result) = future.as_mut().poll(cx) {
+                *outcome = Some(result.map(drop));
             }
         }
-        if pending {
-            Poll::Pending
-        } else {
-            Poll::Ready(Ok(()))
+        for outcome in &mut outcomes {
+            match outcome {
+                None => return Poll::Pending,
+                Some(Ok(())) => {}
+                Some(Err(_)) => return Poll::Ready(outcome.take().expect("a failed step")),
+            }
         }
+        Poll::Ready(Ok(()))
     })
     .await
 }
@@ -363,11 +353,13 @@ struct StayColumns<'a> {
     booked: Vec<Option<NaiveDate>>,
     created: Vec<DateTime<Utc>>,
     joined_by: Vec<Option<&'a str>>,
+    spend: [Vec<i64>; SPEND_CATEGORIES],
 }
 
 impl<'a> StayColumns<'a> {
     fn of(rows: &[StayRow<'a>]) -> Self {
         let now = Utc::now();
+        let totals: Vec<_> = rows.iter().map(|r| crate::value::stay_spend_totals(r.stay)).collect();
         let s = |f: fn(&'a NewStay) -> Option<&'a str>| rows.iter().map(|r| f(r.stay)).collect::<Vec<_>>();
         Self {
             ids: rows.iter().map(|r| r.id).collect(),
@@ -388,11 +380,12 @@ impl<'a> StayColumns<'a> {
             booked: rows.iter().map(|r| r.stay.booked_at).collect(),
             created: vec![now; rows.len()],
             joined_by: rows.iter().map(|r| r.joined_by).collect(),
+            spend: std::array::from_fn(|column| totals.iter().map(|t| t[column]).collect()),
         }
     }
 
     fn params(&self) -> Params<'_> {
-        vec![
+        let mut p: Params<'_> = vec![
             &self.ids,
             &self.guests,
             &self.hotels,
@@ -411,7 +404,9 @@ impl<'a> StayColumns<'a> {
             &self.booked,
             &self.created,
             &self.joined_by,
-        ]
+        ];
+        p.extend(self.spend.iter().map(|c| c as &(dyn ToSql + Sync)));
+        p
     }
 }
 
@@ -456,33 +451,5 @@ impl<'a> SpendColumns<'a> {
             &self.posted,
             &self.descriptions,
         ]
-    }
-}
-
-/// Per-stay spend totals as `stay_spend` columns, for stays with lines.
-#[derive(Default)]
-struct SpendTotals {
-    stays: Vec<i64>,
-    by_category: [Vec<i64>; SPEND_CATEGORIES],
-}
-
-impl SpendTotals {
-    fn of(rows: &[StayRow<'_>]) -> Self {
-        let mut t = Self::default();
-        for r in rows {
-            if let Some(totals) = crate::value::stay_spend_totals(r.stay) {
-                t.stays.push(r.id);
-                for (column, amount) in t.by_category.iter_mut().zip(totals) {
-                    column.push(amount);
-                }
-            }
-        }
-        t
-    }
-
-    fn params(&self) -> Params<'_> {
-        let mut p: Params<'_> = vec![&self.stays];
-        p.extend(self.by_category.iter().map(|c| c as &(dyn ToSql + Sync)));
-        p
     }
 }

@@ -2,9 +2,9 @@
 //! core, write the plan — all inside the writer's one transaction, so a batch is atomic
 //! and a concurrent import cannot create the same guest twice.
 //!
-//! Stays go in first, then their spend lines with each stay's totals: the per-line
-//! trigger that keeps `stay_spend` (migration 7) is switched off for those inserts and the
-//! totals written once per stay instead, which saves a view lookup and an upsert per line.
+//! Stays go in first with their spend totals, then their spend lines: the per-line trigger
+//! that adds each line to its stay's totals (migration 13) is switched off for those
+//! inserts, which saves a view lookup and an update of the stay per line.
 
 use std::collections::HashSet;
 use std::sync::mpsc;
@@ -14,6 +14,7 @@ use rapport_domain::guest::{ConsentRecord, Guest, GuestId, GuestProfile};
 use rapport_domain::hotel::HotelId;
 use rapport_domain::ingest::{GuestRef, IncomingBooking, IngestPlanner, KeyedBatch, KnownState, PlannedStay, RowOutcome, Spent};
 use rapport_domain::stay::{NewStay, StayId};
+use rapport_value::facts::SPEND_CATEGORIES;
 use rusqlite::config::DbConfig;
 use rusqlite::types::ToSql;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -370,8 +371,9 @@ fn encode_guests(
 /// ids are given here, so spend lines need not wait for the database to hand them out.
 const STAY_ROWS: RowsInsert = (
     "INSERT OR FAIL INTO stays (id, guest_id, hotel_id, external_ref, arrival, departure, room_type, rate_minor, \
-     rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at, joined_by) VALUES ",
-    18,
+     rate_currency, channel, market_segment, adults, children, special_requests, status, booked_at, created_at, joined_by, \
+     spend_room, spend_food_beverage, spend_spa, spend_laundry, spend_minibar, spend_other) VALUES ",
+    24,
     "",
 );
 const SPEND_ROWS: RowsInsert = (
@@ -379,19 +381,6 @@ const SPEND_ROWS: RowsInsert = (
     8,
     "",
 );
-/// Adds to a stay's spend totals (columns in the order of `SpendCategory::ALL`). The
-/// stays are new, so there is nothing to add to unless a deleted stay left totals behind.
-/// SQLite runs `DO UPDATE` under `ABORT` whatever the insert says, so this statement keeps
-/// its journal; it writes one short row per stay.
-const STAY_SPEND_ROWS: RowsInsert = (
-    "INSERT OR FAIL INTO stay_spend (stay_id, room, food_beverage, spa, laundry, minibar, other) VALUES ",
-    7,
-    " ON CONFLICT (stay_id) DO UPDATE SET room = stay_spend.room + excluded.room, \
-     food_beverage = stay_spend.food_beverage + excluded.food_beverage, spa = stay_spend.spa + excluded.spa, \
-     laundry = stay_spend.laundry + excluded.laundry, minibar = stay_spend.minibar + excluded.minibar, \
-     other = stay_spend.other + excluded.other",
-);
-
 /// New profiles as `INSERT_GUEST` writes one (`super`), many to a statement.
 const GUEST_ROWS: RowsInsert = (
     "INSERT OR FAIL INTO guests (id, doc, version, created_at, updated_at, identity_keys, search_keys, changed_at) VALUES ",
@@ -454,6 +443,8 @@ struct StayValues<'a> {
     status: &'static str,
     created_at: &'a str,
     joined_by: Option<&'a str>,
+    /// Its spend totals, written with it (see the module docs).
+    spend: [i64; SPEND_CATEGORIES],
 }
 
 /// A spend line as its insert binds it.
@@ -486,6 +477,7 @@ fn insert_stays(tx: &Connection, planned: &[PlannedStay], guest_of: impl Fn(Gues
             status: p.stay.status.as_str(),
             created_at: &created_at,
             joined_by: p.joined_by.as_deref(),
+            spend: crate::value::stay_spend_totals(&p.stay),
         })
         .collect();
     insert_rows(tx, STAY_ROWS, &stays, |v, values| {
@@ -509,7 +501,8 @@ fn insert_stays(tx: &Connection, planned: &[PlannedStay], guest_of: impl Fn(Gues
             &v.booked_at,
             &v.created_at,
             &v.joined_by,
-        ])
+        ]);
+        values.extend(v.spend.iter().map(|x| x as &dyn ToSql));
     })?;
     let mut note = tx.prepare_cached(&for_sqlite(sql::INSERT_NOTE))?;
     for (p, v) in planned.iter().zip(&stays) {
@@ -517,12 +510,12 @@ fn insert_stays(tx: &Connection, planned: &[PlannedStay], guest_of: impl Fn(Gues
             note.query_row(params![v.guest, v.id, p.stay.hotel_id, n.body, n.author, n.created_at], |_| Ok(()))?;
         }
     }
-    insert_spend_with_totals(tx, &stays)
+    insert_spend(tx, &stays)
 }
 
-/// The spend lines of the batch's new stays, and each stay's totals, with the triggers
-/// that would otherwise add every line to them switched off.
-fn insert_spend_with_totals(tx: &Connection, stays: &[StayValues]) -> Result<()> {
+/// The spend lines of the batch's new stays, with the triggers that would otherwise add
+/// every line to the totals already written with its stay switched off.
+fn insert_spend(tx: &Connection, stays: &[StayValues]) -> Result<()> {
     let _off = TriggersOff::new(tx)?;
     let lines: Vec<SpendValues> = stays
         .iter()
@@ -550,15 +543,6 @@ fn insert_spend_with_totals(tx: &Connection, stays: &[StayValues]) -> Result<()>
             &l.posted_on,
             l.description,
         ])
-    })?;
-    // Like the trigger: no lines, no totals row.
-    let totals: Vec<(StayId, [i64; 6])> = stays
-        .iter()
-        .filter_map(|v| Some((v.id, crate::value::stay_spend_totals(v.stay)?)))
-        .collect();
-    insert_rows(tx, STAY_SPEND_ROWS, &totals, |(stay, t), values| {
-        values.push(stay as &dyn ToSql);
-        values.extend(t.iter().map(|x| x as &dyn ToSql));
     })
 }
 

@@ -12,25 +12,11 @@ use rusqlite::{params, Connection, Row, Transaction};
 
 use super::{insert_rows, query_all};
 use crate::sql::{self, for_sqlite};
-use crate::value::{self, RealisedStay, SpendByStay, StayScan, StoredReport, StoredValue, TierChange, TierChanges, ValueRow};
+use crate::value::{self, RealisedStay, StayScan, StoredReport, StoredValue, TierChange, TierChanges, ValueRow};
 use crate::Result;
 
 pub(super) fn max_stay_id(c: &Connection) -> Result<i64> {
     Ok(c.query_row(sql::MAX_STAY_ID, [], |r| r.get(0))?)
-}
-
-pub(super) fn spend_by_stay(c: &Connection, max: i64) -> Result<SpendByStay> {
-    let mut spend = SpendByStay::new(max);
-    let mut stmt = c.prepare(sql::STAY_SPEND)?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let mut by_category = [0; SPEND_CATEGORIES];
-        for (i, amount) in by_category.iter_mut().enumerate() {
-            *amount = r.get(i + 1)?;
-        }
-        spend.set(r.get(0)?, by_category);
-    }
-    Ok(spend)
 }
 
 /// The stays with ids in `(from, to]`, with room for `room` of them.
@@ -39,20 +25,24 @@ pub(super) fn realised_stays(c: &Connection, (from, to): (i64, i64), room: usize
     let mut stmt = c.prepare(&for_sqlite(sql::REALISED_STAYS))?;
     let mut rows = stmt.query([from, to])?;
     while let Some(r) = rows.next()? {
+        let mut spend = [0; SPEND_CATEGORIES];
+        for (i, amount) in spend.iter_mut().enumerate() {
+            *amount = r.get(9 + i)?;
+        }
         scan.push(RealisedStay {
-            id: r.get(0)?,
-            guest: r.get(1)?,
-            hotel: r.get(2)?,
-            arrival: date(r, 3)?,
-            departure: date(r, 4)?,
-            booked_at: match r.get_ref(5)? {
+            guest: r.get(0)?,
+            hotel: r.get(1)?,
+            arrival: date(r, 2)?,
+            departure: date(r, 3)?,
+            booked_at: match r.get_ref(4)? {
                 ValueRef::Null => None,
-                _ => Some(date(r, 5)?),
+                _ => Some(date(r, 4)?),
             },
-            channel: text(r, 6)?,
-            market: text(r, 7)?,
-            room_type: text(r, 8)?,
-            special_requests: r.get::<_, i64>(9)? != 0,
+            channel: text(r, 5)?,
+            market: text(r, 6)?,
+            room_type: text(r, 7)?,
+            special_requests: r.get::<_, i64>(8)? != 0,
+            spend,
         });
     }
     Ok(scan)

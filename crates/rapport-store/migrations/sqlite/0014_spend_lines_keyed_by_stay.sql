@@ -1,0 +1,7 @@
+-- Spend lines are keyed by their stay (SQLite). Kept in step with migrations/postgres.
+--
+-- Nothing to change: PostgreSQL replaces the lines' primary key on `id` and their index by
+-- stay with one primary key on `(stay_id, id)`. In SQLite a line's id is its rowid, the
+-- table's own b-tree, which costs no index; keying the table by stay would mean a
+-- `WITHOUT ROWID` table, which cannot hand out ids, and rebuilding it. The index by stay,
+-- appended to at its end by an import, stays.
