@@ -79,7 +79,7 @@ pub async fn import_file(
     std::thread::Builder::new()
         .name("rapport-import-reader".into())
         .spawn(move || {
-            rapport_store::priority::lower_this_thread(rapport_store::priority::Helper::Feeding);
+            rapport_store::priority::lower_this_thread(rapport_store::priority::Helper::Reading);
             let _ = done_tx.send(parse_rows(reader, rows, rejects, batch_size, tx));
         })
         .map_err(|e| ImportError::Reader(format!("cannot start the reader thread: {e}")))?;

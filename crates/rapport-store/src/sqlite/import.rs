@@ -22,7 +22,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::ahead::{Since, Written, WrittenKeys};
 use super::pool::Pool;
 use super::{guest_doc, insert_consent, insert_rows, next_guest_id, text, write_guest_doc, GuestKeys, RowsInsert, CLOCK};
-use crate::priority::{free_elsewhere, lower_this_thread, Helper};
+use crate::priority::free_elsewhere;
 use crate::sql::{self, for_sqlite};
 use crate::{BatchOutcome, GuestDoc, KeyLists, Result, StoreError};
 
@@ -71,10 +71,8 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch, ahead: Option<Loo
         let (stored_refs, refs_looked_up) = mpsc::channel();
         let (stays_planned, planned_stays) = mpsc::channel();
         let row_keys = &row_keys;
-        let planning = scope.spawn(move || {
-            lower_this_thread(Helper::Feeding);
-            plan_batch(rows, row_keys, (owners_looked_up, refs_looked_up), stays_planned, first_id, now)
-        });
+        // The planner keeps the writer's priority: the writer waits for it (see `priority`).
+        let planning = scope.spawn(move || plan_batch(rows, row_keys, (owners_looked_up, refs_looked_up), stays_planned, first_id, now));
         let sent = match caught_up {
             Some((found, stored)) => {
                 // A planner that has stopped says why.

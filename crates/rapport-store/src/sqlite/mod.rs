@@ -897,7 +897,7 @@ impl Store for SqliteStore {
         std::thread::Builder::new()
             .name("rapport-look-ahead".into())
             .spawn(move || {
-                crate::priority::lower_this_thread(crate::priority::Helper::Feeding);
+                crate::priority::lower_this_thread(crate::priority::Helper::LookingAhead);
                 // Only time is lost if the look-ahead fails: the writer looks the batch up.
                 let ahead = import::look_ahead(&pool, &batch)
                     .inspect_err(|e| tracing::warn!(error = %e, "an import batch could not be looked up ahead"))
