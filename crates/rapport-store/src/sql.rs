@@ -153,6 +153,8 @@ pub(crate) const REALISED_STAYS: &str = "SELECT guest_id, hotel_id, arrival, dep
      room_type, CAST(CASE WHEN coalesce(special_requests, '') <> '' THEN 1 ELSE 0 END AS BIGINT), \
      spend_room, spend_food_beverage, spend_spa, spend_laundry, spend_minibar, spend_other \
      FROM stays WHERE status IN ('in_house', 'checked_out') AND id > $1 AND id <= $2 ORDER BY id";
+/// The column of [`REALISED_STAYS`] where the stay's spend totals begin.
+pub(crate) const REALISED_SPEND_COLUMN: usize = 9;
 /// In key order, to be walked beside the new rows (see `value::TierChanges`).
 pub(crate) const CURRENT_TIERS: &str = "SELECT guest_id, scope_hotel, tier FROM guest_values ORDER BY guest_id, scope_hotel";
 pub(crate) const CLEAR_GUEST_VALUES: &str = "DELETE FROM guest_values";

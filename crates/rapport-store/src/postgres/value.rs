@@ -23,7 +23,7 @@ pub(super) async fn realised_stays(c: &Client, (from, to): (i64, i64), room: usi
     while let Some(r) = rows.try_next().await? {
         let mut spend = [0; SPEND_CATEGORIES];
         for (i, amount) in spend.iter_mut().enumerate() {
-            *amount = r.try_get(9 + i)?;
+            *amount = r.try_get(shared::REALISED_SPEND_COLUMN + i)?;
         }
         scan.push(RealisedStay {
             guest: r.try_get(0)?,

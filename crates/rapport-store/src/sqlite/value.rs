@@ -27,7 +27,7 @@ pub(super) fn realised_stays(c: &Connection, (from, to): (i64, i64), room: usize
     while let Some(r) = rows.next()? {
         let mut spend = [0; SPEND_CATEGORIES];
         for (i, amount) in spend.iter_mut().enumerate() {
-            *amount = r.get(9 + i)?;
+            *amount = r.get(sql::REALISED_SPEND_COLUMN + i)?;
         }
         scan.push(RealisedStay {
             guest: r.get(0)?,
