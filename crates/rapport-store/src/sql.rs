@@ -145,10 +145,11 @@ pub(crate) fn monthly_revenue(month: &str) -> String {
     )
 }
 
-/// Value analysis: what each stay that happened brought, its spend in the order of
-/// `SpendCategory::ALL` (the stay's totals, migration 13).
+/// Value analysis: the highest stay id, where the scan of [`REALISED_STAYS`] is split.
 pub(crate) const MAX_STAY_ID: &str = "SELECT coalesce(max(id), 0) FROM stays";
-/// Stays with ids in `($1, $2]`: the scan is split in id ranges read side by side.
+/// What each stay that happened brought, with its spend totals (migration 13) in the order
+/// of `SpendCategory::ALL`, for ids in `($1, $2]`: the scan is split in id ranges read side
+/// by side.
 pub(crate) const REALISED_STAYS: &str = "SELECT guest_id, hotel_id, arrival, departure, booked_at, channel, market_segment, \
      room_type, CAST(CASE WHEN coalesce(special_requests, '') <> '' THEN 1 ELSE 0 END AS BIGINT), \
      spend_room, spend_food_beverage, spend_spa, spend_laundry, spend_minibar, spend_other \
