@@ -544,4 +544,22 @@ mod tests {
         assert_eq!(in_file(&path), 1001);
         assert_eq!(count(&pool), 1001);
     }
+
+    /// The options `.cargo/config.toml` gives the bundled SQLite are in the build: a build
+    /// without them (another workspace, a changed `libsqlite3-sys`) would be slower without
+    /// any test failing otherwise.
+    #[test]
+    fn sqlite_is_built_without_global_memory_statistics_and_shared_page_cache_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = Pool::open(&dir.path().join("t.db")).unwrap();
+        let options: Vec<String> = pool
+            .read_now(|c| {
+                let mut stmt = c.prepare("PRAGMA compile_options")?;
+                let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })
+            .unwrap();
+        assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+        assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+    }
 }
