@@ -553,11 +553,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let pool = Pool::open(&dir.path().join("t.db")).unwrap();
         let options: Vec<String> = pool
-            .read_now(|c| {
-                let mut stmt = c.prepare("PRAGMA compile_options")?;
-                let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-                Ok(rows.collect::<rusqlite::Result<_>>()?)
-            })
+            .read_now(|c| crate::sqlite::query_all(c, "PRAGMA compile_options", [], |r| Ok(r.get(0)?)))
             .unwrap();
         assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
         assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
