@@ -18,6 +18,15 @@ struct EditForm {
     before: rapport_domain::guest::Guest,
 }
 
+/// The note form's text as a page shows it.
+fn note_draft(html: &str) -> String {
+    form_fields(html)
+        .into_iter()
+        .find(|(name, _)| name == "body")
+        .expect("a note form")
+        .1
+}
+
 impl EditForm {
     async fn open(db: rapport_store::testing::TestDb) -> EditForm {
         let app = Console::start(db).await;
@@ -370,13 +379,26 @@ backend_tests! {
         assert_eq!(app.store.guest(id).await.unwrap(), before, "nothing stored");
 
         let notes_before = app.store.guest_notes(id, &rapport_domain::access::Scope::Group).await.unwrap().len();
-        let r = c.post(&format!("/guests/{id}/notes"), &[("csrf", &csrf), ("body", "paid with visa 4111 1111 1111 1111 cvv 123")]).await;
-        assert_eq!(r.status, 303);
-        let location = r.location.unwrap();
-        assert!(location.contains("note_error=card"), "{location}");
-        let page = c.get(&location).await.body;
-        assert!(page.contains("This looks like a payment card number; card data is never stored."), "the reason is shown at the note");
+        // A note about one of the guest's stays: the page offers them in the note form.
+        let page = c.get(&format!("/guests/{id}")).await.body;
+        let options = &page[page.find(r#"id="note-stay""#).unwrap()..];
+        let stay = options.split(r#"<option value=""#).nth(2).and_then(|o| o.split('"').next()).unwrap().to_string();
+        let typed = "Paid with visa 4111 1111 1111 1111 cvv 123, wants the receipt by mail";
+        let r = c.post(&format!("/guests/{id}/notes"), &[("csrf", &csrf), ("body", typed), ("stay", &stay)]).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("This looks like a payment card number; card data is never stored."), "the reason is shown at the note");
+        // What was typed is kept in the form but for the card number, never sent back.
+        assert_eq!(note_draft(&r.body), "Paid with visa [card ending 1111] cvv 123, wants the receipt by mail");
+        assert!(!r.body.contains("4111 1111"), "{}", r.body);
+        assert!(r.body.contains(&format!(r#"<option value="{stay}" selected>"#)), "the stay it was about stays chosen");
         assert_eq!(app.store.guest_notes(id, &rapport_domain::access::Scope::Group).await.unwrap().len(), notes_before, "the note was not stored");
+
+        let long = "Allergic to shellfish. ".repeat(200);
+        let r = c.post(&format!("/guests/{id}/notes"), &[("csrf", &csrf), ("body", &long)]).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("A note needs 1 to 4,000 characters."), "{}", r.body);
+        assert_eq!(note_draft(&r.body), long, "an over-long note comes back as typed, to be shortened");
+        assert_eq!(app.store.guest_notes(id, &rapport_domain::access::Scope::Group).await.unwrap().len(), notes_before);
     }
 
     fn marketing_reads_but_cannot_edit_or_tick(db) {

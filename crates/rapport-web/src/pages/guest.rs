@@ -5,12 +5,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::Uri;
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::{NaiveDate, Utc};
 use rapport_domain::access::Action;
-use rapport_domain::card::CARD_REFUSAL;
+use rapport_domain::card::{mask_card_numbers, CARD_REFUSAL};
 use rapport_domain::guest::{ConsentChannel, Guest, GuestId, TabooKind};
 use rapport_domain::hotel::Hotel;
 use rapport_domain::money::Currency;
@@ -142,7 +142,10 @@ struct GuestPage {
     benefits: Vec<String>,
     merges: Vec<MergeView>,
     notice: Option<String>,
-    note_stays: Vec<(StayId, String)>,
+    /// The stays a note can be about, the one a refused note was about marked.
+    note_stays: Vec<(StayId, String, bool)>,
+    /// A refused note as typed (card numbers masked), and why it was refused.
+    note_draft: String,
     note_error: Option<String>,
     can_edit: bool,
     can_note: bool,
@@ -151,7 +154,6 @@ struct GuestPage {
 
 #[derive(Deserialize, Default)]
 pub struct GuestQuery {
-    note_error: Option<String>,
     saved: Option<String>,
     /// The merged-away profile whose address led here.
     merged: Option<GuestId>,
@@ -167,6 +169,27 @@ pub async fn show(
     Query(q): Query<GuestQuery>,
 ) -> Result<Response, PageError> {
     staff.require(Action::ReadGuests)?;
+    guest_page(&state, &staff, &uri, id, &q, None).await
+}
+
+/// A note the console refused, shown again in the note form with the reason, so that
+/// nothing typed is lost but the card numbers, which are masked: card data is never
+/// stored, nor sent back.
+struct NoteDraft {
+    body: String,
+    stay: Option<StayId>,
+    error: String,
+}
+
+/// The guest page; with a refused note's draft it answers 422 with the draft in its form.
+async fn guest_page(
+    state: &ConsoleState,
+    staff: &Staff,
+    uri: &Uri,
+    id: GuestId,
+    q: &GuestQuery,
+    draft: Option<NoteDraft>,
+) -> Result<Response, PageError> {
     let t = staff.tr;
     let store = &state.app.store;
     let scope = staff.principal().scope;
@@ -193,7 +216,7 @@ pub async fn show(
     let visible_values: Vec<_> = values.into_iter().filter(|v| scope.sees_figures_of(v.hotel_id)).collect();
     let page = GuestPage {
         t,
-        layout: Layout::new(&staff, &uri, "guest"),
+        layout: Layout::new(staff, uri, "guest"),
         id,
         native: guest.profile.name.native.clone().unwrap_or_default(),
         latin: guest.profile.name.latin(),
@@ -242,7 +265,10 @@ pub async fn show(
             .collect(),
         note_stays: stays
             .iter()
-            .map(|s| (s.id, format!("{} · {}", hotel_name(&hotels, s.hotel_id), t.date(&s.arrival))))
+            .map(|s| {
+                let about = format!("{} · {}", hotel_name(&hotels, s.hotel_id), t.date(&s.arrival));
+                (s.id, about, draft.as_ref().is_some_and(|d| d.stay == Some(s.id)))
+            })
             .collect(),
         merges: merges.iter().map(|m| merge_view(t, id, m, can_merge)).collect(),
         notice: match (q.merged, q.undone) {
@@ -250,12 +276,18 @@ pub async fn show(
             (_, Some(back)) => Some(t.t1("guest-undone-notice", "id", back)),
             _ => None,
         },
-        note_error: q.note_error.map(|e| t.t(if e == "card" { "invalid-card" } else { "note-invalid" })),
+        note_draft: draft.as_ref().map(|d| d.body.clone()).unwrap_or_default(),
+        note_error: draft.map(|d| d.error),
         can_edit: staff.principal().may(Action::WriteGuests),
         can_note: staff.principal().may(Action::WriteNotes),
         saved: q.saved.is_some(),
     };
-    Ok(render(t, &page)?.into_response())
+    let status = if page.note_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(t, &page)?).into_response())
 }
 
 /// One merge of the guest's history; the survivor's page offers undo while it stands.
@@ -550,15 +582,25 @@ async fn try_add_note(state: &ConsoleState, staff: &Staff, id: GuestId, form: No
     staff.require(Action::WriteNotes)?;
     let t = staff.tr;
     let store = &state.app.store;
+    let stay_id: Option<StayId> = form.stay.as_deref().filter(|s| !s.is_empty()).and_then(|s| s.parse().ok());
     let body = match note_body(&form.body) {
         Ok(body) => body,
         Err(e) => {
-            store.guest_doc(id).await.page(t)?;
-            let why = if e.message == CARD_REFUSAL { "card" } else { "1" };
-            return Ok(Redirect::to(&format!("/guests/{id}?note_error={why}#notes")).into_response());
+            let draft = NoteDraft {
+                // A NUL is refused too, and no form field can show one.
+                body: mask_card_numbers(&form.body).0.replace('\0', ""),
+                stay: stay_id,
+                error: t.t(if e.message == CARD_REFUSAL {
+                    "invalid-card"
+                } else {
+                    "note-invalid"
+                }),
+            };
+            // The page's own address, not the form's: the language switch returns there.
+            let page = Uri::try_from(format!("/guests/{id}")).map_err(|_| PageError::not_found(t))?;
+            return guest_page(state, staff, &page, id, &GuestQuery::default(), Some(draft)).await;
         }
     };
-    let stay_id: Option<StayId> = form.stay.as_deref().filter(|s| !s.is_empty()).and_then(|s| s.parse().ok());
     let hotel = match stay_id {
         Some(sid) => {
             let stay = store.stay(sid).await.page(t)?;
