@@ -352,8 +352,14 @@ async fn run_bench(store: Arc<dyn Store>, command: BenchCommand) -> anyhow::Resu
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 println!(
-                    "import into {}: {} rows in {:.1} s = {:.0} rows/s, peak RSS during import {:.0} MiB",
-                    report.backend, report.rows, report.seconds, report.rows_per_second, report.peak_rss_mib
+                    "import into {}: {} rows in {:.1} s = {:.0} rows/s, peak RSS during import {:.0} MiB, CPU {:.1} s user + {:.1} s system",
+                    report.backend,
+                    report.rows,
+                    report.seconds,
+                    report.rows_per_second,
+                    report.peak_rss_mib,
+                    report.cpu_user_seconds,
+                    report.cpu_system_seconds
                 );
             }
         }
