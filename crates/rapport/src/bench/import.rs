@@ -16,9 +16,9 @@ pub struct ImportBench {
     pub rows_per_second: f64,
     /// Peak resident memory during the import alone, in MiB.
     pub peak_rss_mib: f64,
-    /// CPU time this process used during the import, user and system, in seconds: on a
-    /// 2-core machine, what says how busy both cores were, and how fast the machine was
-    /// that day. On PostgreSQL the server's own time is not in it.
+    /// CPU time this process used during the import, user and system, in seconds. Beside
+    /// the wall time it shows how busy the cores were, and how fast the machine was that
+    /// day. On PostgreSQL the server's own time is not in it.
     pub cpu_user_seconds: f64,
     pub cpu_system_seconds: f64,
     pub summary: serde_json::Value,
