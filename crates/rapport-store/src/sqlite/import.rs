@@ -21,7 +21,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::ahead::{Since, Written, WrittenKeys};
 use super::pool::Pool;
-use super::{guest_doc, insert_consent, insert_rows, next_guest_id, text, write_guest_doc, GuestKeys, RowsInsert, CLOCK};
+use super::{guest_doc, insert_consent, next_guest_id, text, write_guest_doc, GuestKeys, Inserts, RowsInsert, CLOCK};
 use crate::priority::free_elsewhere;
 use crate::sql::{self, for_sqlite};
 use crate::{BatchOutcome, GuestDoc, KeyLists, Result, StoreError};
@@ -62,6 +62,8 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch, ahead: Option<Loo
         None => None,
     };
     let refs = if caught_up.is_none() { batch_refs(&rows) } else { Vec::new() };
+    // The batch's multi-row inserts, each statement prepared once for the batch.
+    let mut inserts = Inserts::new(tx);
     let outcome = std::thread::scope(|scope| {
         // This thread owns the connection: it looks the batch up, then writes. A second
         // one decodes the stored profiles, plans the rows and hands over their stays as it
@@ -85,7 +87,7 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch, ahead: Option<Loo
         let mut stays_written = Vec::new();
         let wrote = sent.and_then(|()| {
             for stays in &planned_stays {
-                insert_stays(tx, &stays, guest_id, now)?;
+                insert_stays(tx, &mut inserts, &stays, guest_id, now)?;
                 stays_written.push(stays);
             }
             Ok(())
@@ -102,7 +104,7 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch, ahead: Option<Loo
             spent,
             wrote: keys_written,
         } = planned?;
-        insert_new_guests(tx, &encoded.new, now)?;
+        insert_new_guests(tx, &mut inserts, &encoded.new, now)?;
         for (guest, _, _, consents) in &encoded.new {
             for c in consents {
                 insert_consent(tx, guest.id, c)?;
@@ -115,7 +117,7 @@ pub(super) fn import_batch(tx: &Connection, batch: KeyedBatch, ahead: Option<Loo
             write_guest_doc(tx, guest, doc, lists, false)?;
         }
         let mut keys = encoded.keys;
-        keys.insert(tx)?;
+        keys.insert(&mut inserts)?;
         written.add(keys_written);
         let new_guest_ids = (first_id..).take(encoded.new.len()).collect();
         free_elsewhere((stays_written, encoded.new, encoded.updated, keys, spent, new_consents));
@@ -398,7 +400,12 @@ struct GuestValues<'a> {
 /// The batch's new profiles, with the lists of their keys. Every one was made at `now`, so
 /// their times are written as text once for the batch, and `changed_at` is read once from
 /// the database's clock, as `INSERT_GUEST` reads it for each row it writes.
-fn insert_new_guests(tx: &Connection, new: &[(Guest, String, KeyLists, Vec<ConsentRecord>)], now: DateTime<Utc>) -> Result<()> {
+fn insert_new_guests(
+    tx: &Connection,
+    inserts: &mut Inserts,
+    new: &[(Guest, String, KeyLists, Vec<ConsentRecord>)],
+    now: DateTime<Utc>,
+) -> Result<()> {
     let made = text::timestamp(now);
     let changed: String = tx.query_row(CLOCK, [], |r| r.get(0))?;
     let rows: Vec<GuestValues> = new
@@ -414,7 +421,7 @@ fn insert_new_guests(tx: &Connection, new: &[(Guest, String, KeyLists, Vec<Conse
             }
         })
         .collect();
-    insert_rows(tx, GUEST_ROWS, &rows, |v, values| {
+    Ok(inserts.rows(GUEST_ROWS, &rows, |v, values| {
         values.extend([
             &v.guest.id as &dyn ToSql,
             &v.doc,
@@ -425,7 +432,7 @@ fn insert_new_guests(tx: &Connection, new: &[(Guest, String, KeyLists, Vec<Conse
             &v.lists.search,
             &v.changed,
         ])
-    })
+    })?)
 }
 
 /// A new stay as its insert binds it: the values that are not fields of the stay itself.
@@ -458,7 +465,13 @@ struct SpendValues<'a> {
 }
 
 /// The batch's new stays with their notes, then their spend lines and totals.
-fn insert_stays(tx: &Connection, planned: &[PlannedStay], guest_of: impl Fn(GuestRef) -> GuestId, now: DateTime<Utc>) -> Result<()> {
+fn insert_stays(
+    tx: &Connection,
+    inserts: &mut Inserts,
+    planned: &[PlannedStay],
+    guest_of: impl Fn(GuestRef) -> GuestId,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let created_at = text::timestamp(now);
     let first_id: StayId = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM stays", [], |r| r.get(0))?;
     let stays: Vec<StayValues> = (first_id..)
@@ -478,7 +491,7 @@ fn insert_stays(tx: &Connection, planned: &[PlannedStay], guest_of: impl Fn(Gues
             spend: crate::value::stay_spend_totals(&p.stay),
         })
         .collect();
-    insert_rows(tx, STAY_ROWS, &stays, |v, values| {
+    inserts.rows(STAY_ROWS, &stays, |v, values| {
         let s = v.stay;
         values.extend([
             &v.id as &dyn ToSql,
@@ -508,12 +521,12 @@ fn insert_stays(tx: &Connection, planned: &[PlannedStay], guest_of: impl Fn(Gues
             note.query_row(params![v.guest, v.id, p.stay.hotel_id, n.body, n.author, n.created_at], |_| Ok(()))?;
         }
     }
-    insert_spend(tx, &stays)
+    insert_spend(tx, inserts, &stays)
 }
 
 /// The spend lines of the batch's new stays, with the triggers that would otherwise add
 /// every line to the totals already written with its stay switched off.
-fn insert_spend(tx: &Connection, stays: &[StayValues]) -> Result<()> {
+fn insert_spend(tx: &Connection, inserts: &mut Inserts, stays: &[StayValues]) -> Result<()> {
     let _off = TriggersOff::new(tx)?;
     let lines: Vec<SpendValues> = stays
         .iter()
@@ -530,7 +543,7 @@ fn insert_spend(tx: &Connection, stays: &[StayValues]) -> Result<()> {
             })
         })
         .collect();
-    insert_rows(tx, SPEND_ROWS, &lines, |l, values| {
+    Ok(inserts.rows(SPEND_ROWS, &lines, |l, values| {
         values.extend([
             &l.stay as &dyn ToSql,
             &l.guest,
@@ -541,7 +554,7 @@ fn insert_spend(tx: &Connection, stays: &[StayValues]) -> Result<()> {
             &l.posted_on,
             l.description,
         ])
-    })
+    })?)
 }
 
 /// Triggers off on this connection until dropped (SQLite expires prepared statements when

@@ -4,6 +4,7 @@ mod ahead;
 mod checkpoint;
 mod console;
 mod import;
+mod inserts;
 pub(crate) use import::LookedAhead;
 
 mod merges;
@@ -35,6 +36,7 @@ use crate::{CandidateOutcome, MergeRecord, MergeRequest, NeverMergeMark, PairDec
 use merges::SqliteSql;
 use rapport_domain::duplicates::{MatchThresholds, ScoredPair};
 
+use inserts::Inserts;
 use pool::Pool;
 
 /// The clock that stamps `guests.changed_at` (migration 10): the host's, as text in
@@ -106,7 +108,7 @@ fn put_guest(tx: &Connection, guest: &Guest, insert: bool) -> Result<()> {
     let mut keys = GuestKeys::default();
     let lists = keys.add(guest);
     write_guest_doc(tx, guest, &crate::guest_json(guest), &lists, insert)?;
-    keys.insert(tx)
+    keys.insert(&mut Inserts::new(tx))
 }
 
 /// Multi-row inserts for [`insert_rows`]: the statement up to its rows, the columns per
@@ -157,10 +159,10 @@ impl GuestKeys {
         self.search.sort_unstable();
     }
 
-    fn insert(&mut self, tx: &Connection) -> Result<()> {
+    fn insert(&mut self, inserts: &mut Inserts) -> Result<()> {
         self.sort();
         for (table, keys) in [(IDENTITY_ROWS, &self.identity), (SEARCH_KEY_ROWS, &self.search)] {
-            insert_rows(tx, table, keys, |(key, id), values| values.extend([key as &dyn ToSql, id]))?;
+            inserts.rows(table, keys, |(key, id), values| values.extend([key as &dyn ToSql, id]))?;
         }
         Ok(())
     }
@@ -289,33 +291,15 @@ fn insert_new_guest(tx: &Transaction, guest: Guest, consents: &[ConsentRecord]) 
     Ok(guest)
 }
 
-/// Inserts `items` [`sql::ROWS_PER_INSERT`] rows per statement; `table` is the insert's
-/// prefix, its columns per row and its suffix. The statement for a full chunk is built
-/// once and kept in the connection's cache: an import runs it tens of thousands of times.
+/// Inserts `items` many rows per statement on a connection that runs one such insert; an
+/// import batch keeps its [`Inserts`] for all of its own.
 pub(super) fn insert_rows<T>(
     conn: &Connection,
-    (prefix, columns, suffix): RowsInsert,
+    table: RowsInsert,
     items: &[T],
     bind: impl for<'r> Fn(&'r T, &mut Vec<&'r dyn ToSql>),
 ) -> Result<()> {
-    let statement = |rows| for_sqlite(&sql::multi_row_insert(prefix, columns, rows, suffix));
-    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(sql::ROWS_PER_INSERT * columns);
-    let mut chunks = items.chunks_exact(sql::ROWS_PER_INSERT);
-    if chunks.len() > 0 {
-        let mut full = conn.prepare_cached(&statement(sql::ROWS_PER_INSERT))?;
-        for chunk in &mut chunks {
-            values.clear();
-            chunk.iter().for_each(|item| bind(item, &mut values));
-            full.execute(values.as_slice())?;
-        }
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        values.clear();
-        rest.iter().for_each(|item| bind(item, &mut values));
-        conn.prepare(&statement(rest.len()))?.execute(values.as_slice())?;
-    }
-    Ok(())
+    Ok(Inserts::new(conn).rows(table, items, bind)?)
 }
 
 /// Every row of a query, decoded.
@@ -564,7 +548,7 @@ impl Store for SqliteStore {
                     relist_keys(tx, guest.id, &keys.add(&guest))?;
                     last = Some(guest.id);
                 }
-                keys.insert(tx)?;
+                keys.insert(&mut Inserts::new(tx))?;
                 Ok(last.map(|id| (id, count)))
             })
             .await
