@@ -4,9 +4,9 @@
 //! memory of its own before the statement runs (rusqlite issue #164; no release up to
 //! 0.43 binds otherwise). A 1M-row import binds about 30 million values, half of them
 //! texts, all on the writer's thread, the import's critical path: the copying was 0.9 s of
-//! that thread's 13.4 s. Bound `SQLITE_STATIC` instead, the whole import was faster in 14
-//! of 22 alternated pairs and slower in 6, its medians 3.6% and 5% lower in two series of
-//! 14 and 8 runs each (`docs/benchmarks.md`, nineteenth session).
+//! that thread's 13.4 s. Bound `SQLITE_STATIC` instead, the whole import was faster in 18
+//! of 27 alternated pairs and slower in 7, by a median 0.5 s of about 14 s
+//! (`docs/benchmarks.md`, nineteenth session).
 //!
 //! `SQLITE_STATIC` is sound only while the bound memory outlives every step that reads it.
 //! [`Inserts::rows`] binds values borrowed from the caller's items, steps the statement to
