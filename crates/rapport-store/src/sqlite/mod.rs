@@ -291,8 +291,9 @@ fn insert_new_guest(tx: &Transaction, guest: Guest, consents: &[ConsentRecord]) 
     Ok(guest)
 }
 
-/// Inserts `items` many rows per statement on a connection that runs one such insert; an
-/// import batch keeps its [`Inserts`] for all of its own.
+/// Inserts `items`, many rows per statement (see [`Inserts::rows`]), for a caller with one
+/// such insert to make. An import batch keeps one [`Inserts`] for all of its own, so that
+/// each statement is prepared once per batch.
 pub(super) fn insert_rows<T>(
     conn: &Connection,
     table: RowsInsert,
