@@ -306,8 +306,8 @@ mod tests {
             }
             other => panic!("unexpected error {other:?}"),
         }
-        // `OR FAIL`: the rows before the duplicate stay, as the whole transaction's caller
-        // decides; the statement was reset and takes the next rows.
+        // `OR FAIL` stops the statement at the duplicate (row 1), so rows 4 and 5 after it
+        // are not stored either; the statement was reset and takes the next rows.
         let more: Vec<Row> = rows(8, "More").into_iter().skip(5).collect();
         insert(&mut inserts, &more).unwrap();
         drop(inserts);

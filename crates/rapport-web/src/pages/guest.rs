@@ -214,6 +214,10 @@ async fn guest_page(
     let today = Utc::now().date_naive();
     // The group's row adds up every hotel's stays: only whole-group users see it.
     let visible_values: Vec<_> = values.into_iter().filter(|v| scope.sees_figures_of(v.hotel_id)).collect();
+    let (note_draft, note_stay, note_error) = match draft {
+        Some(NoteDraft { body, stay, error }) => (body, stay, Some(error)),
+        None => (String::new(), None, None),
+    };
     let page = GuestPage {
         t,
         layout: Layout::new(staff, uri, "guest"),
@@ -267,7 +271,7 @@ async fn guest_page(
             .iter()
             .map(|s| {
                 let about = format!("{} · {}", hotel_name(&hotels, s.hotel_id), t.date(&s.arrival));
-                (s.id, about, draft.as_ref().is_some_and(|d| d.stay == Some(s.id)))
+                (s.id, about, note_stay == Some(s.id))
             })
             .collect(),
         merges: merges.iter().map(|m| merge_view(t, id, m, can_merge)).collect(),
@@ -276,8 +280,8 @@ async fn guest_page(
             (_, Some(back)) => Some(t.t1("guest-undone-notice", "id", back)),
             _ => None,
         },
-        note_draft: draft.as_ref().map(|d| d.body.clone()).unwrap_or_default(),
-        note_error: draft.map(|d| d.error),
+        note_draft,
+        note_error,
         can_edit: staff.principal().may(Action::WriteGuests),
         can_note: staff.principal().may(Action::WriteNotes),
         saved: q.saved.is_some(),
