@@ -15,13 +15,17 @@ pub const REQUESTS: usize = 2000;
 /// Items of any one list of a profile (emails, phones, tags, preferences …).
 pub const LIST: usize = 50;
 
+/// Why a text holding a NUL character is refused. Named so that a form can say so in the
+/// staff's language instead of a generic message.
+pub const NUL_REFUSAL: &str = "must not contain a NUL character";
+
 /// Records an error when `value` is longer than `max` characters or holds a NUL (no
 /// person types one, and PostgreSQL cannot store it).
 pub fn check_text(errors: &mut ValidationErrors, field: impl Into<String>, value: &str, max: usize) {
     if value.chars().count() > max {
         errors.push(field, format!("at most {max} characters"));
     } else if value.contains('\0') {
-        errors.push(field, "must not contain a NUL character");
+        errors.push(field, NUL_REFUSAL);
     }
 }
 

@@ -251,7 +251,7 @@ pub fn note_body(raw: &str) -> Result<&str, crate::FieldError> {
     if body.is_empty() || body.chars().count() > 4000 {
         Err(crate::FieldError::new("body", "a note has 1 to 4000 characters"))
     } else if body.contains('\0') {
-        Err(crate::FieldError::new("body", "must not contain a NUL character"))
+        Err(crate::FieldError::new("body", crate::limits::NUL_REFUSAL))
     } else if contains_card_number(body) {
         Err(crate::FieldError::new("body", CARD_REFUSAL))
     } else {

@@ -192,6 +192,7 @@ note-about = About
 note-about-guest = The guest in general
 note-add = Add note
 note-invalid = A note needs 1 to 4,000 characters.
+note-nul = A note cannot hold a NUL character (an invisible control character some programs paste); it was removed from the text below.
 
 occasion-birthday-guest = Birthday
 occasion-anniversary = Wedding anniversary

@@ -399,6 +399,14 @@ backend_tests! {
         assert!(r.body.contains("A note needs 1 to 4,000 characters."), "{}", r.body);
         assert_eq!(note_draft(&r.body), long, "an over-long note comes back as typed, to be shortened");
         assert_eq!(app.store.guest_notes(id, &rapport_domain::access::Scope::Group).await.unwrap().len(), notes_before);
+
+        // A NUL pasted from another program is named as the reason, not the note's length.
+        let r = c.post(&format!("/guests/{id}/notes"), &[("csrf", &csrf), ("body", "Late arrival\0, keep the room")]).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("A note cannot hold a NUL character"), "{}", r.body);
+        assert!(!r.body.contains("A note needs 1 to 4,000 characters."), "{}", r.body);
+        assert_eq!(note_draft(&r.body), "Late arrival, keep the room");
+        assert_eq!(app.store.guest_notes(id, &rapport_domain::access::Scope::Group).await.unwrap().len(), notes_before);
     }
 
     fn marketing_reads_but_cannot_edit_or_tick(db) {

@@ -13,6 +13,7 @@ use rapport_domain::access::Action;
 use rapport_domain::card::{mask_card_numbers, CARD_REFUSAL};
 use rapport_domain::guest::{ConsentChannel, Guest, GuestId, TabooKind};
 use rapport_domain::hotel::Hotel;
+use rapport_domain::limits::NUL_REFUSAL;
 use rapport_domain::money::Currency;
 use rapport_domain::occasions::{age_on, next_occurrence};
 use rapport_domain::stay::{note_body, Note, SpendLine, Stay, StayId};
@@ -594,10 +595,10 @@ async fn try_add_note(state: &ConsoleState, staff: &Staff, id: GuestId, form: No
                 // A NUL is refused too, and no form field can show one.
                 body: mask_card_numbers(&form.body).0.replace('\0', ""),
                 stay: stay_id,
-                error: t.t(if e.message == CARD_REFUSAL {
-                    "invalid-card"
-                } else {
-                    "note-invalid"
+                error: t.t(match e.message.as_str() {
+                    CARD_REFUSAL => "invalid-card",
+                    NUL_REFUSAL => "note-nul",
+                    _ => "note-invalid",
                 }),
             };
             // The page's own address, not the form's: the language switch returns there.
