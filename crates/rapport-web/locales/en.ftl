@@ -193,6 +193,7 @@ note-about-guest = The guest in general
 note-add = Add note
 note-invalid = A note needs 1 to 4,000 characters.
 note-nul = A note cannot hold a NUL character (an invisible control character some programs paste); it was removed from the text below.
+note-merged = The profile you were writing in was merged into this one meanwhile; your note was not saved. Check it and add it here.
 
 occasion-birthday-guest = Birthday
 occasion-anniversary = Wedding anniversary

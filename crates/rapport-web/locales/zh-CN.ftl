@@ -175,6 +175,7 @@ note-about-guest = 客人整体
 note-add = 添加备注
 note-invalid = 备注需为 1 至 4,000 个字符。
 note-nul = 备注不能包含 NUL 字符（某些程序粘贴时带入的不可见控制字符）；下方文本中已将其删除。
+note-merged = 您填写备注时，该档案已合并到此档案；备注尚未保存。请核对后在此添加。
 
 occasion-birthday-guest = 生日
 occasion-anniversary = 结婚纪念日

@@ -4,11 +4,12 @@
 
 mod common;
 
-use common::{Console, PASSWORD};
+use common::{day, form_fields, stay, Console, PASSWORD};
 use rapport_domain::duplicates::{FieldEvidence, FieldOutcome, MatchThresholds, ScoredPair};
 use rapport_domain::guest::GuestProfile;
 use rapport_domain::names::GuestName;
-use rapport_store::backend_tests;
+use rapport_domain::stay::StayStatus;
+use rapport_store::{backend_tests, MergeRequest};
 
 async fn look_alike(app: &Console, given: &str, family: &str) -> i64 {
     let profile = GuestProfile {
@@ -53,6 +54,37 @@ fn pair(left: i64, right: i64, probability: f64) -> ScoredPair {
 }
 
 backend_tests! {
+    fn a_note_written_while_its_profile_was_merged_away_comes_back_on_the_survivor(db) {
+        let app = Console::start(db).await;
+        let zhang = app.seed.zhang_wei;
+        let chang = look_alike(&app, "Wei", "Chang").await;
+        let chang_stay = app.store.add_stay(chang, stay(app.seed.lisbon, day(2024, 3, 4), 2, StayStatus::CheckedOut, "EUR", 30_000)).await.unwrap().id;
+        let mut anna = app.signed_in("anna").await;
+        let csrf = anna.csrf().await;
+        assert_eq!(anna.get(&format!("/guests/{chang}")).await.status, 200, "the front desk has Wei Chang's page open");
+        // Meanwhile guest relations merge that profile into Zhang Wei's.
+        let request = MergeRequest { decided_by: "gina".into(), reason: "same passport".into(), probability: None, evidence: vec![] };
+        app.store.merge_guests(zhang, chang, request).await.unwrap();
+        let notes_before = app.store.guest_notes(zhang, &rapport_domain::access::Scope::Group).await.unwrap().len();
+
+        let typed = "Asked for a quiet room away from the lift";
+        let r = anna.post(&format!("/guests/{chang}/notes"), &[("csrf", &csrf), ("body", typed), ("stay", &chang_stay.to_string())]).await;
+        assert_eq!(r.status, 422, "the note is neither lost nor moved unasked");
+        assert!(r.body.contains("The profile you were writing in was merged into this one meanwhile; your note was not saved."), "{}", r.body);
+        assert!(r.body.contains("张伟"), "the page is the survivor's");
+        assert!(r.body.contains(&format!(r#"action="/guests/{zhang}/notes""#)), "the form adds to the survivor");
+        let draft = form_fields(&r.body).into_iter().find(|(name, _)| name == "body").map(|(_, v)| v);
+        assert_eq!(draft.as_deref(), Some(typed), "the draft comes back as typed");
+        assert!(r.body.contains(&format!(r#"<option value="{chang_stay}" selected>"#)), "the stay it was about, now the survivor's, stays chosen");
+        assert_eq!(app.store.guest_notes(zhang, &rapport_domain::access::Scope::Group).await.unwrap().len(), notes_before, "nothing was stored");
+
+        // Added there, it is the survivor's note about that stay.
+        let r = anna.post(&format!("/guests/{zhang}/notes"), &[("csrf", &csrf), ("body", typed), ("stay", &chang_stay.to_string())]).await;
+        assert_eq!(r.status, 303);
+        let notes = app.store.guest_notes(zhang, &rapport_domain::access::Scope::Group).await.unwrap();
+        assert!(notes.iter().any(|n| n.body == typed && n.stay_id == Some(chang_stay)), "{notes:?}");
+    }
+
     fn what_staff_change_in_the_console_is_what_the_next_arrival_is_checked_against(db) {
         let app = Console::start_with_identity(db, 1500).await;
         let watch = app.identity.clone().unwrap();

@@ -17,6 +17,7 @@ use rapport_domain::limits::NUL_REFUSAL;
 use rapport_domain::money::Currency;
 use rapport_domain::occasions::{age_on, next_occurrence};
 use rapport_domain::stay::{note_body, Note, SpendLine, Stay, StayId};
+use rapport_store::StoreError;
 use serde::Deserialize;
 
 use super::Layout;
@@ -196,9 +197,7 @@ async fn guest_page(
     let scope = staff.principal().scope;
     let guest = match store.guest(id).await {
         // A merged-away profile's address leads to the profile it went into.
-        Err(rapport_store::StoreError::Merged { into, .. }) => {
-            return Ok(Redirect::to(&format!("/guests/{into}?merged={id}")).into_response())
-        }
+        Err(StoreError::Merged { into, .. }) => return Ok(Redirect::to(&format!("/guests/{into}?merged={id}")).into_response()),
         other => other.page(t)?,
     };
     let (stays, spend, notes, hotels, (values, tier_history), merges) = tokio::try_join!(
@@ -588,24 +587,31 @@ async fn try_add_note(state: &ConsoleState, staff: &Staff, id: GuestId, form: No
     let t = staff.tr;
     let store = &state.app.store;
     let stay_id: Option<StayId> = form.stay.as_deref().filter(|s| !s.is_empty()).and_then(|s| s.parse().ok());
+    // What was typed, to show again when the note is not added; card numbers masked (never
+    // sent back) and NULs dropped (refused too, and no form field can show one).
+    let draft = |error: &str| NoteDraft {
+        body: mask_card_numbers(&form.body).0.replace('\0', ""),
+        stay: stay_id,
+        error: t.t(error),
+    };
     let body = match note_body(&form.body) {
         Ok(body) => body,
         Err(e) => {
-            let draft = NoteDraft {
-                // A NUL is refused too, and no form field can show one.
-                body: mask_card_numbers(&form.body).0.replace('\0', ""),
-                stay: stay_id,
-                error: t.t(match e.message.as_str() {
-                    CARD_REFUSAL => "invalid-card",
-                    NUL_REFUSAL => "note-nul",
-                    _ => "note-invalid",
-                }),
+            let error = match e.message.as_str() {
+                CARD_REFUSAL => "invalid-card",
+                NUL_REFUSAL => "note-nul",
+                _ => "note-invalid",
             };
-            // The page's own address, not the form's: the language switch returns there.
-            let page = Uri::try_from(format!("/guests/{id}")).map_err(|_| PageError::not_found(t))?;
-            return guest_page(state, staff, &page, id, &GuestQuery::default(), Some(draft)).await;
+            return draft_page(state, staff, id, draft(error)).await;
         }
     };
+    // A profile merged away while the note was written: the note is not moved to the
+    // profile it went into unasked; that profile's page comes back with the draft, to be
+    // checked and added there (its stays are the survivor's now, so the chosen one stays
+    // chosen). Checked before the stay, which already belongs to the survivor.
+    if let Err(StoreError::Merged { into, .. }) = store.guest(id).await {
+        return draft_page(state, staff, into, draft("note-merged")).await;
+    }
     let hotel = match stay_id {
         Some(sid) => {
             let stay = store.stay(sid).await.page(t)?;
@@ -616,6 +622,19 @@ async fn try_add_note(state: &ConsoleState, staff: &Staff, id: GuestId, form: No
         }
         None => None,
     };
-    store.add_note(id, stay_id, hotel, body, staff.login()).await.page(t)?;
-    Ok(Redirect::to(&format!("/guests/{id}#notes")).into_response())
+    match store.add_note(id, stay_id, hotel, body, staff.login()).await {
+        // Merged between the check above and the write.
+        Err(StoreError::Merged { into, .. }) => draft_page(state, staff, into, draft("note-merged")).await,
+        added => {
+            added.page(t)?;
+            Ok(Redirect::to(&format!("/guests/{id}#notes")).into_response())
+        }
+    }
+}
+
+/// Guest `id`'s page with a note that was not added back in its form (422).
+async fn draft_page(state: &ConsoleState, staff: &Staff, id: GuestId, draft: NoteDraft) -> Result<Response, PageError> {
+    // The page's own address, not the form's: the language switch returns there.
+    let page = Uri::try_from(format!("/guests/{id}")).map_err(|_| PageError::not_found(staff.tr))?;
+    guest_page(state, staff, &page, id, &GuestQuery::default(), Some(draft)).await
 }
