@@ -144,9 +144,9 @@ struct GuestPage {
     benefits: Vec<String>,
     merges: Vec<MergeView>,
     notice: Option<String>,
-    /// The stays a note can be about, the one a refused note was about marked.
+    /// The stays a note can be about, the one a note not added was about marked.
     note_stays: Vec<(StayId, String, bool)>,
-    /// A refused note as typed (card numbers masked), and why it was refused.
+    /// A note not added, as typed (card numbers masked), and why it was not.
     note_draft: String,
     note_error: Option<String>,
     can_edit: bool,
@@ -174,16 +174,16 @@ pub async fn show(
     guest_page(&state, &staff, &uri, id, &q, None).await
 }
 
-/// A note the console refused, shown again in the note form with the reason, so that
-/// nothing typed is lost but the card numbers, which are masked: card data is never
-/// stored, nor sent back.
+/// A note the console did not add (refused, or its profile merged away meanwhile), shown
+/// again in the note form with the reason, so that nothing typed is lost but the card
+/// numbers, which are masked: card data is never stored, nor sent back.
 struct NoteDraft {
     body: String,
     stay: Option<StayId>,
     error: String,
 }
 
-/// The guest page; with a refused note's draft it answers 422 with the draft in its form.
+/// The guest page; with the draft of a note not added it answers 422 with it in its form.
 async fn guest_page(
     state: &ConsoleState,
     staff: &Staff,
